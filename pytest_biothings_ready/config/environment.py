@@ -1,0 +1,131 @@
+"""The resolved environment a run probes: one ``[env.NAME]`` table, validated.
+
+Checks read settings through :meth:`Environment.get` and :meth:`Environment.require`
+with dotted names (``"monitoring.severity_label"``); declared defaults apply, an
+unset ``${VAR}`` raises :class:`MissingVariable` (the item is ``error``) and an absent
+required setting raises :class:`NotConfigured` (the item is ``unverified``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pytest_biothings_ready.config.schema import lookup
+from pytest_biothings_ready.errors import MissingVariable, NotConfigured
+
+__all__ = ["Environment", "Unset"]
+
+
+@dataclass(frozen=True)
+class Unset:
+    """Placeholder for a ``${VAR}`` that was not set in the process environment."""
+
+    variable: str
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One environment, resolved from readiness.toml (or built in, for ``demo``).
+
+    Attributes:
+        name: the ``--ready-env`` name.
+        settings: the merged ``[ready]`` defaults and ``[env.NAME]`` table.
+        root: folder that relative paths in the settings are resolved against.
+        secrets: every secret value (interpolated or under ``secrets``), for redaction.
+        source: where the settings came from, for messages.
+    """
+
+    name: str
+    settings: Mapping[str, Any]
+    root: Path = field(default_factory=Path.cwd)
+    secrets: frozenset[str] = frozenset()
+    source: str = "readiness.toml"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The setting ``key`` (dotted), its declared default, else ``default``."""
+        value = _dig(self.settings, key)
+        if value is None:
+            declared = lookup(key)
+            value = declared.default if declared and declared.default is not None else default
+        _raise_if_unset(value, key)
+        return value
+
+    def require(self, key: str, hint: str = "") -> Any:
+        """The setting ``key``; raises :class:`NotConfigured` when absent or empty."""
+        value = self.get(key)
+        if value is None or value == "" or value == [] or value == {}:
+            raise NotConfigured(key, self.name, hint)
+        return value
+
+    def path(self, value: str) -> Path:
+        """A path from the settings, resolved against the config file's folder."""
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else self.root / candidate
+
+    @property
+    def timeout(self) -> float:
+        """Timeout of one network operation, seconds."""
+        return float(self.get("timeout_s"))
+
+    @property
+    def production(self) -> bool:
+        return bool(self.get("production"))
+
+    def threshold(self, name: str) -> float:
+        """A ``thresholds.NAME`` value."""
+        return float(self.get(f"thresholds.{name}"))
+
+    @property
+    def http_url(self) -> str | None:
+        """The plain-HTTP entry point: ``http_url``, else base_url with ``http://``."""
+        explicit = self.get("http_url")
+        if explicit:
+            return str(explicit)
+        base = self.get("base_url")
+        if not base:
+            return None
+        parts = urlsplit(str(base))
+        return parts._replace(scheme="http", netloc=parts.hostname or "").geturl()
+
+    def hosts(self) -> list[str]:
+        """Every host named by the environment's URLs: the traffic scope."""
+        seen: dict[str, None] = {}
+        for key in ("base_url", "http_url", "websocket_url", "metrics_url",
+                    "prometheus_url", "alertmanager_url"):
+            value = _dig(self.settings, key)
+            if isinstance(value, str) and (host := urlsplit(value).hostname):
+                seen[host] = None
+        for host in self.get("hosts") or []:
+            seen[str(host)] = None
+        return list(seen)
+
+    def in_scope(self, url: str) -> bool:
+        """Whether ``url`` points at a host this environment names."""
+        return urlsplit(url).hostname in self.hosts()
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        return iter(self.settings.items())
+
+
+def _dig(settings: Mapping[str, Any], key: str) -> Any:
+    node: Any = settings
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _raise_if_unset(value: Any, key: str) -> None:
+    if isinstance(value, Unset):
+        raise MissingVariable(value.variable, key)
+    if isinstance(value, Mapping):
+        for sub, inner in value.items():
+            _raise_if_unset(inner, f"{key}.{sub}")
+    elif isinstance(value, list):
+        for inner in value:
+            _raise_if_unset(inner, key)

@@ -1,0 +1,84 @@
+"""The outcome model shared by every layer: statuses, methods and verdicts.
+
+A verdict is what one checklist item comes to: a :class:`Status`, the
+:class:`Method` that decided it and one short paragraph of evidence.  ``error``
+("could not probe") is kept apart from ``failed`` ("probed, and the property is
+missing") everywhere.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = ["Method", "Status", "Verdict"]
+
+
+class Status(str, enum.Enum):
+    """The six statuses of the sign-off record (SPEC: ``ready_status``)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+    UNVERIFIED = "unverified"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Order used when several sources are folded into one verdict: the worst wins.
+SEVERITY: dict[Status, int] = {
+    Status.FAILED: 5,
+    Status.ERROR: 4,
+    Status.UNVERIFIED: 3,
+    Status.WAIVED: 2,
+    Status.PASSED: 1,
+    Status.NOT_APPLICABLE: 0,
+}
+
+
+class Method(str, enum.Enum):
+    """How a verdict was reached (SPEC: ``ready_method``)."""
+
+    PROBE = "probe"
+    LINKED_TEST = "linked_test"
+    ATTESTATION = "attestation"
+    GROUP = "group"
+    NONE = "none"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on one item.
+
+    Attributes:
+        status: the outcome.
+        evidence: one short paragraph: what was observed, where, against which
+            expectation.  Secret values are redacted before it is written anywhere.
+        method: what decided it.
+    """
+
+    status: Status
+    evidence: str
+    method: Method = Method.PROBE
+
+    @classmethod
+    def passed(cls, evidence: str) -> Verdict:
+        return cls(Status.PASSED, evidence)
+
+    @classmethod
+    def failed(cls, evidence: str) -> Verdict:
+        return cls(Status.FAILED, evidence)
+
+    @classmethod
+    def error(cls, evidence: str) -> Verdict:
+        return cls(Status.ERROR, evidence)
+
+    @classmethod
+    def unverified(cls, evidence: str) -> Verdict:
+        return cls(Status.UNVERIFIED, evidence)
