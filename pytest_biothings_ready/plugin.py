@@ -1,0 +1,1 @@
+"""pytest entry point (stub until the core lands)."""
