@@ -48,22 +48,22 @@ __all__ = [
 
 # Probe family modules under pytest_biothings_ready.probes, imported on first use.
 FAMILIES: tuple[str, ...] = (
-    "http",
+    # network (live deployment)
     "tls",
     "ports",
     "dns",
-    "websocket",
+    "http",
     "web",
+    "websocket",
+    "cors",
+    "ratelimit",
     "auth",
+    "apikey",
+    # static (deployment repository)
     "static",
-    "secrets",
-    "scans",
-    "metrics",
-    "prometheus",
-    "alerting",
-    "kpi",
-    "logs",
-    "tracing",
+    # observability
+    "observability",
+    # load generation
     "load",
 )
 

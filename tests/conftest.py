@@ -1,0 +1,17 @@
+"""Project-wide test setup: a clean network environment for every test."""
+
+from __future__ import annotations
+
+import pytest
+
+_PROXY_AND_CA = (
+    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
+    "all_proxy", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_network_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proxies and CA overrides from the developer's shell must not steer tests."""
+    for name in _PROXY_AND_CA:
+        monkeypatch.delenv(name, raising=False)
