@@ -31,19 +31,38 @@ if TYPE_CHECKING:
 __all__ = ["BurstReport"]
 
 register(
-    Key("rate_limit.path", "str", "Path the burst targets; default: health_path.",
-        family="ratelimit"),
+    Key(
+        "rate_limit.path",
+        "str",
+        "Path the burst targets; default: health_path.",
+        family="ratelimit",
+    ),
     Key("rate_limit.method", "str", "HTTP method of the burst.", "GET", family="ratelimit"),
-    Key("rate_limit.headers", "map", "Headers of every burst request (e.g. a token).",
-        values="str", family="ratelimit"),
+    Key(
+        "rate_limit.headers",
+        "map",
+        "Headers of every burst request (e.g. a token).",
+        values="str",
+        family="ratelimit",
+    ),
     Key("rate_limit.requests", "int", "Most requests the burst sends.", 300, family="ratelimit"),
-    Key("rate_limit.seconds", "float", "Seconds the burst is spread over.", 5.0,
-        family="ratelimit"),
-    Key("rate_limit.concurrency", "int", "Concurrent connections of the burst.", 10,
-        family="ratelimit"),
-    Key("rate_limit.recovery_s", "float",
-        "Most seconds to wait for a 2xx after limiting (caps Retry-After).", 30.0,
-        family="ratelimit"),
+    Key(
+        "rate_limit.seconds", "float", "Seconds the burst is spread over.", 5.0, family="ratelimit"
+    ),
+    Key(
+        "rate_limit.concurrency",
+        "int",
+        "Concurrent connections of the burst.",
+        10,
+        family="ratelimit",
+    ),
+    Key(
+        "rate_limit.recovery_s",
+        "float",
+        "Most seconds to wait for a 2xx after limiting (caps Retry-After).",
+        30.0,
+        family="ratelimit",
+    ),
 )
 
 RECOVERY_POLL_S = 0.5
@@ -197,8 +216,13 @@ def _run_threads(burst: _Burst, concurrency: int, timeout: float) -> None:
 def _report(burst: _Burst, env: Environment, client: httpx.Client) -> BurstReport:
     cap = float(env.get("rate_limit.recovery_s"))
     report = BurstReport(
-        burst.url, burst.planned, burst.seconds, sum(burst.statuses.values()),
-        dict(burst.statuses), len(burst.errors), recovery_cap_s=cap,
+        burst.url,
+        burst.planned,
+        burst.seconds,
+        sum(burst.statuses.values()),
+        dict(burst.statuses),
+        len(burst.errors),
+        recovery_cap_s=cap,
     )
     if burst.first is None:
         return report
@@ -206,9 +230,13 @@ def _report(burst: _Burst, env: Environment, client: httpx.Client) -> BurstRepor
     retry_after = response.headers.get("retry-after")
     recovered, last = _await_recovery(burst, retry_after, cap)
     return replace(
-        report, limited_after=answered, limited_at_s=round(at_s, 2),
-        limited_status=response.status_code, retry_after=retry_after,
-        recovered_after_s=recovered, recovery_status=last,
+        report,
+        limited_after=answered,
+        limited_at_s=round(at_s, 2),
+        limited_status=response.status_code,
+        retry_after=retry_after,
+        recovered_after_s=recovered,
+        recovery_status=last,
     )
 
 
