@@ -1,0 +1,14 @@
+"""Observability and SLOs: metrics, Prometheus, Alertmanager, KPIs, logs, tracing.
+
+Importing this package registers the family's settings, gatherers and checks; each
+submodule keeps httpx, yaml and prometheus-client imports inside its functions.
+"""
+
+from __future__ import annotations
+
+from pytest_biothings_ready.probes.observability import (
+    metrics,  # noqa: F401
+    prometheus,  # noqa: F401
+    runbooks,  # noqa: F401
+    settings,  # noqa: F401  (first)
+)

@@ -1,0 +1,140 @@
+"""The service's own metrics endpoint: exposition format and business metrics.
+
+One scrape of ``metrics_url`` per session, asking for OpenMetrics first and the
+Prometheus text format second, parsed with prometheus-client's parsers (whichever
+the answer's Content-Type names).  Lines decided:
+
+- Prometheus metrics endpoints exposed
+- Custom business metrics implemented
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.base import Context, check, gatherer
+from pytest_biothings_ready.probes.transport import http_client
+
+__all__ = ["RUNTIME_PREFIXES", "Family", "MetricsScrape"]
+
+ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+# Families every client library or exporter emits on its own: not business metrics.
+RUNTIME_PREFIXES = (
+    "process_",
+    "python_",
+    "go_",
+    "promhttp_",
+    "jvm_",
+    "nodejs_",
+    "dotnet_",
+    "scrape_",
+    "up",
+    "http_server_",
+    "target_info",
+)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One parsed metric family.
+
+    Attributes:
+        name: the family name (counters without ``_total``).
+        type: counter, gauge, histogram, summary, info, stateset, unknown...
+        samples: how many samples it exposed.
+    """
+
+    name: str
+    type: str
+    samples: int
+
+
+@dataclass(frozen=True)
+class MetricsScrape:
+    """One scrape of ``metrics_url``.
+
+    Attributes:
+        url: the URL scraped.
+        content_type: the answer's Content-Type.
+        families: the parsed families, in exposition order.
+        sample_names: every sample name seen (``x_total``, ``x_bucket``...).
+    """
+
+    url: str
+    content_type: str
+    families: tuple[Family, ...]
+    sample_names: frozenset[str] = frozenset()
+
+    def custom(self) -> list[Family]:
+        """Families with samples that are not runtime defaults."""
+        return [f for f in self.families if f.samples and not f.name.startswith(RUNTIME_PREFIXES)]
+
+
+@gatherer("metrics", needs=("metrics_url",))
+def scrape_metrics(ctx: Context) -> MetricsScrape:
+    """Scrape ``metrics_url`` once and parse it."""
+    import httpx
+
+    url = str(ctx.env.require("metrics_url"))
+    try:
+        with http_client(ctx.env, headers={"Accept": ACCEPT}) as client:
+            response = client.get(url)
+    except httpx.HTTPError as exc:
+        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
+    if response.status_code != 200:
+        raise ProbeError(f"{url} answered HTTP {response.status_code}, not 200")
+    content_type = response.headers.get("content-type", "")
+    families, names = _parse(response.text, content_type, url)
+    return MetricsScrape(url, content_type, tuple(families), frozenset(names))
+
+
+def _parse(text: str, content_type: str, url: str) -> tuple[list[Family], set[str]]:
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families as om
+    from prometheus_client.parser import text_string_to_metric_families as prom
+
+    parser = om if content_type.startswith("application/openmetrics-text") else prom
+    try:
+        parsed = list(parser(text))
+    except (ValueError, TypeError, IndexError, KeyError) as exc:
+        raise ProbeError(
+            f"{url} is not valid exposition format ({content_type or 'no Content-Type'}): {exc}"
+        ) from None
+    names = {s.name for f in parsed for s in f.samples}
+    return [Family(f.name, f.type, len(f.samples)) for f in parsed], names
+
+
+@check("Prometheus metrics endpoints exposed", uses=("metrics",), needs=("metrics_url",))
+def metrics_endpoint_exposed(ctx: Context) -> Verdict:
+    """The metrics endpoint answers valid Prometheus or OpenMetrics exposition with samples."""
+    scrape: MetricsScrape = ctx.evidence("metrics")
+    total = sum(f.samples for f in scrape.families)
+    where = f"{scrape.url} ({scrape.content_type or 'no Content-Type'})"
+    if not total:
+        return Verdict.failed(
+            f"{where} parsed but exposes no samples; required: "
+            "at least one metric family with samples"
+        )
+    return Verdict.passed(
+        f"{where} exposes {len(scrape.families)} metric families, "
+        f"{total} samples, in valid exposition format"
+    )
+
+
+@check("Custom business metrics implemented", uses=("metrics",), needs=("metrics_url",))
+def custom_metrics_implemented(ctx: Context) -> Verdict:
+    """The endpoint exposes metric families of its own, beyond runtime defaults."""
+    scrape: MetricsScrape = ctx.evidence("metrics")
+    custom = scrape.custom()
+    if not custom:
+        seen = ", ".join(f.name for f in scrape.families[:8]) or "nothing"
+        return Verdict.failed(
+            f"{scrape.url} exposes only runtime defaults ({seen}); "
+            "required: at least one service-specific metric family"
+        )
+    listed = ", ".join(f"{f.name} ({f.type})" for f in custom[:10])
+    more = f" and {len(custom) - 10} more" if len(custom) > 10 else ""
+    return Verdict.passed(
+        f"{scrape.url} exposes {len(custom)} custom metric families: {listed}{more}"
+    )

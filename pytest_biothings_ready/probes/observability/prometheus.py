@@ -1,0 +1,223 @@
+"""Prometheus itself: scrape targets and alert rules, live and from files.
+
+Lines decided:
+
+- Critical alerts configured (service down, high error rates)
+- Runbooks created for common alerts
+- Error rates monitored
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.base import Context, check, gatherer
+from pytest_biothings_ready.probes.observability.promapi import prometheus_data
+from pytest_biothings_ready.probes.observability.rules import (
+    AlertRule,
+    RuleSet,
+    alerts_from_groups,
+    rules_from_files,
+)
+
+if TYPE_CHECKING:
+    from pytest_biothings_ready.probes.observability.metrics import MetricsScrape
+
+__all__ = ["Target", "rule_sources", "service_job"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One active scrape target.
+
+    Attributes:
+        job: its ``job`` label.
+        url: the URL Prometheus scrapes.
+        health: ``up``, ``down`` or ``unknown``.
+        error: the last scrape error.
+    """
+
+    job: str
+    url: str
+    health: str
+    error: str = ""
+
+
+@gatherer("prometheus-targets", needs=("prometheus_url",))
+def gather_targets(ctx: Context) -> tuple[Target, ...]:
+    """The active scrape targets of ``prometheus_url``."""
+    data = prometheus_data(ctx.env, "/api/v1/targets", state="active")
+    return tuple(
+        Target(
+            str(t.get("labels", {}).get("job", "")),
+            str(t.get("scrapeUrl", "")),
+            str(t.get("health", "unknown")),
+            str(t.get("lastError") or ""),
+        )
+        for t in (data or {}).get("activeTargets") or []
+    )
+
+
+@gatherer("prometheus-rules", needs=("prometheus_url",))
+def gather_rules(ctx: Context) -> RuleSet:
+    """The alerting rules loaded in ``prometheus_url``, with the jobs it scrapes."""
+    data = prometheus_data(ctx.env, "/api/v1/rules", type="alert")
+    alerts = alerts_from_groups((data or {}).get("groups") or [])
+    jobs = sorted({t.job for t in ctx.evidence("prometheus-targets")})
+    problems = [f"rule {a.name} does not evaluate: {a.error}" for a in alerts if a.health == "err"]
+    return RuleSet(str(ctx.env.get("prometheus_url")), tuple(alerts), tuple(problems), tuple(jobs))
+
+
+@gatherer("rule-files")
+def gather_rule_files(ctx: Context) -> RuleSet | None:
+    """The rule files named by ``monitoring.alert_rules``/``prometheus_config``."""
+    return rules_from_files(ctx.env)
+
+
+def rule_sources(ctx: Context) -> list[RuleSet]:
+    """Every configured rule source; NotConfigured when there is none."""
+    sources = [] if not ctx.env.get("prometheus_url") else [ctx.evidence("prometheus-rules")]
+    files = ctx.evidence("rule-files")
+    sources += [files] if files is not None else []
+    if not sources:
+        raise NotConfigured(
+            "prometheus_url",
+            ctx.env.name,
+            "or monitoring.alert_rules / monitoring.prometheus_config",
+        )
+    return sources
+
+
+def service_job(ctx: Context) -> str:
+    """The service's scrape job: configured, else the one scraping metrics_url, else the only."""
+    configured = ctx.env.get("monitoring.prometheus_job")
+    if configured:
+        return str(configured)
+    targets: tuple[Target, ...] = ctx.evidence("prometheus-targets")
+    metrics_url = ctx.env.get("metrics_url")
+    if metrics_url:
+        wanted = _endpoint(str(metrics_url))
+        for target in targets:
+            if _endpoint(target.url) == wanted:
+                return target.job
+    jobs = sorted({t.job for t in targets})
+    if len(jobs) == 1:
+        return jobs[0]
+    raise ProbeError(
+        f"cannot tell the service's scrape job among {jobs or 'no jobs'}; "
+        "set monitoring.prometheus_job"
+    )
+
+
+def _endpoint(url: str) -> tuple[str, int | None, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or "", parts.port, parts.path.rstrip("/") or "/")
+
+
+def _exposed(ctx: Context) -> frozenset[str] | None:
+    """Sample names the service exposes, when its metrics endpoint can be read."""
+    if not ctx.env.get("metrics_url"):
+        return None
+    try:
+        scrape: MetricsScrape = ctx.evidence("metrics")
+    except ProbeError:
+        return None
+    return scrape.sample_names
+
+
+def _job_known(rule: AlertRule, jobs: tuple[str, ...]) -> bool:
+    if not jobs:
+        return True
+    return all(
+        any(j == v if op == "=" else re.fullmatch(v, j) for j in jobs) for op, v in rule.jobs()
+    )
+
+
+def _metric_exposed(rule: AlertRule, exposed: frozenset[str] | None) -> bool:
+    names = rule.metrics()
+    if exposed is None or not names:
+        return True
+    return any(
+        n in exposed if not n.startswith("~") else any(re.fullmatch(n[1:], e) for e in exposed)
+        for n in names
+    )
+
+
+def critical_findings(ctx: Context, rules: RuleSet) -> tuple[list[str], list[str]]:
+    """What is missing in ``rules`` for the critical-alerts line, and what works."""
+    label = str(ctx.env.get("monitoring.severity_label"))
+    value = str(ctx.env.get("monitoring.critical_value"))
+    critical = [a for a in rules.alerts if a.labels.get(label) == value]
+    down = [a for a in critical if a.is_down_alert() and _job_known(a, rules.jobs)]
+    exposed = _exposed(ctx)
+    errors = [a for a in critical if a.is_error_alert() and _metric_exposed(a, exposed)]
+    findings = list(rules.problems)
+    if not down:
+        findings.append(_missing("service-down (up/absent)", critical, rules, label, value))
+    if not errors:
+        findings.append(_missing("error-rate", critical, rules, label, value))
+    good = [f"down: {', '.join(a.name for a in down)}"] if down else []
+    good += [f"error rate: {', '.join(a.name for a in errors)}"] if errors else []
+    return findings, good
+
+
+def _missing(kind: str, critical: list[AlertRule], rules: RuleSet, label: str, value: str) -> str:
+    names = ", ".join(f"{a.name} [{a.expr}]" for a in critical[:4]) or "none"
+    jobs = f"; scrape jobs: {', '.join(rules.jobs)}" if rules.jobs else ""
+    return (
+        f"no working {label}={value} {kind} alert in {rules.source} "
+        f"(critical alerts: {names}{jobs})"
+    )
+
+
+@check(
+    "Critical alerts configured (service down, high error rates)",
+    uses=("prometheus-rules", "rule-files", "prometheus-targets", "metrics"),
+)
+def critical_alerts_configured(ctx: Context) -> Verdict:
+    """A critical alert fires on the service being down and one on its error rate."""
+    findings: list[str] = []
+    good: list[str] = []
+    for rules in rule_sources(ctx):
+        missing, working = critical_findings(ctx, rules)
+        findings += missing
+        good += [f"{rules.source}: {'; '.join(working)}"] if working else []
+    if findings:
+        return Verdict.failed(" ".join(findings))
+    return Verdict.passed("critical alerts that work: " + " | ".join(good))
+
+
+@check(
+    "Error rates monitored",
+    uses=("prometheus-rules", "prometheus-targets", "metrics"),
+    needs=("prometheus_url",),
+)
+def error_rates_monitored(ctx: Context) -> Verdict:
+    """Prometheus scrapes the service and evaluates an error-rate alert rule on it."""
+    job = service_job(ctx)
+    targets = [t for t in ctx.evidence("prometheus-targets") if t.job == job]
+    up = [t for t in targets if t.health == "up"]
+    rules: RuleSet = ctx.evidence("prometheus-rules")
+    exposed = _exposed(ctx)
+    alerts = [a for a in rules.alerts if a.is_error_alert() and _metric_exposed(a, exposed)]
+    ok = [a for a in alerts if a.health == "ok"]
+    if not up:
+        seen = "; ".join(f"{t.url} {t.health} {t.error}".strip() for t in targets)
+        return Verdict.failed(
+            f"job {job!r} has no target up in {rules.source} ({seen or 'no targets'})"
+        )
+    if not ok:
+        seen = "; ".join(f"{a.name}: {a.health} {a.error}".strip() for a in alerts)
+        return Verdict.failed(
+            f"no error-rate alert rule evaluates in {rules.source} "
+            f"({seen or 'none on a metric the service exposes'})"
+        )
+    return Verdict.passed(
+        f"job {job!r}: {len(up)}/{len(targets)} targets up; error-rate "
+        f"alert {ok[0].name} evaluates ({ok[0].expr})"
+    )

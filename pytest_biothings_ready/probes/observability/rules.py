@@ -1,0 +1,196 @@
+"""Alert rules, from a live Prometheus or from rule files, and what makes them work.
+
+Both sources become a :class:`RuleSet` judged by the same logic: a *service down*
+alert is a critical rule on ``up`` (or ``absent(...)``) whose job selector matches
+a known scrape job; an *error-rate* alert is a critical rule over a 5xx or error
+series whose metric the service actually exposes (when its metrics are known).
+Rule files are also checked with ``promtool`` when it is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_biothings_ready.errors import ProbeError
+
+if TYPE_CHECKING:
+    from pytest_biothings_ready.config.environment import Environment
+
+__all__ = ["AlertRule", "RuleSet", "promtool", "rules_from_files"]
+
+_JOB = re.compile(r'\bjob\s*(=~|=)\s*"([^"]*)"')
+_UP = re.compile(r"(?<![\w:])up\s*(\{|==|<|$|\s|\))|absent\s*\(")
+_ERRORS = re.compile(r'5\.\.|5xx|"5|error|fail', re.IGNORECASE)
+_METRIC = re.compile(r"(?<![\w:\"'])([a-zA-Z_:][\w:]*)\s*(?=\{|\[)")
+_NAME_MATCH = re.compile(r'__name__\s*=~?\s*"([^"]*)"')
+_KEYWORDS = {
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "offset",
+    "bool",
+    "and",
+    "or",
+    "unless",
+}
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One alerting rule.
+
+    Attributes:
+        name: the alert name.
+        expr: its PromQL expression.
+        labels: its static labels (severity...).
+        annotations: its annotations (runbook_url, summary...).
+        health: ``ok``, ``err`` or ``unknown`` (live rules), ``file`` for rule files.
+        error: the last evaluation error, if any.
+    """
+
+    name: str
+    expr: str
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    health: str = "file"
+    error: str = ""
+
+    def jobs(self) -> list[tuple[str, str]]:
+        """The ``job`` matchers in the expression, as (operator, value)."""
+        return _JOB.findall(self.expr)
+
+    def metrics(self) -> set[str]:
+        """Metric names (or ``__name__`` regexes) the expression selects."""
+        names = {m for m in _METRIC.findall(self.expr) if m not in _KEYWORDS}
+        return names | {f"~{r}" for r in _NAME_MATCH.findall(self.expr)}
+
+    def is_down_alert(self) -> bool:
+        return bool(_UP.search(self.expr))
+
+    def is_error_alert(self) -> bool:
+        return not self.is_down_alert() and bool(_ERRORS.search(self.expr + self.name))
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The alert rules of one source.
+
+    Attributes:
+        source: where they came from (a Prometheus URL or file paths).
+        alerts: every alerting rule.
+        problems: what the source's own tooling rejected (promtool, evaluation).
+        jobs: the scrape jobs known to that source (targets or scrape config).
+    """
+
+    source: str
+    alerts: tuple[AlertRule, ...]
+    problems: tuple[str, ...] = ()
+    jobs: tuple[str, ...] = ()
+
+
+def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
+    """The alerting rules of rule groups, as the API or a rule file lists them."""
+    found = []
+    for group in groups or []:
+        for rule in group.get("rules") or []:
+            name = rule.get("alert") or (
+                rule.get("name") if rule.get("type") == "alerting" else None
+            )
+            if not name:
+                continue
+            found.append(
+                AlertRule(
+                    str(name),
+                    str(rule.get("expr") or rule.get("query") or ""),
+                    {str(k): str(v) for k, v in (rule.get("labels") or {}).items()},
+                    {str(k): str(v) for k, v in (rule.get("annotations") or {}).items()},
+                    str(rule.get("health", "file")),
+                    str(rule.get("lastError") or ""),
+                )
+            )
+    return found
+
+
+def promtool(*args: str, timeout: float = 20.0) -> str | None:
+    """Run ``promtool ARGS``; its complaint when it fails, None when it passes or is absent."""
+    return _tool("promtool", args, timeout)
+
+
+def _tool(name: str, args: tuple[str, ...], timeout: float) -> str | None:
+    binary = shutil.which(name) or (
+        f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None
+    )
+    if binary is None:
+        return None
+    try:
+        done = subprocess.run(
+            [binary, *args], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return f"{name} {' '.join(args)} gave no answer within {timeout:.0f} s"
+    if done.returncode == 0:
+        return None
+    message = " ".join((done.stderr or done.stdout).split())
+    return f"{name} {' '.join(args)}: {message[:400]}"
+
+
+def amtool(*args: str, timeout: float = 20.0) -> str | None:
+    """Run ``amtool ARGS``; its complaint when it fails, None when it passes or is absent."""
+    return _tool("amtool", args, timeout)
+
+
+def load_yaml(path: Path) -> Any:
+    """A YAML file's content; unreadable or malformed files are a ProbeError."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProbeError(f"cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ProbeError(f"{path} is not valid YAML: {exc}") from None
+
+
+def rules_from_files(env: Environment) -> RuleSet | None:
+    """The rule files named by ``alert_rules`` and ``prometheus_config``; None if none."""
+    files = [env.path(str(p)) for p in env.get("monitoring.alert_rules") or []]
+    problems: list[str] = []
+    jobs: list[str] = []
+    config = env.get("monitoring.prometheus_config")
+    if config:
+        path = env.path(str(config))
+        jobs, referenced, complaint = _scrape_config(path)
+        files += referenced
+        problems += [complaint] if complaint else []
+    if not files and not config:
+        return None
+    alerts: list[AlertRule] = []
+    for path in dict.fromkeys(files):
+        if complaint := promtool("check", "rules", str(path)):
+            problems.append(complaint)
+        content = load_yaml(path) or {}
+        alerts += alerts_from_groups(content.get("groups") if isinstance(content, dict) else [])
+    source = ", ".join(str(p) for p in dict.fromkeys(files)) or str(config)
+    return RuleSet(source, tuple(alerts), tuple(problems), tuple(jobs))
+
+
+def _scrape_config(path: Path) -> tuple[list[str], list[Path], str | None]:
+    """Job names and rule files of a prometheus.yml, and promtool's complaint."""
+    complaint = promtool("check", "config", "--syntax-only", str(path))
+    content = load_yaml(path)
+    if not isinstance(content, dict):
+        raise ProbeError(f"{path} is not a Prometheus configuration (no mapping)")
+    jobs = [str(j.get("job_name")) for j in content.get("scrape_configs") or []]
+    rule_files = []
+    for pattern in content.get("rule_files") or []:
+        matched = sorted(path.parent.glob(str(pattern)))
+        rule_files += matched or [path.parent / str(pattern)]
+    return jobs, rule_files, complaint

@@ -1,0 +1,95 @@
+"""Prometheus metrics endpoints exposed; Custom business metrics implemented."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pytest_biothings_ready.model import Status
+from tests.observability.conftest import Stack
+from tests.support.evaluate import judge
+from tests.support.monitoring import exporter_app
+from tests.support.servers import free_port, serve_asgi
+
+EXPOSED = "Prometheus metrics endpoints exposed"
+CUSTOM = "Custom business metrics implemented"
+
+
+def _static(body: str, media: str, status: int = 200, delay: float = 0) -> Starlette:
+    async def page(request: Request) -> Response:
+        await asyncio.sleep(delay)
+        return Response(body, status_code=status, media_type=media)
+
+    return Starlette(routes=[Route("/metrics", page)])
+
+
+def test_exposition_with_custom_families_passes_both_lines(stack: Stack) -> None:
+    settings = {"metrics_url": stack.good, "timeout_s": 2}
+    exposed, custom = judge(EXPOSED, settings), judge(CUSTOM, settings)
+    assert exposed.status is Status.PASSED, exposed.evidence
+    assert custom.status is Status.PASSED, custom.evidence
+    assert "biothings_agent_tasks (counter)" in custom.evidence
+
+
+def test_openmetrics_exposition_is_parsed() -> None:
+    body = "# TYPE jobs counter\njobs_total 3\n# EOF\n"
+    media = "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    with serve_asgi(_static(body, media)) as url:
+        verdict = judge(CUSTOM, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "jobs (counter)" in verdict.evidence
+
+
+def test_only_runtime_metrics_fail_custom_metrics() -> None:
+    with serve_asgi(exporter_app(custom=False)) as url:
+        verdict = judge(CUSTOM, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.FAILED
+    assert "only runtime defaults" in verdict.evidence
+
+
+def test_empty_exposition_fails_the_endpoint_line() -> None:
+    with serve_asgi(_static("", "text/plain; version=0.0.4")) as url:
+        verdict = judge(EXPOSED, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.FAILED
+    assert "no samples" in verdict.evidence
+
+
+def test_garbage_exposition_is_an_error() -> None:
+    with serve_asgi(_static("<html>hello {{</html>", "text/plain")) as url:
+        verdict = judge(EXPOSED, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.ERROR
+    assert "not valid exposition format" in verdict.evidence
+
+
+def test_unreachable_metrics_endpoint_is_an_error() -> None:
+    url = f"http://127.0.0.1:{free_port()}/metrics"
+    verdict = judge(EXPOSED, {"metrics_url": url, "timeout_s": 1})
+    assert verdict.status is Status.ERROR
+    assert url in verdict.evidence
+
+
+def test_server_error_on_metrics_is_an_error() -> None:
+    with serve_asgi(_static("boom", "text/plain", status=500)) as url:
+        verdict = judge(EXPOSED, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.ERROR
+    assert "HTTP 500" in verdict.evidence
+
+
+def test_hanging_metrics_endpoint_errors_within_the_timeout() -> None:
+    with serve_asgi(_static("x 1\n", "text/plain", delay=3)) as url:
+        started = time.monotonic()
+        verdict = judge(EXPOSED, {"metrics_url": url + "/metrics", "timeout_s": 0.5})
+        elapsed = time.monotonic() - started
+    assert verdict.status is Status.ERROR
+    assert elapsed < 2
+
+
+def test_missing_metrics_url_is_unverified() -> None:
+    verdict = judge(EXPOSED, {"timeout_s": 1})
+    assert verdict.status is Status.UNVERIFIED
+    assert "metrics_url" in verdict.evidence
