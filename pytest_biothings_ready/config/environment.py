@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from pytest_biothings_ready.config.schema import lookup
 from pytest_biothings_ready.errors import MissingVariable, NotConfigured
 
-__all__ = ["Environment", "Unset"]
+__all__ = ["Environment", "Unset", "dig"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Environment:
 
     def get(self, key: str, default: Any = None) -> Any:
         """The setting ``key`` (dotted), its declared default, else ``default``."""
-        value = _dig(self.settings, key)
+        value = dig(self.settings, key)
         if value is None:
             declared = lookup(key)
             value = declared.default if declared and declared.default is not None else default
@@ -96,7 +96,7 @@ class Environment:
         seen: dict[str, None] = {}
         for key in ("base_url", "http_url", "websocket_url", "metrics_url",
                     "prometheus_url", "alertmanager_url"):
-            value = _dig(self.settings, key)
+            value = dig(self.settings, key)
             if isinstance(value, str) and (host := urlsplit(value).hostname):
                 seen[host] = None
         for host in self.get("hosts") or []:
@@ -111,7 +111,8 @@ class Environment:
         return iter(self.settings.items())
 
 
-def _dig(settings: Mapping[str, Any], key: str) -> Any:
+def dig(settings: Mapping[str, Any], key: str) -> Any:
+    """The value at dotted ``key`` in nested ``settings``, or None."""
     node: Any = settings
     for part in key.split("."):
         if not isinstance(node, Mapping) or part not in node:

@@ -1,0 +1,198 @@
+"""The hooks of an active readiness run (registered by plugin.py with --ready-env)."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_biothings_ready.api import ITEM_MARKER
+from pytest_biothings_ready.checklist.lookup import find_item
+from pytest_biothings_ready.errors import ConfigError
+from pytest_biothings_ready.model import Status
+from pytest_biothings_ready.nodes import ChecklistFile, Finding, ReadyItem
+from pytest_biothings_ready.plugin import session_key
+from pytest_biothings_ready.record.results import ItemResult, Results
+from pytest_biothings_ready.session import Options, ReadySession
+from pytest_biothings_ready.verdicts.engine import LinkedOutcome
+
+__all__ = ["ReadyPlugin"]
+
+XDIST_GROUP = "biothings-ready"
+REPORT_SUFFIXES = (".md", ".html")
+
+
+def _options(config: pytest.Config) -> Options:
+    report = config.getoption("ready_report")
+    if report and Path(report).suffix.lower() not in REPORT_SUFFIXES:
+        raise pytest.UsageError(f"--ready-report={report}: the report must end in .md or .html")
+    return Options(
+        env=config.getoption("ready_env"),
+        config=config.getoption("ready_config"),
+        checklist=config.getoption("ready_checklist"),
+        attestations=config.getoption("ready_attestations"),
+        report=report,
+        allow_unverified=config.getoption("ready_allow_unverified"),
+    )
+
+
+class ReadyPlugin:
+    """Collection, verdict bookkeeping and the record for one --ready-env run."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        try:
+            self.ready = ReadySession.build(_options(config), Path.cwd())
+        except ConfigError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        self.ready.announce = self._announce
+        self.config = config
+        config.stash[session_key] = self.ready
+        self.results = Results()
+        self.linked: dict[str, list[str]] = {}
+        self.prefetched = False
+        _prefer_xunit1(config)
+
+    def _announce(self, message: str) -> None:
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None:
+            terminal.write_line(message)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Add one item per checklist line after the team's tests; link ready.item tests."""
+        linked = [item for item in items if item.get_closest_marker(ITEM_MARKER)]
+        for item in linked:
+            self._link(item)
+        checklist = ChecklistFile.from_parent(
+            session, path=self.ready.checklist.path, nodeid=self.ready.checklist.path.name
+        )
+        checklist.ready = self.ready
+        ready_items = [node for section in checklist.collect() for node in section.collect()]
+        for node in ready_items:
+            node.add_marker(pytest.mark.xdist_group(XDIST_GROUP))
+        others = [item for item in items if item not in linked]
+        items[:] = others + linked + ready_items
+
+    def _link(self, item: pytest.Item) -> None:
+        for mark in item.iter_markers(ITEM_MARKER):
+            ref = mark.args[0] if mark.args else ""
+            try:
+                entry = find_item(str(ref), self.ready.checklist, f"{item.nodeid}: ready.item")
+            except ConfigError as exc:
+                raise pytest.UsageError(str(exc)) from None
+            self.linked.setdefault(entry.id, []).append(item.nodeid)
+            item.add_marker(entry.marker)
+            item.add_marker(pytest.mark.xdist_group(XDIST_GROUP))
+        self.ready.judge.expected_linked = self.linked
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Before the first checklist item: start gathering all evidence concurrently."""
+        if isinstance(item, ReadyItem) and not self.prefetched:
+            self.prefetched = True
+            entries = [i.entry for i in item.session.items if isinstance(i, ReadyItem)]
+            self.ready.prefetch(entries)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """Findings render as plain lines in every phase; secrets never leave."""
+        report = yield
+        if call.excinfo is not None and isinstance(call.excinfo.value, Finding):
+            report.longrepr = item.repr_failure(call.excinfo)  # type: ignore[assignment]
+        _redact_report(report, self.ready.redact)
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Record linked-test outcomes and checklist results."""
+        props = dict(report.user_properties)
+        if "ready_status" in props and report.when == "teardown":
+            self.results.add(ItemResult.from_properties(props, report.nodeid))
+        for item_id, nodeids in self.linked.items():
+            if report.nodeid in nodeids:
+                self._record_linked(item_id, report)
+
+    def _record_linked(self, item_id: str, report: pytest.TestReport) -> None:
+        status = _linked_status(report)
+        if status is None:
+            return
+        message = self.ready.redact(_short(report))
+        outcomes = self.ready.judge.linked.setdefault(item_id, [])
+        outcomes.append(LinkedOutcome(report.nodeid, status, message))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Stop the demo; write testsuite properties and the --ready-report file."""
+        self.ready.close()
+        xml = _junit_writer(self.config)
+        if xml is not None:
+            for name, value in self.ready.suite_properties():
+                xml.add_global_property(name, self.ready.redact(value))
+        if self.ready.options.report and self.results:
+            from pytest_biothings_ready.record.write import write_report
+
+            write_report(Path(self.ready.options.report), self.ready, self.results)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """A table of statuses per section."""
+        if self.results:
+            from pytest_biothings_ready.record.summary import summary_lines
+
+            terminalreporter.write_sep("=", f"readiness: {self.ready.options.env}")
+            for line in summary_lines(self.results):
+                terminalreporter.write_line(line)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        """Under xdist, run the checklist and its linked tests on one worker, in order."""
+        if config.getoption("dist") in ("load", "loadscope", "loadfile", "loadgroup"):
+            from xdist.scheduler import LoadGroupScheduling
+
+            return LoadGroupScheduling(config, log)
+        return None
+
+
+def _linked_status(report: pytest.TestReport) -> Status | None:
+    if report.failed:
+        return Status.FAILED if report.when == "call" else Status.ERROR
+    if report.skipped:
+        return Status.UNVERIFIED
+    return Status.PASSED if report.when == "call" else None
+
+
+def _short(report: pytest.TestReport) -> str:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2])
+    text = str(report.longrepr or "").strip().splitlines()
+    return text[-1] if text else ""
+
+
+def _redact_report(report: pytest.TestReport, redact: Any) -> None:
+    if not redact:
+        return
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        if redact(text) != text:
+            report.longrepr = redact(text)  # type: ignore[assignment]
+    report.sections = [(title, redact(content)) for title, content in report.sections]
+
+
+def _junit_writer(config: pytest.Config) -> Any:
+    from _pytest.junitxml import xml_key
+
+    return config.stash.get(xml_key, None)
+
+
+def _prefer_xunit1(config: pytest.Config) -> None:
+    """Testcase properties are only schema-valid in xunit1: use it unless chosen."""
+    xml = _junit_writer(config)
+    overridden = any(o.startswith("junit_family=") for o in config.option.override_ini or [])
+    if xml is not None and xml.family == "xunit2" and not overridden and (
+        "junit_family" not in config.inicfg
+    ):
+        xml.family = "xunit1"

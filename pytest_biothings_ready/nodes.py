@@ -1,0 +1,123 @@
+"""pytest nodes for the checklist: file -> section -> one item per checkbox line.
+
+Modelled on pytest's non-Python collection example: ``runtest`` raises a
+:class:`Finding` and ``repr_failure`` renders it as plain lines, no traceback.  An
+item that could not be probed raises during setup, so JUnit records an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pytest_biothings_ready.model import Status, Verdict
+
+if TYPE_CHECKING:
+    from pytest_biothings_ready.checklist.model import ChecklistItem
+    from pytest_biothings_ready.session import ReadySession
+
+__all__ = ["ChecklistFile", "ChecklistSection", "Finding", "ReadyItem"]
+
+DOCS = "docs/checklist.md"
+
+
+class Finding(Exception):
+    """A checklist item that did not pass; carries its verdict."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.evidence)
+        self.verdict = verdict
+
+
+class ChecklistFile(pytest.File):
+    """The checklist Markdown file; collects its sections."""
+
+    ready: ReadySession
+
+    def collect(self) -> Iterator[ChecklistSection]:
+        for name in self.ready.checklist.sections():
+            yield ChecklistSection.from_parent(self, name=name)
+
+
+class ChecklistSection(pytest.Collector):
+    """One ``###`` section; collects its lines."""
+
+    def collect(self) -> Iterator[ReadyItem]:
+        ready = self.parent.ready  # type: ignore[union-attr]
+        for entry in ready.checklist:
+            if entry.section == self.name:
+                yield ReadyItem.from_parent(self, name=entry.id, entry=entry)
+
+
+class ReadyItem(pytest.Item):
+    """One checklist line as a test."""
+
+    def __init__(self, *, entry: ChecklistItem, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.entry = entry
+        self.verdict: Verdict | None = None
+        self.add_marker(entry.marker)
+        if _is_smoke(entry):
+            self.add_marker("ready_smoke")
+
+    @property
+    def ready(self) -> ReadySession:
+        return self.parent.parent.ready  # type: ignore[union-attr, no-any-return]
+
+    def setup(self) -> None:
+        """Decide the item; an item that could not be probed errors here."""
+        verdict = self.ready.judge.decide(self.entry)
+        self.verdict = Verdict(verdict.status, self.ready.redact(verdict.evidence), verdict.method)
+        self.user_properties.extend(_properties(self.entry, self.verdict))
+        if self.verdict.status is Status.ERROR:
+            raise Finding(self.verdict)
+
+    def runtest(self) -> None:
+        """Pass, fail or skip on the verdict decided in setup."""
+        verdict = self.verdict
+        assert verdict is not None
+        if verdict.status is Status.PASSED:
+            return
+        if verdict.status in (Status.WAIVED, Status.NOT_APPLICABLE):
+            pytest.skip(f"{verdict.status}: {verdict.evidence}")
+        if verdict.status is Status.UNVERIFIED and self.ready.options.allow_unverified:
+            pytest.skip(f"unverified (--ready-allow-unverified): {verdict.evidence}")
+        raise Finding(verdict)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The finding as an auditor reads it: status, line, where, evidence."""
+        if not isinstance(excinfo.value, Finding):
+            return str(super().repr_failure(excinfo))
+        verdict = excinfo.value.verdict
+        entry = self.entry
+        return "\n".join([
+            f"{verdict.status.value.upper()}: {entry.title}",
+            f"  item:     {entry.id}  [{entry.marker}]",
+            f"  section:  {entry.section}",
+            f"  decided:  {verdict.method}",
+            f"  evidence: {verdict.evidence}",
+            f"  see:      {DOCS}#{entry.id.replace('.', '')}",
+        ])
+
+    def reportinfo(self) -> tuple[Any, int, str]:
+        return self.ready.checklist.path, self.entry.line - 1, f"[{self.entry.area}] {self.entry.title}"
+
+
+def _is_smoke(entry: ChecklistItem) -> bool:
+    from pytest_biothings_ready.probes.base import checks_for
+
+    return any(check.smoke for check in checks_for(entry))
+
+
+def _properties(entry: ChecklistItem, verdict: Verdict) -> list[tuple[str, str]]:
+    return [
+        ("ready_id", entry.id),
+        ("ready_title", entry.title),
+        ("ready_section", entry.section),
+        ("ready_area", entry.area),
+        ("ready_status", verdict.status.value),
+        ("ready_method", verdict.method.value),
+        ("ready_evidence", verdict.evidence),
+    ]
