@@ -1,0 +1,96 @@
+"""The locust child process: ``python -m pytest_biothings_ready.probes.load.worker``.
+
+locust imports gevent, which monkey-patches sockets and threads at import time, so it
+never runs inside the pytest process.  The parent writes the JSON plan to this
+process's stdin (stdin, not argv: request headers may carry tokens) and reads one
+``READY-RESULT {...}`` line from its stdout.  Progress lines go to stderr.
+
+Modes:
+    (no argument)            run the plan: a local runner, or a master when the plan
+                             has workers, expect_workers or master_bind
+    --worker HOST PORT       a local worker process joining the master at HOST:PORT
+
+The process exits on its own when its parent disappears, and on SIGTERM/SIGINT it
+stops the users and its local workers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+RESULT_PREFIX = "READY-RESULT "
+PROGRESS_PREFIX = "[ready-load] "
+
+
+def main(argv: list[str]) -> int:
+    """Run the plan read from stdin (or a worker, with ``--worker HOST PORT``)."""
+    spec = json.load(sys.stdin)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    _exit_on_signals()
+    from gevent import monkey
+
+    monkey.patch_all()
+    import gevent
+
+    gevent.spawn(_exit_when_orphaned, os.getppid())
+    if argv[:1] == ["--worker"]:
+        return _run_worker(spec, argv[1], int(argv[2]))
+    from pytest_biothings_ready.probes.load.driver import run_plan
+
+    result = run_plan(spec)
+    sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def _run_worker(spec: dict[str, Any], host: str, port: int) -> int:
+    import locust.runners
+    from locust.env import Environment
+
+    from pytest_biothings_ready.probes.load.users import load_user_classes
+
+    # Short, short runs need fresh numbers on the master: report every second.
+    locust.runners.WORKER_REPORT_INTERVAL = 1.0
+    env = Environment(user_classes=load_user_classes(spec))
+    runner = env.create_worker_runner(host, port)
+    runner.greenlet.join()
+    return 0
+
+
+def _exit_on_signals() -> None:
+    # Stop at once: users die with the process, local workers notice they are orphaned
+    # (and the parent kills the whole process group anyway).
+    def stop(signum: int, _frame: Any) -> None:
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """A child whose parent died (pytest killed hard) must not keep loading the target."""
+    import gevent
+
+    while os.getppid() == parent:
+        gevent.sleep(0.5)
+    os._exit(3)
+
+
+def progress(text: str) -> None:
+    """One progress line on stderr; the parent relays it to the terminal."""
+    sys.stderr.write(PROGRESS_PREFIX + text + "\n")
+    sys.stderr.flush()
+
+
+def now() -> float:
+    return time.monotonic()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
