@@ -106,10 +106,14 @@ class BurstReport:
     def limited(self) -> bool:
         return self.limited_after is not None
 
-    def summary(self) -> str:
+    def counts(self) -> str:
+        """``55x 200, 1x 429`` (and how many got no answer)."""
         counts = ", ".join(f"{n}x {s}" for s, n in sorted(self.statuses.items()))
         errors = f", {self.transport_errors} without answer" if self.transport_errors else ""
-        return f"{self.sent} requests to {self.url} in up to {self.seconds:g} s ({counts}{errors})"
+        return counts + errors
+
+    def summary(self) -> str:
+        return f"{self.sent} requests to {self.url} in up to {self.seconds:g} s ({self.counts()})"
 
 
 def _is_limited(response: httpx.Response) -> bool:
@@ -291,7 +295,8 @@ def _limited_phrase(report: BurstReport) -> str:
     return (
         f"Rate limiting on {report.url}: first {report.limited_status}{retry} after "
         f"{report.limited_after} requests ({report.limited_at_s} s into a burst of up to "
-        f"{report.planned} over {report.seconds:g} s); burst stopped there"
+        f"{report.planned} over {report.seconds:g} s; answers {report.counts()}); burst "
+        "stopped there"
     )
 
 
@@ -309,10 +314,15 @@ def rate_limiting_effective(ctx: Context) -> Verdict:
             "Retry-After) before the burst ended."
         )
     if report.recovered_after_s is None:
+        last = report.recovery_status
+        why = (
+            "the limiter does not release clients"
+            if last in (429, 503, None)
+            else "rate_limit.path must answer 2xx when the client is not limited"
+        )
         return Verdict.failed(
             f"{_limited_phrase(report)}; but no 2xx within {report.recovery_cap_s:g} s "
-            f"afterwards (last answer: {report.recovery_status or 'no answer'}): "
-            "the limiter does not release clients."
+            f"afterwards (last answer: {last or 'no answer'}): {why}."
         )
     return Verdict.passed(
         f"{_limited_phrase(report)}; answered {report.recovery_status} again "

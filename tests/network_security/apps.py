@@ -1,0 +1,178 @@
+"""Small ASGI services with and without each property, for the security probes.
+
+Each factory returns a Starlette app served on loopback by ``serve_asgi``.  The
+models-list app is a stand-in for Google's generative language API (no registry
+offers that service): it speaks the same ``GET /v1beta/models`` contract, with the
+key in ``x-goog-api-key`` and Google's error shape for a bad key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+APP_ORIGIN = "https://app.example.org"
+PASSWORD = "canary-P4ssw0rd-7f3e"  # planted: must never show up in evidence
+API_KEY = "canary-AIzaSy-valid-key-0001"
+
+
+async def _ok(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+def plain_app() -> Starlette:
+    """Answers 200 to everything: no CORS headers, no rate limiting."""
+    return Starlette(routes=[Route("/api/health", _ok, methods=["GET", "OPTIONS"])])
+
+
+def cors_app(*origins: str, regex: str | None = None, credentials: bool = True) -> Starlette:
+    """Starlette's own CORS middleware, configured as given."""
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=list(origins),
+        allow_origin_regex=regex,
+        allow_credentials=credentials,
+        allow_methods=["GET", "POST"],
+    )
+    return Starlette(routes=[Route("/api/health", _ok)], middleware=[cors])
+
+
+class WildcardWithCredentials:
+    """Adds ``Access-Control-Allow-Origin: *`` plus credentials to every answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def patched(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"access-control-allow-origin", b"*"),
+                    (b"access-control-allow-credentials", b"true"),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, patched)
+
+
+def wildcard_credentials_app() -> Starlette:
+    return Starlette(
+        routes=[Route("/api/health", _ok, methods=["GET", "OPTIONS"])],
+        middleware=[Middleware(WildcardWithCredentials)],
+    )
+
+
+def limiting_app(limit: int, status: int = 429, recovers: bool = True) -> Starlette:
+    """Limits after ``limit`` requests; recovers after one second, or never."""
+    state = {"count": 0}
+
+    async def limited(request: Request) -> Response:
+        state["count"] += 1
+        if state["count"] <= limit:
+            return PlainTextResponse("ok")
+        if recovers and state["count"] > limit + 3:
+            state["count"] = 0
+        return PlainTextResponse("slow down", status, headers={"Retry-After": "1"})
+
+    return Starlette(routes=[Route("/api/health", limited)])
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def sign(claims: dict[str, Any], secret: str) -> str:
+    """An HS256 JWT (the test side's own few lines, independent of the probe's)."""
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    mac = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(mac)}"
+
+
+def _claims(token: str, secret: str, verify: bool, accept_none: bool) -> dict[str, Any] | None:
+    try:
+        head, body, signature = token.split(".")
+        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+        claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except ValueError:
+        return None
+    if header.get("alg") == "none":
+        return claims if accept_none else None
+    mac = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    if verify and not hmac.compare_digest(b64(mac), signature):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def auth_app(
+    secret: str = "k9V!x2#qLr8@zT4w$Hn6pB1m^Ye3&Ud7",
+    verify: bool = True,
+    accept_none: bool = False,
+    admin_for_everyone: bool = False,
+) -> tuple[Starlette, list[str]]:
+    """Login, /api/me and /api/admin; returns the app and the tokens it issued."""
+    users = {"alice": ("admin", PASSWORD), "bob": ("user", PASSWORD)}
+    issued: list[str] = []
+
+    async def login(request: Request) -> Response:
+        data = await request.json()
+        role, password = users.get(data.get("username"), ("", None))
+        if password is None or data.get("password") != password:
+            return JSONResponse({"error": "bad credentials"}, 401)
+        issued.append(sign({"sub": data["username"], "role": role}, secret))
+        return JSONResponse({"data": {"access_token": issued[-1]}})
+
+    def claims_of(request: Request) -> dict[str, Any] | None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return _claims(token, secret, verify, accept_none) if scheme == "Bearer" else None
+
+    async def me(request: Request) -> Response:
+        claims = claims_of(request)
+        return JSONResponse(claims) if claims else JSONResponse({}, 401)
+
+    async def admin(request: Request) -> Response:
+        claims = claims_of(request)
+        if not claims:
+            return JSONResponse({}, 401)
+        if claims.get("role") != "admin" and not admin_for_everyone:
+            return JSONResponse({}, 403)
+        return JSONResponse({"admin": True})
+
+    routes = [
+        Route("/api/login", login, methods=["POST"]),
+        Route("/api/me", me),
+        Route("/api/admin", admin),
+    ]
+    return Starlette(routes=routes), issued
+
+
+def models_app(valid_key: str = API_KEY) -> Starlette:
+    """A stand-in for Google's models list: 200 for ``valid_key``, else Google's 400."""
+
+    async def models(request: Request) -> Response:
+        key = request.headers.get("x-goog-api-key") or request.query_params.get("key")
+        if key != valid_key:
+            error = {
+                "code": 400,
+                "message": "API key not valid. Please pass a valid API key.",
+                "status": "INVALID_ARGUMENT",
+                "details": [{"reason": "API_KEY_INVALID"}],
+            }
+            return JSONResponse({"error": error}, 400)
+        return JSONResponse(
+            {"models": [{"name": "models/gemini-pro"}, {"name": "models/gemini-flash"}]}
+        )
+
+    return Starlette(routes=[Route("/v1beta/models", models)])
