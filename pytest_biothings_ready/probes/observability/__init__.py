@@ -7,8 +7,10 @@ submodule keeps httpx, yaml and prometheus-client imports inside its functions.
 from __future__ import annotations
 
 from pytest_biothings_ready.probes.observability import (
+    alerting,  # noqa: F401
     metrics,  # noqa: F401
     prometheus,  # noqa: F401
     runbooks,  # noqa: F401
     settings,  # noqa: F401  (first)
+    testalert,  # noqa: F401
 )

@@ -1,0 +1,179 @@
+"""Alertmanager: where critical alerts go, how they escalate, and a live test alert.
+
+The configuration comes from ``alertmanager_url`` (``/api/v2/status``, which returns
+the loaded YAML) and/or the ``monitoring.alertmanager_config`` file (also checked
+with ``amtool check-config`` when installed); both are judged the same way.  The
+route tree is walked the way Alertmanager does for an alert carrying the critical
+severity label.  Lines decided:
+
+- Alert routing configured (Slack, email, PagerDuty)
+- Alert escalation policies defined
+- Alerting system tested
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.base import Context, check, gatherer
+from pytest_biothings_ready.probes.observability.promapi import api_get, duration_seconds
+from pytest_biothings_ready.probes.observability.rules import amtool, load_yaml
+
+__all__ = ["AlertmanagerConfig", "route_for"]
+
+_MATCHER = re.compile(r'^\s*([\w.]+)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$')
+DEFAULT_REPEAT = "4h"
+
+
+@dataclass(frozen=True)
+class AlertmanagerConfig:
+    """One Alertmanager configuration.
+
+    Attributes:
+        source: the URL or file it came from.
+        route: the root route (a mapping as in alertmanager.yml).
+        receivers: receiver name -> its integrations (``slack_configs``...).
+        problems: what amtool rejected.
+    """
+
+    source: str
+    route: dict[str, Any]
+    receivers: dict[str, tuple[str, ...]]
+    problems: tuple[str, ...] = ()
+
+
+def _parse(source: str, content: Any, problems: list[str]) -> AlertmanagerConfig:
+    if not isinstance(content, dict) or not isinstance(content.get("route"), dict):
+        raise ProbeError(f"{source} is not an Alertmanager configuration (no route)")
+    receivers = {
+        str(r.get("name")): tuple(
+            k.removesuffix("_configs") for k, v in r.items() if k.endswith("_configs") and v
+        )
+        for r in content.get("receivers") or []
+        if isinstance(r, dict)
+    }
+    return AlertmanagerConfig(source, content["route"], receivers, tuple(problems))
+
+
+@gatherer("alertmanager-config")
+def gather_alertmanager(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
+    """The live and file configurations that are configured (possibly none)."""
+    import yaml
+
+    found = []
+    if ctx.env.get("alertmanager_url"):
+        status = api_get(ctx.env, "alertmanager_url", "/api/v2/status") or {}
+        original = (status.get("config") or {}).get("original")
+        if not isinstance(original, str):
+            raise ProbeError("Alertmanager /api/v2/status carries no config.original")
+        found.append(_parse(str(ctx.env.get("alertmanager_url")), yaml.safe_load(original), []))
+    if path_setting := ctx.env.get("monitoring.alertmanager_config"):
+        path = ctx.env.path(str(path_setting))
+        complaint = amtool("check-config", str(path))
+        found.append(_parse(str(path), load_yaml(path), [complaint] if complaint else []))
+    return tuple(found)
+
+
+def _configs(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
+    configs: tuple[AlertmanagerConfig, ...] = ctx.evidence("alertmanager-config")
+    if not configs:
+        raise NotConfigured("alertmanager_url", ctx.env.name, "or monitoring.alertmanager_config")
+    return configs
+
+
+def _matches(route: dict[str, Any], labels: dict[str, str]) -> bool:
+    """Whether ``labels`` satisfy every matcher of ``route`` (all three syntaxes)."""
+    checks = [(k, "=", str(v)) for k, v in (route.get("match") or {}).items()]
+    checks += [(k, "=~", str(v)) for k, v in (route.get("match_re") or {}).items()]
+    for text in route.get("matchers") or []:
+        if found := _MATCHER.match(str(text)):
+            checks.append((found[1], found[2], found[3]))
+    return all(_one(labels.get(k, ""), op, v) for k, op, v in checks)
+
+
+def _one(value: str, op: str, wanted: str) -> bool:
+    hit = value == wanted if op in ("=", "!=") else bool(re.fullmatch(wanted, value))
+    return hit if op in ("=", "=~") else not hit
+
+
+def route_for(
+    route: dict[str, Any], labels: dict[str, str], inherited: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The effective leaf routes (receiver, repeat_interval, depth) an alert reaches."""
+    node = {**(inherited or {}), **{k: v for k, v in route.items() if k != "routes"}}
+    node["depth"] = (inherited or {}).get("depth", -1) + 1
+    leaves: list[dict[str, Any]] = []
+    for child in route.get("routes") or []:
+        if _matches(child, labels):
+            leaves += route_for({**child, "continue": False}, labels, node)
+            if not child.get("continue"):
+                break
+    return leaves or [node]
+
+
+def _critical(ctx: Context) -> dict[str, str]:
+    return {
+        str(ctx.env.get("monitoring.severity_label")): str(
+            ctx.env.get("monitoring.critical_value")
+        ),
+        "alertname": "ServiceDown",
+    }
+
+
+@check("Alert routing configured (Slack, email, PagerDuty)", uses=("alertmanager-config",))
+def alert_routing_configured(ctx: Context) -> Verdict:
+    """Critical alerts reach a receiver with a real integration, not an empty one."""
+    findings, good = [], []
+    for config in _configs(ctx):
+        findings += list(config.problems)
+        for leaf in route_for(config.route, _critical(ctx)):
+            name = str(leaf.get("receiver", ""))
+            kinds = config.receivers.get(name, ())
+            where = f"{config.source}: critical alerts route to receiver {name!r}"
+            if kinds:
+                good.append(f"{where} ({', '.join(kinds)})")
+            else:
+                findings.append(f"{where}, which has no integration (no *_configs)")
+    if findings:
+        return Verdict.failed("; ".join(findings))
+    return Verdict.passed("; ".join(good))
+
+
+@check("Alert escalation policies defined", uses=("alertmanager-config",))
+def escalation_defined(ctx: Context) -> Verdict:
+    """Alerts are routed by severity to their own receiver, with a sane repeat_interval."""
+    label = str(ctx.env.get("monitoring.severity_label"))
+    limit = str(ctx.env.get("monitoring.max_repeat_interval"))
+    findings, good = [], []
+    for config in _configs(ctx):
+        findings += list(config.problems)
+        leaves = route_for(config.route, _critical(ctx))
+        by_severity = [
+            leaf
+            for leaf in leaves
+            if leaf["depth"] > 0
+            and label
+            in str(leaf.get("matchers", ""))
+            + str(leaf.get("match", ""))
+            + str(leaf.get("match_re", ""))
+        ]
+        repeat = str(leaves[0].get("repeat_interval", DEFAULT_REPEAT))
+        if not by_severity:
+            findings.append(
+                f"{config.source}: no nested route matches on {label!r}; "
+                f"critical alerts go to the root receiver"
+            )
+        elif duration_seconds(repeat) > duration_seconds(limit):
+            findings.append(f"{config.source}: critical repeat_interval {repeat} > {limit}")
+        else:
+            good.append(
+                f"{config.source}: critical alerts escalate to "
+                f"{by_severity[0].get('receiver')!r}, repeat every {repeat}"
+            )
+    if findings:
+        return Verdict.failed("; ".join(findings))
+    return Verdict.passed("; ".join(good))

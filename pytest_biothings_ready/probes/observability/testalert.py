@@ -1,0 +1,122 @@
+"""A synthetic alert sent through Alertmanager's API v2, then looked up again.
+
+This writes to the target (Alertmanager notifies whatever the alert routes to), so
+it runs only when ``alertmanager_url`` is set and ``monitoring.send_test_alert`` is
+true, which it is by default except where ``production = true``.  The alert ends
+after two minutes on its own; route it to a quiet receiver with
+``monitoring.test_alert_labels``.  Line decided: Alerting system tested.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.base import Context, check, gatherer
+from pytest_biothings_ready.probes.observability.promapi import api_get, api_post
+
+__all__ = ["TestAlert"]
+
+ALERT_NAME = "BiothingsReadinessTestAlert"
+LIFETIME = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class TestAlert:
+    """What happened to the synthetic alert.
+
+    Attributes:
+        labels: the labels it was sent with.
+        listed: whether Alertmanager listed it afterwards.
+        receivers: the receivers Alertmanager routed it to.
+        state: its state as listed (active, suppressed, unprocessed).
+    """
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    labels: dict[str, str]
+    listed: bool
+    receivers: tuple[str, ...] = ()
+    state: str = ""
+
+
+def _allowed(ctx: Context) -> bool:
+    configured = ctx.env.get("monitoring.send_test_alert")
+    return (not ctx.env.production) if configured is None else bool(configured)
+
+
+@gatherer("alertmanager-test-alert", needs=("alertmanager_url",))
+def send_test_alert(ctx: Context) -> TestAlert:
+    """Post one short-lived alert and look for it in ``/api/v2/alerts``."""
+    if not _allowed(ctx):
+        raise NotConfigured(
+            "monitoring.send_test_alert",
+            ctx.env.name,
+            "sending a test alert is off (default off in production)",
+        )
+    labels = {
+        "alertname": ALERT_NAME,
+        "severity": "none",
+        "ready_run": uuid.uuid4().hex[:12],
+        **{str(k): str(v) for k, v in (ctx.env.get("monitoring.test_alert_labels") or {}).items()},
+    }
+    now = datetime.now(UTC)
+    api_post(
+        ctx.env,
+        "alertmanager_url",
+        "/api/v2/alerts",
+        [
+            {
+                "labels": labels,
+                "startsAt": now.isoformat(),
+                "endsAt": (now + LIFETIME).isoformat(),
+                "annotations": {"summary": "pytest-biothings-ready readiness test; ignore"},
+            }
+        ],
+    )
+    return _look_up(ctx, labels)
+
+
+def _look_up(ctx: Context, labels: dict[str, str]) -> TestAlert:
+    """Poll briefly: Alertmanager lists a new alert after its ingestion round."""
+    deadline = time.monotonic() + ctx.timeout
+    while True:
+        listed = (
+            api_get(
+                ctx.env,
+                "alertmanager_url",
+                "/api/v2/alerts",
+                filter=f'ready_run="{labels["ready_run"]}"',
+            )
+            or []
+        )
+        if listed or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if not listed:
+        return TestAlert(labels, False)
+    found = listed[0]
+    receivers = tuple(str(r.get("name")) for r in found.get("receivers") or [])
+    return TestAlert(labels, True, receivers, str((found.get("status") or {}).get("state")))
+
+
+@check("Alerting system tested", uses=("alertmanager-test-alert",), needs=("alertmanager_url",))
+def alerting_tested(ctx: Context) -> Verdict:
+    """A synthetic alert posted to Alertmanager is accepted, listed and routed."""
+    result: TestAlert = ctx.evidence("alertmanager-test-alert")
+    url = ctx.env.get("alertmanager_url")
+    sent = ", ".join(f"{k}={v}" for k, v in result.labels.items())
+    if not result.listed:
+        return Verdict.failed(
+            f"test alert {{{sent}}} posted to {url} was accepted but "
+            f"not listed within {ctx.timeout:g} s"
+        )
+    receivers = ", ".join(result.receivers) or "no receiver"
+    return Verdict.passed(
+        f"test alert {{{sent}}} posted to {url} is listed "
+        f"({result.state}) and routed to {receivers}"
+    )
