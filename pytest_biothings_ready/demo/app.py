@@ -5,7 +5,8 @@ listener that sends every request to the same path on HTTPS.  Routes:
 
 - ``/``: an HTML page loading ``/static/app.js`` and ``/static/app.css`` (served
   with long-lived, CDN-style caching headers);
-- ``/api/health``, ``/api/agents`` (cacheable, ETag, 304), ``/api/agents/{name}/messages``;
+- ``/api/health`` (exempt from rate limiting), ``/api/agents`` and ``/api/search``
+  (cacheable, ETag, 304), ``/api/agents/{name}/messages``;
 - ``/api/login`` (JWT), ``/api/me`` (any valid token), ``/api/admin`` (role admin),
   ``/api/experiments`` (create, then read back by id);
 - ``/v1beta/models``: a fake LLM models list that accepts only the demo API key;
@@ -122,6 +123,11 @@ class DemoRoutes:
 
     async def agents(self, request: Request) -> Response:
         return cached_json(request, AGENTS, "public, max-age=30")
+
+    async def search(self, request: Request) -> Response:
+        query = request.query_params.get("q", "")
+        found = [a for a in AGENTS if query in a["name"]]
+        return cached_json(request, found, "public, max-age=30")
 
     async def message_agent(self, request: Request) -> Response:
         claims = self._claims(request)
@@ -244,6 +250,7 @@ def build_app(config: DemoConfig, metrics: DemoMetrics | None = None) -> Starlet
         Route("/", r.page),
         Route("/static/{name}", r.asset),
         Route("/api/health", r.health),
+        Route("/api/search", r.search),
         Route("/api/agents", r.agents),
         Route("/api/agents/{name}/messages", r.message_agent, methods=["POST"]),
         Route("/api/login", r.login, methods=["POST"]),

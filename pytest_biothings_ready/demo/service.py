@@ -207,9 +207,12 @@ def demo_settings(https_port: int, http_port: int, ca_pem: Path, config: Any) ->
         "smoke": smoke_requests(),
         "journey": journeys(DEMO_USER, user_password, config.api_key),
         "frontend_url": f"{base}/",
+        "caching": {"paths": ["/api/agents"]},
         "websocket": {
             "realtime_send": '{"type": "ping", "id": 7}',
             "realtime_expect": '"type": "pong"',
         },
+        # A path of its own for the burst, so that it does not starve other probes.
+        "rate_limit": {"path": "/api/search", "seconds": 2.0, "recovery_s": 3.0},
         # ---- other families: the lead adds their demo settings here ----
     }
