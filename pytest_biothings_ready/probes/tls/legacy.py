@@ -1,10 +1,12 @@
-"""Legacy cipher families the local OpenSSL can no longer offer, probed by hand.
+"""Legacy protocol versions and cipher families, probed with a hand-made ClientHello.
 
 OpenSSL 3 (as built by Debian) has no RC4, DES, 3DES or EXPORT suites, so an
-``ssl`` client cannot ask a server whether it still accepts them.  Like testssl.sh,
-we send a TLS 1.2 ClientHello that offers only that family and read the first
-record back: a ServerHello means the server picked one of them (accepted), an alert
-or a closed connection means it refused.  We never complete the handshake.
+``ssl`` client cannot ask a server whether it still accepts them; and Python warns
+(an error under ``-W error``) whenever a context is allowed TLS 1.0 or 1.1.  Like
+testssl.sh, we send a ClientHello that offers only what we ask about and read the
+first record back: a ServerHello for that version and family means accepted; an
+alert, a lower version or a closed connection means refused.  We never complete
+the handshake, so no key exchange is needed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import struct
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.tls.scan import Handshake, connect
 
-__all__ = ["LEGACY_FAMILIES", "probe_family"]
+__all__ = ["LEGACY_FAMILIES", "LEGACY_VERSIONS", "client_hello", "probe_family", "probe_version"]
 
 # IANA cipher suite codes per family.
 LEGACY_FAMILIES: dict[str, tuple[int, ...]] = {
@@ -26,31 +28,53 @@ LEGACY_FAMILIES: dict[str, tuple[int, ...]] = {
     "DES": (0x0009, 0x0015, 0x0012, 0x001A),
     "EXPORT": (0x0003, 0x0006, 0x0008, 0x000B, 0x000E, 0x0011, 0x0014, 0x0017, 0x0019),
 }
+# Suites a TLS 1.0/1.1 server would pick from: the CBC suites of that era and the
+# legacy families above.
+_OLD_SUITES = (0xC00A, 0xC014, 0xC009, 0xC013, 0x0039, 0x0033, 0x0035, 0x002F, 0x0041,
+               0x0084, 0x0096)  # fmt: skip
+LEGACY_VERSIONS: dict[str, int] = {"TLSv1.0": 0x0301, "TLSv1.1": 0x0302}
+_TLS12 = 0x0303
 _HANDSHAKE, _ALERT, _SERVER_HELLO = 22, 21, 2
 _VERSIONS = {0x0300: "SSLv3", 0x0301: "TLSv1.0", 0x0302: "TLSv1.1", 0x0303: "TLSv1.2"}
 
 
 def probe_family(family: str, host: str, port: int, timeout: float) -> Handshake:
-    """Offer only the suites of ``family``; report whether the server picked one."""
+    """Offer only the suites of ``family`` on TLS 1.2 or lower; did the server pick one?"""
+    return _probe(family, host, port, timeout, LEGACY_FAMILIES[family], _TLS12)
+
+
+def probe_version(label: str, host: str, port: int, timeout: float) -> Handshake:
+    """Offer exactly protocol ``label`` (TLSv1.0 or TLSv1.1); did the server agree?"""
+    version = LEGACY_VERSIONS[label]
+    suites = _OLD_SUITES + tuple(c for f in LEGACY_FAMILIES.values() for c in f)
+    found = _probe(label, host, port, timeout, suites, version)
+    if found.accepted and found.version != label:
+        return Handshake(label, False, reason=f"server answered {found.version}")
+    return found
+
+
+def _probe(
+    label: str, host: str, port: int, timeout: float, suites: tuple[int, ...], version: int
+) -> Handshake:
     sock = connect(host, port, timeout)
     try:
-        sock.sendall(client_hello(LEGACY_FAMILIES[family], host))
-        return _read_answer(family, sock)
+        sock.sendall(client_hello(suites, host, version))
+        return _read_answer(label, sock)
     except TimeoutError:
         raise ProbeError(
             f"{host}:{port} gave no answer to a ClientHello within {timeout:g} s"
         ) from None
     except ConnectionError as exc:
-        return Handshake(family, False, reason=f"connection closed ({exc.strerror or exc})")
+        return Handshake(label, False, reason=f"connection closed ({exc.strerror or exc})")
     finally:
         sock.close()
 
 
-def client_hello(suites: tuple[int, ...], host: str) -> bytes:
-    """A TLS 1.2 ClientHello record offering ``suites`` (and SNI for a DNS name)."""
+def client_hello(suites: tuple[int, ...], host: str, version: int = _TLS12) -> bytes:
+    """A ClientHello record for ``version`` offering ``suites`` (SNI for a DNS name)."""
     ciphers = b"".join(struct.pack("!H", code) for code in suites)
     body = (
-        b"\x03\x03"
+        version.to_bytes(2, "big")
         + os.urandom(32)
         + b"\x00"  # no session id
         + struct.pack("!H", len(ciphers))
@@ -77,24 +101,24 @@ def _extensions(host: str) -> bytes:
     return b"".join(found)
 
 
-def _read_answer(family: str, sock: socket.socket) -> Handshake:
+def _read_answer(label: str, sock: socket.socket) -> Handshake:
     header = _read(sock, 5)
     if len(header) < 5:
-        return Handshake(family, False, reason="connection closed")
+        return Handshake(label, False, reason="connection closed")
     kind, length = header[0], struct.unpack("!H", header[3:5])[0]
     if kind not in (_ALERT, _HANDSHAKE):
-        return Handshake(family, False, reason="answer is not TLS")
+        return Handshake(label, False, reason="answer is not TLS")
     body = _read(sock, min(length, 512))
     if kind == _ALERT:
-        return Handshake(family, False, reason=f"alert {body[1] if len(body) > 1 else '?'}")
+        return Handshake(label, False, reason=f"alert {body[1] if len(body) > 1 else '?'}")
     if kind != _HANDSHAKE or len(body) < 41 or body[0] != _SERVER_HELLO:
-        return Handshake(family, False, reason="answer is not a TLS ServerHello")
+        return Handshake(label, False, reason="answer is not a TLS ServerHello")
     version = _VERSIONS.get(struct.unpack("!H", body[4:6])[0], "unknown")
     offset = 6 + 32 + 1 + body[38]
     if len(body) < offset + 2:
-        return Handshake(family, False, reason="truncated ServerHello")
+        return Handshake(label, False, reason="truncated ServerHello")
     code = struct.unpack("!H", body[offset : offset + 2])[0]
-    return Handshake(family, True, version=version, cipher=f"0x{code:04X}")
+    return Handshake(label, True, version=version, cipher=f"0x{code:04X}")
 
 
 def _read(sock: socket.socket, size: int) -> bytes:

@@ -131,6 +131,8 @@ def _jobs(env: Environment, host: str, port: int) -> dict[str, Callable[[], Hand
         return partial(scan.handshake, label, host, port, context, timeout)
 
     jobs = {"verified": job("verified", _verifying_context(env))}
+    for label in legacy.LEGACY_VERSIONS:
+        jobs[label] = partial(legacy.probe_version, label, host, port, timeout)
     for label, version in scan.PROTOCOLS.items():
         jobs[label] = job(label, scan.client_context(low=version, high=version))
     jobs["modern"] = job("modern", scan.client_context(scan.MODERN_TLS12, *tls12))
@@ -149,15 +151,16 @@ def _verifying_context(env: Environment) -> ssl.SSLContext:
     from pytest_biothings_ready.probes.transport import ssl_context
 
     context = ssl_context(env)
-    context.minimum_version = ssl.TLSVersion.TLSv1
+    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED  # TLSv1 would warn
     context.set_ciphers("ALL:@SECLEVEL=0")
     return context
 
 
 def _protocol_labels() -> tuple[str, ...]:
+    from pytest_biothings_ready.probes.tls.legacy import LEGACY_VERSIONS
     from pytest_biothings_ready.probes.tls.scan import PROTOCOLS
 
-    return tuple(PROTOCOLS)
+    return (*LEGACY_VERSIONS, *PROTOCOLS)
 
 
 def _leaf(results: dict[str, Handshake]) -> bytes:

@@ -4,9 +4,10 @@ One scan makes about a dozen handshakes at once, each bounded by ``timeout_s``:
 
 - one *verified* handshake with the environment's trust (system roots plus
   ``ca_bundle``, hostname checked), which decides chain, hostname and dates;
-- one per protocol version, TLS 1.0 to 1.3, pinned with minimum = maximum version.
-  OpenSSL 3 only offers TLS 1.0/1.1 at ``@SECLEVEL=0``, so every probing context
-  runs at that level (we want to learn what the *server* accepts);
+- one per protocol version: TLS 1.2 and 1.3 pinned with minimum = maximum version;
+  TLS 1.0 and 1.1 with a raw ClientHello (:mod:`.legacy`), because Python warns on
+  any context that allows them.  Every probing context runs at ``@SECLEVEL=0``: we
+  want to learn what the *server* accepts, not what our OpenSSL likes;
 - one per weak cipher family on TLS 1.2 (offering only that family), plus one that
   offers only forward-secret AEAD suites, to catch a CBC-only TLS 1.2 server;
 - a raw ClientHello for the legacy families the local OpenSSL cannot offer at all
@@ -37,9 +38,8 @@ __all__ = [
     "run_all",
 ]
 
+# Versions probed with ``ssl``; TLS 1.0 and 1.1 are probed by :mod:`.legacy`.
 PROTOCOLS: dict[str, ssl.TLSVersion] = {
-    "TLSv1.0": ssl.TLSVersion.TLSv1,
-    "TLSv1.1": ssl.TLSVersion.TLSv1_1,
     "TLSv1.2": ssl.TLSVersion.TLSv1_2,
     "TLSv1.3": ssl.TLSVersion.TLSv1_3,
 }
@@ -79,7 +79,7 @@ class Handshake:
 
 def client_context(
     ciphers: str = PERMISSIVE,
-    low: ssl.TLSVersion = ssl.TLSVersion.TLSv1,
+    low: ssl.TLSVersion = ssl.TLSVersion.MINIMUM_SUPPORTED,
     high: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
 ) -> ssl.SSLContext:
     """A non-verifying probing context offering ``ciphers`` from ``low`` to ``high``."""
