@@ -1,0 +1,127 @@
+"""HTTPS enforced: redirects and HSTS, proven against Debian's nginx on loopback."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pytest_biothings_ready.model import Status
+from pytest_biothings_ready.probes.http import judge_redirect, parse_max_age
+from tests.network_web.conftest import REDIRECT, NginxFactory
+from tests.support.evaluate import judge
+from tests.support.servers import TlsFiles
+
+LINE = "HTTPS enforced (HTTP redirects to HTTPS)"
+
+
+def _settings(urls: tuple[str, str], tls: TlsFiles, **extra: Any) -> dict[str, Any]:
+    https, http = urls
+    return {"base_url": https, "http_url": http, "ca_bundle": str(tls.ca_pem),
+            "timeout_s": 1.0, **extra}
+
+
+def test_nginx_redirecting_with_long_hsts_passes(nginx: NginxFactory, tls: TlsFiles) -> None:
+    verdict = judge(LINE, _settings(nginx(), tls))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "-> 301 https://127.0.0.1:" in verdict.evidence
+    assert "max-age=31536000 >= required 15552000" in verdict.evidence
+
+
+def test_plain_http_serving_content_instead_of_redirecting_fails(
+    nginx: NginxFactory, tls: TlsFiles
+) -> None:
+    verdict = judge(LINE, _settings(nginx(plain='return 200 "hello";'), tls))
+    assert verdict.status is Status.FAILED
+    assert "answered 200 (content); required: 301 or 308 to https" in verdict.evidence
+
+
+def test_redirect_to_another_host_fails(nginx: NginxFactory, tls: TlsFiles) -> None:
+    urls = nginx(plain="return 301 https://elsewhere.example$request_uri;")
+    verdict = judge(LINE, _settings(urls, tls))
+    assert verdict.status is Status.FAILED
+    assert "redirects to another host (elsewhere.example, asked 127.0.0.1)" in verdict.evidence
+
+
+def test_temporary_redirect_fails(nginx: NginxFactory, tls: TlsFiles) -> None:
+    verdict = judge(LINE, _settings(nginx(plain="return 302 {https}$request_uri;"), tls))
+    assert verdict.status is Status.FAILED
+    assert "answered 302 (a temporary redirect)" in verdict.evidence
+
+
+def test_redirect_dropping_the_path_fails(nginx: NginxFactory, tls: TlsFiles) -> None:
+    verdict = judge(LINE, _settings(nginx(plain="return 301 {https}/;"), tls))
+    assert verdict.status is Status.FAILED
+    assert "redirects to another path (/, asked /api/health)" in verdict.evidence
+
+
+def test_missing_hsts_fails(nginx: NginxFactory, tls: TlsFiles) -> None:
+    verdict = judge(LINE, _settings(nginx(hsts=None), tls))
+    assert verdict.status is Status.FAILED
+    assert "no Strict-Transport-Security header" in verdict.evidence
+
+
+def test_hsts_shorter_than_threshold_fails(nginx: NginxFactory, tls: TlsFiles) -> None:
+    verdict = judge(LINE, _settings(nginx(hsts="max-age=300"), tls))
+    assert verdict.status is Status.FAILED
+    assert "HSTS max-age=300 < required 15552000" in verdict.evidence
+
+
+def test_hsts_threshold_comes_from_the_settings(nginx: NginxFactory, tls: TlsFiles) -> None:
+    settings = _settings(nginx(hsts="max-age=300"), tls, thresholds={"hsts_min_age": 300})
+    assert judge(LINE, settings).status is Status.PASSED
+
+
+def test_server_header_revealing_a_version_is_reported(
+    nginx: NginxFactory, tls: TlsFiles
+) -> None:
+    verdict = judge(LINE, _settings(nginx(tokens="on"), tls))
+    assert verdict.status is Status.PASSED
+    assert "Server header reveals a version ('nginx/" in verdict.evidence
+    assert "missing: Content-Security-Policy" in verdict.evidence
+
+
+def test_extra_entry_points_are_checked_too(nginx: NginxFactory, tls: TlsFiles) -> None:
+    good = nginx(plain=REDIRECT)
+    _, bad_http = nginx(plain='return 200 "hi";')
+    verdict = judge(LINE, _settings(good, tls, http={"entry_points": [bad_http]}))
+    assert verdict.status is Status.FAILED
+    assert bad_http + "/ answered 200" in verdict.evidence
+
+
+def test_silent_http_port_is_an_error_within_the_timeout(
+    nginx: NginxFactory, tls: TlsFiles, silent_port: int
+) -> None:
+    https, _ = nginx()
+    started = time.monotonic()
+    verdict = judge(LINE, _settings((https, f"http://127.0.0.1:{silent_port}"), tls))
+    assert verdict.status is Status.ERROR
+    assert "no answer within 1 s" in verdict.evidence
+    assert time.monotonic() - started < 1.0 + 1.5
+
+
+def test_garbage_answer_is_an_error(nginx: NginxFactory, tls: TlsFiles, garbage_port: int) -> None:
+    https, _ = nginx()
+    verdict = judge(LINE, _settings((https, f"http://127.0.0.1:{garbage_port}"), tls))
+    assert verdict.status is Status.ERROR
+
+
+def test_unreachable_https_is_an_error(tls: TlsFiles) -> None:
+    from tests.support.servers import free_port
+
+    port = free_port()
+    verdict = judge(LINE, {"base_url": f"https://127.0.0.1:{port}", "timeout_s": 1.0,
+                           "ca_bundle": str(tls.ca_pem)})
+    assert verdict.status is Status.ERROR
+
+
+def test_redirect_judgement_accepts_308_and_keeps_the_query() -> None:
+    url = "http://a.example/p?q=1"
+    assert judge_redirect(url, 308, "https://a.example/p?q=1") is None
+    assert judge_redirect(url, 301, "https://a.example/p") is not None
+    assert judge_redirect(url, 301, "/p?q=1") is not None
+
+
+def test_max_age_is_parsed_among_other_directives() -> None:
+    assert parse_max_age("includeSubDomains; max-age=63072000; preload") == 63072000
+    assert parse_max_age('max-age="10"') == 10
+    assert parse_max_age("includeSubDomains") is None
