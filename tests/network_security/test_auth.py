@@ -1,0 +1,174 @@
+"""Login, protected endpoint, role matrix and the JWT, against Starlette services."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pytest_biothings_ready.model import Status
+from pytest_biothings_ready.probes.auth import WEAK_SECRETS, weak_secret_index
+from tests.network_security import apps
+from tests.support.evaluate import judge
+from tests.support.servers import make_tls_files, serve_asgi
+
+AUTHN = "User authentication working"
+ROLES = "User roles and permissions configured"
+JWT = "JWT secret keys are strong and unique"
+
+ADMIN_ONLY = [
+    {
+        "name": "admin",
+        "username": "alice",
+        "password": apps.PASSWORD,
+        "path": "/api/admin",
+        "expect_status": 200,
+    },
+    {
+        "name": "user",
+        "username": "bob",
+        "password": apps.PASSWORD,
+        "path": "/api/admin",
+        "expect_status": 403,
+    },
+    {"name": "anonymous", "path": "/api/admin", "expect_status": 401},
+]
+
+
+def _settings(url: str, **auth: object) -> dict[str, object]:
+    login = {
+        "login_path": "/api/login",
+        "username": "bob",
+        "password": apps.PASSWORD,
+        "token_field": "data.access_token",
+        "protected_path": "/api/me",
+        **auth,
+    }
+    return {"base_url": url, "timeout_s": 2, "auth": login, "roles": ADMIN_ONLY}
+
+
+def test_login_and_protected_endpoint_pass_over_tls(tmp_path):
+    tls = make_tls_files(tmp_path)
+    app, _ = apps.auth_app()
+    with serve_asgi(app, tls=tls) as url:
+        verdict = judge(AUTHN, {**_settings(url), "ca_bundle": str(tls.ca_pem)})
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "no token 401, tampered token 401, real token 200" in verdict.evidence
+
+
+def test_protected_endpoint_accepting_a_tampered_token_fails():
+    app, _ = apps.auth_app(verify=False)
+    with serve_asgi(app) as url:
+        verdict = judge(AUTHN, _settings(url))
+    assert verdict.status is Status.FAILED
+    assert "tampered token 200" in verdict.evidence
+    assert "altered claims was not refused" in verdict.evidence
+
+
+def test_wrong_password_fails_the_login():
+    app, _ = apps.auth_app()
+    with serve_asgi(app) as url:
+        verdict = judge(AUTHN, _settings(url, password="not-the-password"))
+    assert verdict.status is Status.FAILED
+    assert "POST /api/login answered 401" in verdict.evidence
+
+
+def test_wrong_token_field_fails_naming_the_field():
+    app, _ = apps.auth_app()
+    with serve_asgi(app) as url:
+        verdict = judge(AUTHN, _settings(url, token_field="token"))
+    assert verdict.status is Status.FAILED
+    assert "without a token at 'token'" in verdict.evidence
+
+
+def test_pre_issued_token_is_used_without_login():
+    app, _ = apps.auth_app(secret="s")
+    token = apps.sign({"sub": "bob", "role": "user"}, "s")
+    with serve_asgi(app) as url:
+        verdict = judge(
+            AUTHN, {"base_url": url, "auth": {"token": token, "protected_path": "/api/me"}}
+        )
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "configured auth.token used" in verdict.evidence
+
+
+def test_enforced_role_matrix_passes():
+    app, _ = apps.auth_app()
+    with serve_asgi(app) as url:
+        verdict = judge(ROLES, _settings(url))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "user GET /api/admin -> 403" in verdict.evidence
+
+
+def test_role_reaching_the_admin_path_fails():
+    app, _ = apps.auth_app(admin_for_everyone=True)
+    with serve_asgi(app) as url:
+        verdict = judge(ROLES, _settings(url))
+    assert verdict.status is Status.FAILED
+    assert "user GET /api/admin got 200, expected 403" in verdict.evidence
+
+
+def test_missing_role_matrix_is_unverified_naming_the_key():
+    verdict = judge(ROLES, {"base_url": "http://127.0.0.1:9"})
+    assert verdict.status is Status.UNVERIFIED
+    assert "`roles`" in verdict.evidence
+
+
+def test_strong_secret_and_refused_alg_none_pass():
+    app, _ = apps.auth_app()
+    with serve_asgi(app) as url:
+        verdict = judge(JWT, _settings(url))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert f"none of {len(WEAK_SECRETS)} well-known secrets" in verdict.evidence
+    assert "alg none refused with 401" in verdict.evidence
+
+
+def test_jwt_signed_with_secret_fails_without_revealing_it():
+    app, _ = apps.auth_app(secret="secret")
+    with serve_asgi(app) as url:
+        verdict = judge(JWT, _settings(url))
+    assert verdict.status is Status.FAILED
+    assert "well-known weak secret (entry 2 of" in verdict.evidence
+    assert "'secret'" not in verdict.evidence
+
+
+def test_secret_from_the_configured_wordlist_fails(tmp_path):
+    (tmp_path / "words.txt").write_text("acme-staging-2024\n")
+    app, _ = apps.auth_app(secret="acme-staging-2024")
+    with serve_asgi(app) as url:
+        verdict = judge(JWT, _settings(url, wordlist="words.txt"), root=tmp_path)
+    assert verdict.status is Status.FAILED
+    assert f"entry {len(WEAK_SECRETS) + 1} of {len(WEAK_SECRETS) + 1}" in verdict.evidence
+
+
+def test_service_accepting_alg_none_fails():
+    app, _ = apps.auth_app(accept_none=True)
+    with serve_asgi(app) as url:
+        verdict = judge(JWT, _settings(url))
+    assert verdict.status is Status.FAILED
+    assert "alg none was accepted (200)" in verdict.evidence
+
+
+@pytest.mark.parametrize("secret", ["", "your-256-bit-secret", "changeme"])
+def test_weak_secret_search_finds_published_defaults(secret):
+    token = apps.sign({"sub": "x"}, secret)
+    assert weak_secret_index(token, WEAK_SECRETS) == WEAK_SECRETS.index(secret) + 1
+
+
+def test_unreachable_login_is_an_error(closed_port):
+    verdict = judge(AUTHN, _settings(f"http://127.0.0.1:{closed_port}"))
+    assert verdict.status is Status.ERROR
+    assert "ConnectError" in verdict.evidence
+
+
+def test_silent_service_is_an_error_within_the_timeout(silent_port):
+    began = time.monotonic()
+    verdict = judge(JWT, {**_settings(f"http://127.0.0.1:{silent_port}"), "timeout_s": 1})
+    assert verdict.status is Status.ERROR
+    assert time.monotonic() - began < 1 + 1.5
+
+
+def test_missing_protected_path_is_unverified():
+    verdict = judge(AUTHN, {"base_url": "http://127.0.0.1:9", "auth": {"login_path": "/x"}})
+    assert verdict.status is Status.UNVERIFIED
+    assert "auth.protected_path" in verdict.evidence
