@@ -69,9 +69,7 @@ def test_nginx_accepting_cbc_sha1_next_to_aead_fails(tmp_path: Path, good_chain:
     assert "CBC-SHA1 suite accepted (ECDHE-ECDSA-AES" in verdict.evidence
 
 
-def test_legacy_families_are_probed_and_refused_by_nginx(
-    tmp_path: Path, good_chain: Chain
-) -> None:
+def test_legacy_families_are_probed_and_refused_by_nginx(tmp_path: Path, good_chain: Chain) -> None:
     with serve_nginx(tmp_path, good_chain, ciphers="ECDHE+AESGCM") as port:
         verdict = judge_with(tls_settings(port, good_chain))(LINE)
     assert "RC4, 3DES, DES, EXPORT" in verdict.evidence

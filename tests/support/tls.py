@@ -58,11 +58,15 @@ def make_certificate(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     rsa_bits: int = 0,
-    digest: hashes.HashAlgorithm | None = None,
+    sha1: bool = False,
     self_signed: bool = False,
     issuer_org: str = "Test CA",
 ) -> Chain:
-    """A CA and a leaf for ``hosts`` (EC P-256 unless ``rsa_bits``), written to ``folder``."""
+    """A CA and a leaf for ``hosts`` (EC P-256 unless ``rsa_bits``), written to ``folder``.
+
+    ``sha1`` re-signs the leaf with ECDSA-SHA1 through the openssl CLI (cryptography
+    refuses to make SHA-1 signatures).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     key = (
         rsa.generate_private_key(65537, rsa_bits)
@@ -81,7 +85,7 @@ def make_certificate(
         .not_valid_after(not_after or NOW + dt.timedelta(days=365))
         .add_extension(x509.SubjectAlternativeName([_general(h) for h in hosts]), False)
     )
-    leaf = builder.sign(ca_key, digest or hashes.SHA256())
+    leaf = builder.sign(ca_key, hashes.SHA256())
     ca = leaf if self_signed else _ca_certificate(ca_key, ca_name)
     chain = Chain(folder / "ca.pem", folder / "cert.pem", folder / "key.pem")
     chain.ca_pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
@@ -93,6 +97,8 @@ def make_certificate(
             serialization.NoEncryption(),
         )
     )
+    if sha1:
+        _resign_with_sha1(chain, ca_key, folder)
     return chain
 
 
@@ -227,6 +233,26 @@ def stall_mid_handshake(conn: socket.socket) -> None:
         conn.sendall(b"\x16\x03\x03\x00\x5a\x02\x00\x00")
         while conn.recv(4096):
             pass
+
+
+def _resign_with_sha1(chain: Chain, ca_key: object, folder: Path) -> None:
+    key_file = folder / "ca-key.pem"
+    key_file.write_bytes(
+        ca_key.private_bytes(  # type: ignore[attr-defined]
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    csr, extensions = folder / "leaf.csr", folder / "san.cnf"
+    names = ",".join(f"IP:{h}" if h[0].isdigit() else f"DNS:{h}" for h in LOOPBACK)
+    extensions.write_text(f"subjectAltName={names}\n")
+    for command in (
+        ["req", "-new", "-key", chain.key_pem, "-subj", "/O=Service/CN=leaf", "-out", csr],
+        ["x509", "-req", "-in", csr, "-CA", chain.ca_pem, "-CAkey", key_file, "-sha1",
+         "-set_serial", "7", "-days", "30", "-extfile", extensions, "-out", chain.cert_pem],
+    ):  # fmt: skip
+        subprocess.run(["openssl", *command], check=True, capture_output=True)
 
 
 def _run_session(session: Callable[[socket.socket], None], conn: socket.socket) -> None:
