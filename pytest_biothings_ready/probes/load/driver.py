@@ -103,6 +103,7 @@ def _run_phase(
     _wait_spawned(runner, users, users / max(rate, 0.1) + 10.0)
     env.stats.reset_all()
     started = time.monotonic()
+    progress(f"phase started: {phase['name']}")  # the parent times its hooks from here
     reporter = gevent.spawn(_report_progress, env, phase, started, spec["progress_s"])
     gevent.sleep(float(phase["duration_s"]))
     reporter.kill()
