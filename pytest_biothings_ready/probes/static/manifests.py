@@ -1,0 +1,304 @@
+"""Kubernetes manifests: parsed once per session, with file and line for every object.
+
+Reads the files and folders named by ``manifests`` (multi-document YAML, including the
+saved output of ``helm template`` or ``kustomize build``).  A document that does not
+parse, lacks ``apiVersion``/``kind`` or has a kind nobody declared is a ProbeError
+naming file and line: the items that read manifests become ``error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.probes.base import Context, gatherer
+from pytest_biothings_ready.probes.static.common import artifact_files, display
+from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
+
+__all__ = ["Container", "Manifest", "ManifestSet", "Workload", "gather_manifests"]
+
+BUILTIN_KINDS = frozenset(
+    [
+        "Binding",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ConfigMap",
+        "ControllerRevision",
+        "CronJob",
+        "CSIDriver",
+        "CSINode",
+        "CSIStorageCapacity",
+        "CustomResourceDefinition",
+        "DaemonSet",
+        "Deployment",
+        "Endpoints",
+        "EndpointSlice",
+        "Event",
+        "FlowSchema",
+        "HorizontalPodAutoscaler",
+        "Ingress",
+        "IngressClass",
+        "Job",
+        "Lease",
+        "LimitRange",
+        "List",
+        "MutatingWebhookConfiguration",
+        "Namespace",
+        "NetworkPolicy",
+        "Node",
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "Pod",
+        "PodDisruptionBudget",
+        "PodTemplate",
+        "PriorityClass",
+        "PriorityLevelConfiguration",
+        "ReplicaSet",
+        "ReplicationController",
+        "ResourceQuota",
+        "Role",
+        "RoleBinding",
+        "RuntimeClass",
+        "Secret",
+        "Service",
+        "ServiceAccount",
+        "StatefulSet",
+        "StorageClass",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "ValidatingWebhookConfiguration",
+        "VolumeAttachment",
+        "Rollout",
+        "AnalysisTemplate",
+        "ExternalSecret",
+        "ClusterExternalSecret",
+        "SecretStore",
+        "ClusterSecretStore",
+        "SecretProviderClass",
+        "SealedSecret",
+        "Schedule",
+        "Backup",
+        "BackupStorageLocation",
+        "VolumeSnapshotLocation",
+        "VolumeSnapshot",
+        "VolumeSnapshotClass",
+        "ScaledObject",
+        "ScaledJob",
+        "VerticalPodAutoscaler",
+        "ServiceMonitor",
+        "PodMonitor",
+        "PrometheusRule",
+        "Certificate",
+        "Issuer",
+        "ClusterIssuer",
+        "Gateway",
+        "HTTPRoute",
+        "GatewayClass",
+        "VirtualService",
+        "DestinationRule",
+        "BackendConfig",
+        "FrontendConfig",
+        "TargetGroupBinding",
+        "IngressRoute",
+        "Middleware",
+    ]
+)
+
+WORKLOAD_KINDS = frozenset(
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Rollout"}
+)
+SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "Rollout"})
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One Kubernetes object.
+
+    Attributes:
+        file: path shown in evidence.
+        line: line of the document's first key.
+        kind, api_version, name, namespace: identity ("" when absent).
+        body: the parsed document (mappings are LineDicts).
+    """
+
+    file: str
+    line: int
+    kind: str
+    api_version: str
+    name: str
+    namespace: str
+    body: Mapping[str, Any]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    def at(self, node: Any = None, key: str = "") -> str:
+        """``file:line`` of ``node`` (or its ``key``), defaulting to the object."""
+        line = key_line(node, key, 0) if key else line_of(node, 0)
+        return f"{self.file}:{line or self.line}"
+
+    @property
+    def labels(self) -> Mapping[str, Any]:
+        return _map(_map(self.body.get("metadata")).get("labels"))
+
+
+@dataclass(frozen=True)
+class Container:
+    """One container of a workload's pod template.
+
+    Attributes:
+        workload: the object it belongs to.
+        spec: the container mapping.
+        pod: the pod spec mapping (for pod-level securityContext and volumes).
+        init: whether it is an init container.
+    """
+
+    workload: Manifest
+    spec: Mapping[str, Any]
+    pod: Mapping[str, Any]
+    init: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.workload.ref} container {self.spec.get('name', '?')}"
+
+    def at(self, key: str = "") -> str:
+        return self.workload.at(self.spec, key)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A workload object and its pod template.
+
+    Attributes:
+        manifest: the object.
+        pod: its pod spec.
+        template_labels: the pod template's labels.
+    """
+
+    manifest: Manifest
+    pod: Mapping[str, Any]
+    template_labels: Mapping[str, Any]
+
+    def containers(self, init: bool = False) -> list[Container]:
+        result = [
+            Container(self.manifest, _map(c), self.pod) for c in _seq(self.pod.get("containers"))
+        ]
+        if init:
+            result += [
+                Container(self.manifest, _map(c), self.pod, True)
+                for c in _seq(self.pod.get("initContainers"))
+            ]
+        return result
+
+
+@dataclass(frozen=True)
+class ManifestSet:
+    """Every object of the named manifests.
+
+    Attributes:
+        objects: the objects in file order.
+        files: how many files were read.
+    """
+
+    objects: tuple[Manifest, ...]
+    files: int
+
+    def of(self, *kinds: str) -> list[Manifest]:
+        return [m for m in self.objects if m.kind in kinds]
+
+    def workloads(self, kinds: frozenset[str] = WORKLOAD_KINDS) -> list[Workload]:
+        return [w for m in self.objects if m.kind in kinds and (w := workload(m)) is not None]
+
+    def containers(self, init: bool = False) -> Iterator[Container]:
+        for item in self.workloads():
+            yield from item.containers(init)
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _seq(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def workload(obj: Manifest) -> Workload | None:
+    """The pod template of a workload object, or None when it has none."""
+    spec = _map(obj.body.get("spec"))
+    if obj.kind == "Pod":
+        return Workload(obj, spec, obj.labels)
+    if obj.kind == "CronJob":
+        spec = _map(_map(spec.get("jobTemplate")).get("spec"))
+    template = _map(spec.get("template"))
+    if not template:
+        return None
+    labels = _map(_map(template.get("metadata")).get("labels"))
+    return Workload(obj, _map(template.get("spec")), labels)
+
+
+@gatherer("manifests", needs=("manifests",))
+def gather_manifests(ctx: Context) -> ManifestSet:
+    """Parse every manifest file once."""
+    files = artifact_files(ctx.env, "manifests", (".yaml", ".yml", ".json"))
+    objects: list[Manifest] = []
+    for path in files:
+        objects.extend(_read(path, display(ctx.env, path)))
+    extra = {str(k) for k in ctx.env.get("manifest_kinds") or []}
+    _check_kinds(objects, extra | _crd_kinds(objects))
+    return ManifestSet(tuple(objects), len(files))
+
+
+def _read(path: Path, shown: str) -> Iterator[Manifest]:
+    import yaml
+
+    from pytest_biothings_ready.probes.static.yamlload import load_all, yaml_error
+
+    try:
+        documents = load_all(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProbeError(f"{shown}: cannot read ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise ProbeError(yaml_error(shown, exc)) from None
+    for doc in documents:
+        yield from _objects(doc, shown)
+
+
+def _objects(doc: Any, shown: str) -> Iterator[Manifest]:
+    if not isinstance(doc, Mapping) or not doc.get("kind") or not doc.get("apiVersion"):
+        raise ProbeError(f"{shown}:{line_of(doc, 1)}: not a Kubernetes object (no apiVersion/kind)")
+    if doc["kind"] == "List" or str(doc["kind"]).endswith("List"):
+        for inner in _seq(doc.get("items")):
+            yield from _objects(inner, shown)
+        return
+    meta = _map(doc.get("metadata"))
+    yield Manifest(
+        shown,
+        line_of(doc, 1),
+        str(doc["kind"]),
+        str(doc["apiVersion"]),
+        str(meta.get("name", "")),
+        str(meta.get("namespace", "")),
+        doc,
+    )
+
+
+def _crd_kinds(objects: list[Manifest]) -> set[str]:
+    return {
+        str(_map(_map(m.body.get("spec")).get("names")).get("kind"))
+        for m in objects
+        if m.kind == "CustomResourceDefinition"
+    }
+
+
+def _check_kinds(objects: list[Manifest], extra: set[str]) -> None:
+    for obj in objects:
+        if obj.kind not in BUILTIN_KINDS and obj.kind not in extra:
+            raise ProbeError(
+                f"{obj.file}:{obj.line}: unknown kind {obj.kind!r} ({obj.api_version}); "
+                "add it to `manifest_kinds` if it is a custom resource"
+            )

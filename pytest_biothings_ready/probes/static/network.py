@@ -1,0 +1,154 @@
+"""Network segmentation (NetworkPolicies) and session affinity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.model import Status, Verdict
+from pytest_biothings_ready.probes.base import Context, check
+from pytest_biothings_ready.probes.static.common import (
+    Problem,
+    dig,
+    need_any,
+    optional,
+    plural,
+    verdict,
+)
+from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet, Workload
+
+__all__ = ["network_segmentation", "session_affinity"]
+
+AFFINITY_ANNOTATIONS = (
+    "nginx.ingress.kubernetes.io/affinity",
+    "traefik.ingress.kubernetes.io/service.sticky.cookie",
+    "alb.ingress.kubernetes.io/target-group-attributes",
+    "haproxy.org/cookie-persistence",
+)
+
+
+def _types(policy: Manifest) -> set[str]:
+    declared = dig(policy.body, "spec", "policyTypes")
+    if isinstance(declared, list):
+        return {str(t) for t in declared}
+    return {"Ingress"} | ({"Egress"} if dig(policy.body, "spec", "egress") else set())
+
+
+def _selects(policy: Manifest, item: Workload) -> bool:
+    selector = dig(policy.body, "spec", "podSelector") or {}
+    labels = selector.get("matchLabels") or {} if isinstance(selector, Mapping) else {}
+    return (
+        policy.namespace == item.manifest.namespace
+        and all(str(item.template_labels.get(k)) == str(v) for k, v in labels.items())
+        and not selector.get("matchExpressions")
+    )
+
+
+def _is_default_deny(policy: Manifest) -> bool:
+    selector = dig(policy.body, "spec", "podSelector")
+    return (
+        isinstance(selector, Mapping)
+        and not selector
+        and "Ingress" in _types(policy)
+        and not dig(policy.body, "spec", "ingress")
+    )
+
+
+@check("VPC/network segmentation in place", uses=("manifests",))
+def network_segmentation(ctx: Context) -> Verdict:
+    """NetworkPolicies deny by default and allow each workload explicitly.
+
+    In every namespace that holds workloads, a NetworkPolicy with an empty
+    ``podSelector``, ``Ingress`` in its policy types and no ingress rules (default
+    deny), and for every long-running workload at least one policy selecting its pods
+    with ingress rules (the allow).  Cloud VPC layout is outside the repository.
+    """
+    need_any(ctx.env, "manifests")
+    kube: ManifestSet = ctx.evidence("manifests")
+    policies = kube.of("NetworkPolicy")
+    items = [w for w in kube.workloads() if w.manifest.kind not in {"Job", "CronJob"}]
+    problems = []
+    for namespace in sorted({w.manifest.namespace for w in items}):
+        if not any(p.namespace == namespace and _is_default_deny(p) for p in policies):
+            problems.append(
+                Problem(
+                    "manifests",
+                    f"no default-deny NetworkPolicy in namespace {namespace or '(default)'}",
+                )
+            )
+    for item in items:
+        allows = [p for p in policies if _selects(p, item) and dig(p.body, "spec", "ingress")]
+        if not allows:
+            problems.append(
+                Problem(
+                    item.manifest.at(),
+                    f"{item.manifest.ref}: no NetworkPolicy allows its ingress explicitly",
+                )
+            )
+    if not items:
+        problems.append(Problem("manifests", "contain no workload to segment"))
+    return verdict(
+        problems,
+        "network not segmented",
+        f"{plural(len(policies), 'NetworkPolicy')} deny by default and allow "
+        f"{plural(len(items), 'workload')} explicitly.",
+    )
+
+
+@check("Session affinity configured if needed", uses=("manifests", "nginx"))
+def session_affinity(ctx: Context) -> Verdict:
+    """When the service needs sticky sessions, something in front provides them.
+
+    ``session_affinity_required`` says whether it is needed (unset: unverified; false:
+    not applicable).  When true: an Ingress affinity annotation, a Service with
+    ``sessionAffinity: ClientIP``, or an nginx upstream with ``ip_hash``, ``hash`` or
+    ``sticky`` (``nginx_configs``).
+    """
+    needed = ctx.env.get("session_affinity_required")
+    if needed is None:
+        raise NotConfigured(
+            "session_affinity_required",
+            ctx.env.name,
+            "say whether the service needs sticky sessions (true/false)",
+        )
+    if needed is False:
+        return Verdict(
+            Status.NOT_APPLICABLE,
+            "session_affinity_required = false in "
+            f"{ctx.env.source}: the service keeps no per-instance session state.",
+        )
+    need_any(ctx.env, "manifests", "nginx_configs")
+    found = _kube_affinity(optional(ctx, "manifests", "manifests"))
+    nginx = optional(ctx, "nginx", "nginx_configs")
+    if nginx is not None:
+        found += [
+            f"{u.where} upstream {u.name} {u.balancing}"
+            for u in nginx.upstreams
+            if u.balancing in {"ip_hash", "hash", "sticky"}
+        ]
+    if not found:
+        return Verdict.failed(
+            "session affinity is required but no Ingress affinity "
+            "annotation, Service sessionAffinity: ClientIP or nginx "
+            "ip_hash/hash/sticky upstream was found."
+        )
+    return Verdict.passed(f"Session affinity: {'; '.join(found[:4])}.")
+
+
+def _kube_affinity(kube: ManifestSet | None) -> list[str]:
+    if kube is None:
+        return []
+    found = [
+        f"{s.at()} {s.ref} sessionAffinity ClientIP"
+        for s in kube.of("Service")
+        if dig(s.body, "spec", "sessionAffinity") == "ClientIP"
+    ]
+    for ingress in kube.of("Ingress"):
+        annotations: Any = dig(ingress.body, "metadata", "annotations") or {}
+        found += [
+            f"{ingress.at()} {ingress.ref} {k}={v}"
+            for k, v in annotations.items()
+            if k in AFFINITY_ANNOTATIONS
+        ]
+    return found

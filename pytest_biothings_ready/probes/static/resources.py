@@ -1,0 +1,120 @@
+"""Resource requests and limits: set everywhere, and tuned against observed usage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.base import Context, check
+from pytest_biothings_ready.probes.static.common import (
+    Problem,
+    listing,
+    need_any,
+    optional,
+    plural,
+    verdict,
+)
+from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
+from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
+
+__all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
+
+
+@check("Resource limits set (CPU, memory)", uses=("manifests", "compose"))
+def resource_limits_set(ctx: Context) -> Verdict:
+    """Every container declares CPU and memory requests and limits.
+
+    Kubernetes: every container of every workload (Deployment, StatefulSet,
+    DaemonSet, Job, CronJob, Pod, Rollout) has ``resources.requests`` and
+    ``resources.limits`` for both ``cpu`` and ``memory``.  Compose: every service has
+    ``deploy.resources.limits`` (cpus and memory) or ``cpus`` plus ``mem_limit``.
+    """
+    problems, seen = limits_problems(ctx)
+    return verdict(
+        problems, "missing requests/limits", f"CPU and memory requests and limits set on {seen}."
+    )
+
+
+def limits_problems(ctx: Context) -> tuple[list[Problem], str]:
+    """Containers and services lacking requests/limits, and what was looked at."""
+    need_any(ctx.env, "manifests", "compose_files")
+    kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
+    compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
+    containers = list(kube.containers()) if kube else []
+    services = [s for f in compose for s in f.services]
+    problems = [p for c in containers if (p := _container_gap(c))]
+    problems += [p for s in services if (p := _service_gap(s))]
+    seen = (
+        f"{plural(len(containers), 'Kubernetes container')} and "
+        f"{plural(len(services), 'compose service')}"
+    )
+    if not containers and not services:
+        problems.append(
+            Problem(
+                (ctx.env.get("manifests") and "manifests") or "compose_files",
+                "name no workload container or service",
+            )
+        )
+    return problems, seen
+
+
+def _container_gap(container: Container) -> Problem | None:
+    resources = container.spec.get("resources")
+    resources = resources if isinstance(resources, Mapping) else {}
+    missing = [
+        f"{kind}.{res}"
+        for kind in ("requests", "limits")
+        for res in ("cpu", "memory")
+        if not _field(resources.get(kind), res)
+    ]
+    if not missing:
+        return None
+    where = container.at("resources" if resources else "")
+    return Problem(where, f"{container.label} lacks {', '.join(missing)}")
+
+
+def _field(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, Mapping) else None
+
+
+def _service_gap(service: Service) -> Problem | None:
+    limits = service.get("deploy", "resources", "limits")
+    cpu = _field(limits, "cpus") or service.get("cpus") or service.get("cpu_quota")
+    memory = _field(limits, "memory") or service.get("mem_limit")
+    missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if not value]
+    if not missing:
+        return None
+    return Problem(service.at(), f"service {service.name} has no {' or '.join(missing)} limit")
+
+
+@check("Container resource requests/limits tuned", uses=("manifests", "compose"))
+def resources_tuned(ctx: Context) -> Verdict:
+    """Limits are set and observed peak usage stays between 10% and 90% of them.
+
+    First the same rule as "Resource limits set".  Then, for each Kubernetes
+    container, the peak memory working set and peak CPU rate over ``usage_window``
+    are read from ``prometheus_url`` (cAdvisor metrics); a peak above 90% of the limit
+    (throttling/OOM risk) or below 10% (waste) fails, a container without usage data
+    is unverified.  Without ``prometheus_url`` the item is unverified.
+    """
+    problems, seen = limits_problems(ctx)
+    if problems:
+        return Verdict.failed(f"cannot be tuned, limits are missing: {listing(problems)}.")
+    if not ctx.env.get("prometheus_url"):
+        raise NotConfigured(
+            "prometheus_url",
+            ctx.env.name,
+            f"limits are set on {seen}; comparing them with observed "
+            "usage needs the Prometheus HTTP API",
+        )
+    kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
+    if kube is None:
+        return Verdict.unverified(
+            f"limits set on {seen}; usage is compared only for "
+            "Kubernetes containers (name `manifests`)"
+        )
+    from pytest_biothings_ready.probes.static.usage import compare_usage
+
+    return compare_usage(ctx, list(kube.containers()))
