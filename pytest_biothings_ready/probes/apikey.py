@@ -172,5 +172,5 @@ def api_key_is_valid(ctx: Context) -> Verdict:
         )
     return Verdict.passed(
         f"API key from {report.source} accepted: GET {report.url} answered 200 with "
-        f"{report.models} models."
+        f"{report.models} model{'' if report.models == 1 else 's'}."
     )

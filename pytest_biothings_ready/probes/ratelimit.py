@@ -174,7 +174,9 @@ class _Burst:
                 self.stop.set()
 
 
-@gatherer("ratelimit", needs=("base_url",))
+# Exclusive: a burst shares the client address with every other probe, and a
+# per-address limiter would throttle them too; traffic generators run alone.
+@gatherer("ratelimit", needs=("base_url",), exclusive=True)
 def gather_burst(ctx: Context) -> BurstReport:
     """Run the bounded burst and, when it was limited, wait for recovery."""
     from pytest_biothings_ready.probes.transport import http_client
@@ -281,13 +283,23 @@ def rate_limiting_enabled(ctx: Context) -> Verdict:
 
     The burst (``rate_limit.*``) must meet a limited answer before it ends.
     """
-    report: BurstReport = ctx.evidence("ratelimit")
+    report = _judgeable(ctx.evidence("ratelimit"))
     if not report.limited:
         return Verdict.failed(
             f"No rate limiting: {report.summary()}; expected a 429 (or 503 with Retry-After) "
             f"within {report.planned} requests over {report.seconds:g} s."
         )
     return Verdict.passed(_limited_phrase(report) + ".")
+
+
+def _judgeable(report: BurstReport) -> BurstReport:
+    """The report, unless the path never answered 2xx (then nothing can be judged)."""
+    if not report.limited and not any(200 <= s < 300 for s in report.statuses):
+        raise ProbeError(
+            f"{report.summary()}: the path never answered 2xx, so the burst says nothing "
+            "about rate limiting; set rate_limit.path to an endpoint that answers 2xx"
+        )
+    return report
 
 
 def _limited_phrase(report: BurstReport) -> str:
@@ -307,7 +319,7 @@ def rate_limiting_effective(ctx: Context) -> Verdict:
     After the first limited answer the probe waits ``Retry-After`` (capped by
     ``rate_limit.recovery_s``) and polls; a 2xx must come back within the cap.
     """
-    report: BurstReport = ctx.evidence("ratelimit")
+    report = _judgeable(ctx.evidence("ratelimit"))
     if not report.limited:
         return Verdict.failed(
             f"Rate limiting never engaged: {report.summary()}; expected a 429 (or 503 with "

@@ -94,3 +94,11 @@ def test_silent_service_is_an_error_within_the_timeout(silent_port):
     assert verdict.status is Status.ERROR
     assert "Timeout" in verdict.evidence
     assert time.monotonic() - began < 1 + 1.5
+
+
+def test_path_that_never_answers_2xx_is_an_error_not_a_pass_or_fail():
+    with serve_asgi(apps.plain_app()) as url:
+        verdict = judge(ENABLED, _settings(url, path="/missing"))
+    assert verdict.status is Status.ERROR
+    assert "60x 404" in verdict.evidence
+    assert "rate_limit.path" in verdict.evidence
