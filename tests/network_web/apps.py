@@ -23,8 +23,12 @@ def health_app(status: int = 200, delay_s: float = 0.0) -> Starlette:
     return Starlette(routes=[Route("/health", health)])
 
 
-def api_app(agents_name: str = "planner", etag: bool = True, honour_304: bool = True,
-            cache_control: str = "public, max-age=30") -> Starlette:
+def api_app(
+    agents_name: str = "planner",
+    etag: bool = True,
+    honour_304: bool = True,
+    cache_control: str = "public, max-age=30",
+) -> Starlette:
     """A little API: login (token), /me, /agents (cacheable), /items/{id}."""
     body = f'[{{"name":"{agents_name}"}}]'.encode()
     tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -49,17 +53,27 @@ def api_app(agents_name: str = "planner", etag: bool = True, honour_304: bool = 
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="application/json", headers=headers)
 
-    return Starlette(routes=[
-        Route("/login", login, methods=["POST"]), Route("/me", me),
-        Route("/items/{ident}", item), Route("/agents", agents),
-    ])
+    return Starlette(
+        routes=[
+            Route("/login", login, methods=["POST"]),
+            Route("/me", me),
+            Route("/items/{ident}", item),
+            Route("/agents", agents),
+        ]
+    )
 
 
-def frontend_app(asset_cache: str = "public, max-age=31536000", cdn_header: bool = True,
-                 missing_asset: bool = False, html: bool = True) -> Starlette:
+def frontend_app(
+    asset_cache: str = "public, max-age=31536000",
+    cdn_header: bool = True,
+    missing_asset: bool = False,
+    html: bool = True,
+) -> Starlette:
     """``/`` referencing ``/a.js`` and ``/a.css``; optionally broken."""
-    page = ('<html><head><link rel="stylesheet" href="/a.css"></head>'
-            '<body><script src="a.js"></script></body></html>')
+    page = (
+        '<html><head><link rel="stylesheet" href="/a.css"></head>'
+        '<body><script src="a.js"></script></body></html>'
+    )
 
     async def index(request: Request) -> Response:
         return HTMLResponse(page) if html else PlainTextResponse(page)

@@ -65,18 +65,31 @@ def nginx(tmp_path: Path, tls: TlsFiles) -> Iterator[NginxFactory]:
     binary = require_binary("nginx")
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(plain: str = REDIRECT, hsts: str | None = "max-age=31536000",
-              tokens: str = "off") -> tuple[str, str]:
+    def start(
+        plain: str = REDIRECT, hsts: str | None = "max-age=31536000", tokens: str = "off"
+    ) -> tuple[str, str]:
         https_port, http_port = free_port(), free_port()
         https = f"https://127.0.0.1:{https_port}"
         header = f'add_header Strict-Transport-Security "{hsts}" always;' if hsts else ""
         conf = tmp_path / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(
-            root=tmp_path, https_port=https_port, http_port=http_port, cert=tls.cert_pem,
-            key=tls.key_pem, hsts=header, tokens=tokens, plain=plain.format(https=https)))
-        processes.append(subprocess.Popen(
-            [binary, "-e", "stderr", "-p", str(tmp_path), "-c", str(conf)],
-            stdout=subprocess.DEVNULL))
+        conf.write_text(
+            NGINX_CONF.format(
+                root=tmp_path,
+                https_port=https_port,
+                http_port=http_port,
+                cert=tls.cert_pem,
+                key=tls.key_pem,
+                hsts=header,
+                tokens=tokens,
+                plain=plain.format(https=https),
+            )
+        )
+        processes.append(
+            subprocess.Popen(
+                [binary, "-e", "stderr", "-p", str(tmp_path), "-c", str(conf)],
+                stdout=subprocess.DEVNULL,
+            )
+        )
         wait_for_port(https_port)
         wait_for_port(http_port)
         return https, f"http://127.0.0.1:{http_port}"

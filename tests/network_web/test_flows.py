@@ -13,10 +13,19 @@ from tests.network_web.apps import api_app, settings
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi
 
-LOGIN = {"name": "log in", "method": "POST", "path": "/login", "json": {"password": "pw"},
-         "extract": {"token": "access_token", "user": "user.id"}}
-ME = {"name": "me", "path": "/me", "headers": {"Authorization": "Bearer {{token}}"},
-      "expect_json": {"username": "demo"}}
+LOGIN = {
+    "name": "log in",
+    "method": "POST",
+    "path": "/login",
+    "json": {"password": "pw"},
+    "extract": {"token": "access_token", "user": "user.id"},
+}
+ME = {
+    "name": "me",
+    "path": "/me",
+    "headers": {"Authorization": "Bearer {{token}}"},
+    "expect_json": {"username": "demo"},
+}
 ITEM = {"name": "item", "path": "/items/{{user}}", "expect_json": {"id": "7"}}
 
 
@@ -65,8 +74,9 @@ def test_smoke_against_an_unreachable_service_is_an_error() -> None:
 
 
 def test_journey_carries_token_and_id_between_steps(api: str) -> None:
-    verdict = judge("Critical user journeys tested",
-                    settings(api, journey=[_journey(LOGIN, ME, ITEM)]))
+    verdict = judge(
+        "Critical user journeys tested", settings(api, journey=[_journey(LOGIN, ME, ITEM)])
+    )
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "GET /items/{{user}} -> 200" in verdict.evidence
     assert "tok-123" not in verdict.evidence
@@ -74,8 +84,9 @@ def test_journey_carries_token_and_id_between_steps(api: str) -> None:
 
 def test_journey_stops_at_the_first_failing_step(api: str) -> None:
     bad_login = {**LOGIN, "json": {"password": "wrong"}}
-    verdict = judge("Critical user journeys tested",
-                    settings(api, journey=[_journey(bad_login, ME)]))
+    verdict = judge(
+        "Critical user journeys tested", settings(api, journey=[_journey(bad_login, ME)])
+    )
     assert verdict.status is Status.FAILED
     assert "log in: answered 401; expected 200" in verdict.evidence
     assert "/me" not in verdict.evidence
@@ -112,8 +123,10 @@ def test_line_no_journey_covers_is_unverified(api: str) -> None:
 
 
 def test_api_endpoints_counts_smoke_and_journey_steps(api: str) -> None:
-    verdict = judge("API endpoints tested", settings(
-        api, smoke=[{"path": "/agents"}], journey=[_journey(LOGIN, ME)]))
+    verdict = judge(
+        "API endpoints tested",
+        settings(api, smoke=[{"path": "/agents"}], journey=[_journey(LOGIN, ME)]),
+    )
     assert verdict.status is Status.PASSED
     assert verdict.evidence.startswith("3 endpoints")
 

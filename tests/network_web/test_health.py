@@ -58,16 +58,18 @@ def test_garbage_speaking_service_is_an_error(garbage_port: int) -> None:
 
 def test_all_services_fails_when_one_other_service_is_down() -> None:
     with serve_asgi(health_app()) as good, serve_asgi(health_app(status=500)) as bad:
-        verdict = judge(ALL, settings(good, health_path="/health",
-                                      health={"urls": [bad + "/health"]}))
+        verdict = judge(
+            ALL, settings(good, health_path="/health", health={"urls": [bad + "/health"]})
+        )
     assert verdict.status is Status.FAILED
     assert f"{bad}/health answered 500" in verdict.evidence
 
 
 def test_all_services_passes_when_every_service_answers() -> None:
     with serve_asgi(health_app()) as first, serve_asgi(health_app()) as second:
-        verdict = judge(ALL, settings(first, health_path="/health",
-                                      health={"urls": [second + "/health"]}))
+        verdict = judge(
+            ALL, settings(first, health_path="/health", health={"urls": [second + "/health"]})
+        )
     assert verdict.status is Status.PASSED
     assert second in verdict.evidence and "Only the main" not in verdict.evidence
 

@@ -16,8 +16,13 @@ LINE = "HTTPS enforced (HTTP redirects to HTTPS)"
 
 def _settings(urls: tuple[str, str], tls: TlsFiles, **extra: Any) -> dict[str, Any]:
     https, http = urls
-    return {"base_url": https, "http_url": http, "ca_bundle": str(tls.ca_pem),
-            "timeout_s": 1.0, **extra}
+    return {
+        "base_url": https,
+        "http_url": http,
+        "ca_bundle": str(tls.ca_pem),
+        "timeout_s": 1.0,
+        **extra,
+    }
 
 
 def test_nginx_redirecting_with_long_hsts_passes(nginx: NginxFactory, tls: TlsFiles) -> None:
@@ -71,9 +76,7 @@ def test_hsts_threshold_comes_from_the_settings(nginx: NginxFactory, tls: TlsFil
     assert judge(LINE, settings).status is Status.PASSED
 
 
-def test_server_header_revealing_a_version_is_reported(
-    nginx: NginxFactory, tls: TlsFiles
-) -> None:
+def test_server_header_revealing_a_version_is_reported(nginx: NginxFactory, tls: TlsFiles) -> None:
     verdict = judge(LINE, _settings(nginx(tokens="on"), tls))
     assert verdict.status is Status.PASSED
     assert "Server header reveals a version ('nginx/" in verdict.evidence
@@ -109,8 +112,10 @@ def test_unreachable_https_is_an_error(tls: TlsFiles) -> None:
     from tests.support.servers import free_port
 
     port = free_port()
-    verdict = judge(LINE, {"base_url": f"https://127.0.0.1:{port}", "timeout_s": 1.0,
-                           "ca_bundle": str(tls.ca_pem)})
+    verdict = judge(
+        LINE,
+        {"base_url": f"https://127.0.0.1:{port}", "timeout_s": 1.0, "ca_bundle": str(tls.ca_pem)},
+    )
     assert verdict.status is Status.ERROR
 
 
