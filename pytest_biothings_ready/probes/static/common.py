@@ -91,7 +91,11 @@ def listing(problems: Sequence[object], limit: int = QUOTED) -> str:
 
 
 def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+    if count == 1:
+        return f"{count} {noun}"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return f"{count} {noun[:-1]}ies"
+    return f"{count} {noun}" + ("es" if noun.endswith(("s", "sh", "ch")) else "s")
 
 
 _DURATION = re.compile(r"^(\d+)(ms|s|m|h|d|w)$")

@@ -145,7 +145,8 @@ def load_balancer_health_checks(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "load balancing without health checks",
-        f"{plural(len(services), 'Service')} route only to pods with readiness probes.{extra}",
+        f"Load balancing gated by readiness: {plural(len(services), 'Service')} select only "
+        f"pods with readiness probes.{extra}",
     )
 
 

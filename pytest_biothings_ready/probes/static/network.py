@@ -91,8 +91,8 @@ def network_segmentation(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "network not segmented",
-        f"{plural(len(policies), 'NetworkPolicy')} deny by default and allow "
-        f"{plural(len(items), 'workload')} explicitly.",
+        f"Segmented by {plural(len(policies), 'NetworkPolicy')}: default deny in every "
+        f"namespace, explicit allows for {plural(len(items), 'workload')}.",
     )
 
 

@@ -183,8 +183,8 @@ def connection_pooling(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "backend connections not pooled",
-        f"{plural(len(config.proxies), 'proxy_pass')} use pooled upstreams "
-        f"({shown}) over HTTP/1.1 keep-alive.",
+        f"Pooled: {plural(len(config.proxies), 'proxy_pass')} to keep-alive upstreams "
+        f"({shown}) over HTTP/1.1 with Connection cleared.",
     )
 
 

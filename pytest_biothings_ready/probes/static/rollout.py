@@ -90,5 +90,5 @@ def cost_labels(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "cost labels missing",
-        f"{plural(len(items), 'workload')} carry {', '.join(wanted)}.",
+        f"Cost labels {', '.join(wanted)} on all {plural(len(items), 'workload')}.",
     )

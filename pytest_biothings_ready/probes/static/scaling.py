@@ -80,8 +80,7 @@ def hpa_configured(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "workloads without autoscaling",
-        f"{plural(len(scaling.targets), 'workload')} targeted by an autoscaler "
-        f"({_hpa_list(scaling)}).",
+        f"Autoscaler on all {plural(len(scaling.targets), 'workload')} ({_hpa_list(scaling)}).",
     )
 
 
@@ -126,7 +125,7 @@ def hpa_thresholds(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "scaling thresholds missing",
-        f"{plural(len(scaling.hpas), 'HPA')} set CPU and memory targets.",
+        f"CPU and memory targets on all {plural(len(scaling.hpas), 'HPA')}.",
     )
 
 
@@ -212,6 +211,6 @@ def autoscaling_matches_demand(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "autoscaling does not match demand",
-        f"{plural(len(scaling.targets), 'workload')} autoscale on CPU and memory "
+        f"Autoscaling on CPU and memory for all {plural(len(scaling.targets), 'workload')} "
         f"({_hpa_list(scaling)}).{budget}",
     )

@@ -76,6 +76,12 @@ PATTERNS = (
         ),
     ),
 )
+# Kubernetes fields that name a Secret (or a key in one) rather than hold a value; the
+# keyword plugin flags them ("secretName: api-tls").  Only DNS-1123 values are exempt.
+REFERENCE_KEYS = frozenset(
+    {"secretname", "secretkey", "secretref", "secretstoreref", "existingsecret", "secret"}
+)
+K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$")
 PLACEHOLDERS = frozenset(
     {
         "",
@@ -202,6 +208,9 @@ def _line_findings(shown: str, text: str, plugins: list[Any]) -> Iterator[Findin
 def _filtered(value: str, line: str, plugin: Any) -> bool:
     from detect_secrets.filters import heuristic
 
+    key = line.split(":", 1)[0].strip().lstrip("- ").strip("\"'").casefold()
+    if key in REFERENCE_KEYS and K8S_NAME.match(value.strip("\"'")):
+        return True
     return (
         heuristic.is_templated_secret(value)
         or heuristic.is_prefixed_with_dollar_sign(value)

@@ -46,14 +46,14 @@ SHIPPING_DRIVERS = frozenset(
 )
 
 
-def _claims(item: Workload) -> list[str]:
+def _claims(item: Workload, writable: bool = False) -> list[str]:
     """Names of the PVCs a pod template mounts (plus its volumeClaimTemplates)."""
     volumes = [v for v in item.pod.get("volumes") or [] if isinstance(v, Mapping)]
     mounted = {
         str(m.get("name"))
         for c in item.containers()
         for m in c.spec.get("volumeMounts") or []
-        if isinstance(m, Mapping)
+        if isinstance(m, Mapping) and not (writable and m.get("readOnly") is True)
     }
     claims = [
         str(dig(v, "persistentVolumeClaim", "claimName"))
@@ -120,7 +120,7 @@ def _is_backup(item: Workload) -> bool:
 
 
 def _destination(item: Workload) -> str:
-    claims = _claims(item)
+    claims = _claims(item, writable=True)
     if claims:
         return f"PVC {claims[0]}"
     text = " ".join(
