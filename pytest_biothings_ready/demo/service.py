@@ -154,16 +154,17 @@ class DemoService:
         return settings
 
     def _start_dns(self) -> dict[str, Any]:
-        # ---- DNS: pytest_biothings_ready.demo.dns is written by the DNS engineer. ----
-        # When it exists, the demo serves its own zone; the DNS family's settings
-        # (resolver address and port) are added here once their key names are known.
+        # pytest_biothings_ready.demo.dns belongs to the DNS family; without it the
+        # demo simply declares no DNS expectations.
         if importlib.util.find_spec("pytest_biothings_ready.demo.dns") is None:
             return {}
         dns = importlib.import_module("pytest_biothings_ready.demo.dns")
         self._dns = dns.start_dns_server({"demo.test.": [HOST]})
-        # TODO(lead): add the resolver settings, e.g. self._dns.host and self._dns.port,
-        # under the key names the DNS family declares.
-        return {"dns": {"demo.test": [HOST]}}
+        return {
+            "dns": {"demo.test": [HOST]},
+            "dns_resolver": self._dns.host,
+            "dns_port": self._dns.port,
+        }
 
 
 def _write_tls_files(folder: Path) -> tuple[Path, Path, Path]:
