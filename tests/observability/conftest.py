@@ -2,9 +2,11 @@
 
 Started once per session (Prometheus needs about five seconds before its first
 scrape): a healthy exporter (job ``good``), a degraded one (job ``bad``: 3% errors,
-p95 near 800 ms, 90% task success, a growing memory, 1.5 CPU cores) and a target
+p95 from 800 ms and rising, 90% task success, a growing memory, 1.5 CPU cores, LLM
+spend 130, last backup three days ago) and a target
 nothing listens on (job ``down``), scraped every second, with rules that have a
-critical down alert, a critical error-rate alert and a security alert.
+critical down alert, a critical error-rate alert and a security alert (firing for
+``down`` and ``bad``).
 """
 
 from __future__ import annotations
@@ -75,8 +77,8 @@ def rules(runbooks: str) -> dict[str, object]:
                         "annotations": link,
                     },
                     {
-                        "alert": "AuthFailureBurst",
-                        "expr": 'sum(rate(biothings_http_requests_total{status="401"}[1m])) > 100',
+                        "alert": "SuspiciousErrorBurst",
+                        "expr": 'sum by (job) (rate(biothings_http_requests_total{status="500"}[1m])) > 0',
                         "labels": {"severity": "warning", "category": "security"},
                         "annotations": link,
                     },
@@ -118,7 +120,16 @@ def _runbook_app() -> Starlette:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The shared monitoring stack, with a few samples of every job scraped."""
     folder = tmp_path_factory.mktemp("monitoring")
-    bad = exporter_app(errors=0.03, latency=0.75, task_success=0.9, cpu=1.5, leak_bytes=20_000_000)
+    bad = exporter_app(
+        errors=0.03,
+        latency=0.75,
+        latency_growth=0.05,
+        task_success=0.9,
+        cpu=1.5,
+        leak_bytes=20_000_000,
+        llm_spend=130.0,
+        backup_age_s=3 * 86400,
+    )
     with (
         serve_asgi(exporter_app()) as good_url,
         serve_asgi(bad) as bad_url,
@@ -134,5 +145,5 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             alertmanager(folder / "am", ALERTMANAGER) as am,
         ):
             wait_for_samples(prom, "count_over_time(up[1m]) >= 3", count=3)
-            wait_for_samples(prom, 'ALERTS{alertstate="firing"}', count=2)
+            wait_for_samples(prom, 'ALERTS{alertstate="firing"}', count=3)
             yield Stack(good_url + "/metrics", bad_url + "/metrics", runbooks, prom, am, folder)

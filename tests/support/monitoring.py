@@ -29,7 +29,12 @@ from starlette.routing import Route
 from tests.support.binaries import require_binary
 from tests.support.servers import free_port
 
-BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.7, 0.8, 0.9, 1.0, 2.5)
+# Fine buckets so that histogram_quantile interpolates close to the observed latency.
+BUCKETS = (
+    0.05,
+    *(round(0.1 * i, 1) for i in range(1, 50)),
+    *(round(0.5 * i, 1) for i in range(10, 41)),
+)
 
 
 @contextmanager
@@ -127,17 +132,21 @@ def exporter_app(
     *,
     errors: float = 0.0,
     latency: float = 0.04,
+    latency_growth: float = 0.0,
     task_success: float = 1.0,
     cpu: float = 0.1,
     leak_bytes: int = 0,
+    llm_spend: float = 80.0,
+    backup_age_s: float = 3600.0,
     custom: bool = True,
 ) -> Starlette:
     """An app whose ``/metrics`` advances its counters on every scrape.
 
     Per scrape: 100 requests of which ``errors`` answered 500, 100 observations of
-    ``latency`` seconds, 20 agent tasks of which ``task_success`` succeeded, ``cpu``
-    CPU-seconds, and resident memory grown by ``leak_bytes``.  ``custom=False``
-    exposes only the process_ runtime families.
+    ``latency`` seconds (growing by ``latency_growth``), 20 agent tasks of which ``task_success`` succeeded, ``cpu``
+    CPU-seconds, and resident memory grown by ``leak_bytes``.  It also shows an LLM
+    spend gauge and a kube-state-metrics style backup CronJob last-success time
+    ``backup_age_s`` old.  ``custom=False`` exposes only the process_ families.
     """
     registry = CollectorRegistry()
     cpu_total = Counter("process_cpu_seconds", "CPU.", registry=registry)
@@ -152,6 +161,15 @@ def exporter_app(
             registry=registry,
         )
         tasks = Counter("biothings_agent_tasks", "Tasks.", ("outcome",), registry=registry)
+        Gauge("biothings_llm_spend_dollars", "Spend.", registry=registry).set(llm_spend)
+        backup = Gauge(
+            "kube_cronjob_status_last_successful_time",
+            "Last success.",
+            ("cronjob",),
+            registry=registry,
+        )
+        backup.labels(cronjob="db-backup").set_function(lambda: time.time() - backup_age_s)
+    state = {"latency": latency}
 
     def advance() -> None:
         cpu_total.inc(cpu)
@@ -161,7 +179,8 @@ def exporter_app(
         requests.labels(status="500").inc(round(100 * errors))
         requests.labels(status="200").inc(100 - round(100 * errors))
         for _ in range(100):
-            duration.observe(latency)
+            duration.observe(state["latency"])
+        state["latency"] += latency_growth
         tasks.labels(outcome="success").inc(round(20 * task_success))
         tasks.labels(outcome="failure").inc(20 - round(20 * task_success))
 

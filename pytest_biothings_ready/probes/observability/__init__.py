@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pytest_biothings_ready.probes.observability import (
     alerting,  # noqa: F401
+    kpi,  # noqa: F401
     metrics,  # noqa: F401
     prometheus,  # noqa: F401
     runbooks,  # noqa: F401
     settings,  # noqa: F401  (first)
+    slo,  # noqa: F401
     testalert,  # noqa: F401
 )

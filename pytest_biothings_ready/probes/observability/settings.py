@@ -19,7 +19,7 @@ KPI_KEYS: dict[str, str] = {
     "p95": "p95 latency over the SLO window, seconds.",
     "p95_previous": "p95 latency over the window before, seconds (trend).",
     "uptime": "Availability over the SLO window (0..1).",
-    "resource_utilization": "Peak CPU cores used by one instance.",
+    "resource_utilization": "Peak CPU cores used by one instance in the window.",
     "critical_alerts": "Critical alerts that fired in the SLO window (count).",
     "security_alerts": "Security alerts that fired in the SLO window (count).",
     "memory_growth": "Resident memory growth over the window, as a fraction.",
