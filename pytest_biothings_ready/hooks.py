@@ -20,7 +20,6 @@ from pytest_biothings_ready.verdicts.engine import LinkedOutcome
 
 __all__ = ["ReadyPlugin"]
 
-XDIST_GROUP = "biothings-ready"
 REPORT_SUFFIXES = (".md", ".html")
 
 
@@ -50,9 +49,20 @@ class ReadyPlugin:
         self.config = config
         config.stash[session_key] = self.ready
         self.results = Results()
-        self.linked: dict[str, list[str]] = {}
+        self.linked: dict[str, list[pytest.Item]] = {}
         self.prefetched = False
         _prefer_xunit1(config)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        """Under xdist, run the whole session on one worker, in collection order.
+
+        Items decide from their linked tests' outcomes, which only the worker that ran
+        them knows; the probes themselves run concurrently inside that worker.
+        """
+        from pytest_biothings_ready.xdist_support import single_worker_scheduler
+
+        return single_worker_scheduler(config, log)
 
     def _announce(self, message: str) -> None:
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -72,8 +82,10 @@ class ReadyPlugin:
         )
         checklist.ready = self.ready
         ready_items = [node for section in checklist.collect() for node in section.collect()]
-        for node in ready_items:
-            node.add_marker(pytest.mark.xdist_group(XDIST_GROUP))
+        # Announce them like collected items, so "collected N items" counts them.
+        session.ihook.pytest_collectreport(
+            report=pytest.CollectReport(checklist.nodeid, "passed", None, ready_items)
+        )
         others = [item for item in items if item not in linked]
         items[:] = others + linked + ready_items
 
@@ -84,16 +96,18 @@ class ReadyPlugin:
                 entry = find_item(str(ref), self.ready.checklist, f"{item.nodeid}: ready.item")
             except ConfigError as exc:
                 raise pytest.UsageError(str(exc)) from None
-            self.linked.setdefault(entry.id, []).append(item.nodeid)
+            self.linked.setdefault(entry.id, []).append(item)
             item.add_marker(entry.marker)
-            item.add_marker(pytest.mark.xdist_group(XDIST_GROUP))
-        self.ready.judge.expected_linked = self.linked
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Before the first checklist item: start gathering all evidence concurrently."""
         if isinstance(item, ReadyItem) and not self.prefetched:
             self.prefetched = True
+            self.ready.judge.expected_linked = {
+                item_id: [node.nodeid for node in nodes]
+                for item_id, nodes in self.linked.items()
+            }
             entries = [i.entry for i in item.session.items if isinstance(i, ReadyItem)]
             self.ready.prefetch(entries)
 
@@ -113,8 +127,8 @@ class ReadyPlugin:
         props = dict(report.user_properties)
         if "ready_status" in props and report.when == "teardown":
             self.results.add(ItemResult.from_properties(props, report.nodeid))
-        for item_id, nodeids in self.linked.items():
-            if report.nodeid in nodeids:
+        for item_id, nodes in self.linked.items():
+            if any(node.nodeid == report.nodeid for node in nodes):
                 self._record_linked(item_id, report)
 
     def _record_linked(self, item_id: str, report: pytest.TestReport) -> None:
@@ -146,15 +160,6 @@ class ReadyPlugin:
             terminalreporter.write_sep("=", f"readiness: {self.ready.options.env}")
             for line in summary_lines(self.results):
                 terminalreporter.write_line(line)
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
-        """Under xdist, run the checklist and its linked tests on one worker, in order."""
-        if config.getoption("dist") in ("load", "loadscope", "loadfile", "loadgroup"):
-            from xdist.scheduler import LoadGroupScheduling
-
-            return LoadGroupScheduling(config, log)
-        return None
 
 
 def _linked_status(report: pytest.TestReport) -> Status | None:
@@ -189,10 +194,7 @@ def _junit_writer(config: pytest.Config) -> Any:
 
 
 def _prefer_xunit1(config: pytest.Config) -> None:
-    """Testcase properties are only schema-valid in xunit1: use it unless chosen."""
+    """Testcase properties are schema-valid only in xunit1, so the record uses it."""
     xml = _junit_writer(config)
-    overridden = any(o.startswith("junit_family=") for o in config.option.override_ini or [])
-    if xml is not None and xml.family == "xunit2" and not overridden and (
-        "junit_family" not in config.inicfg
-    ):
+    if xml is not None and xml.family == "xunit2":
         xml.family = "xunit1"

@@ -185,8 +185,6 @@ def _check_scalar(kind: str, value: Any, where: str, name: str) -> None:
     if isinstance(value, str) and "${" in value:
         return
     predicate, description = KINDS[kind]
-    if kind == "float" and isinstance(value, str):
-        predicate = KINDS["str"][0]
     if not predicate(value):
         raise ConfigError(f"{where}: {name} must be {description}, got {_shown(value, name)}")
 
