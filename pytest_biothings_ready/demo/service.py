@@ -215,5 +215,24 @@ def demo_settings(https_port: int, http_port: int, ca_pem: Path, config: Any) ->
         },
         # A path of its own for the burst, so that it does not starve other probes.
         "rate_limit": {"path": "/api/search", "seconds": 2.0, "recovery_s": 3.0},
-        # ---- other families: the lead adds their demo settings here ----
+        "auth": {
+            "login_path": "/api/login",
+            "username": DEMO_USER,
+            "password": user_password,
+            "protected_path": "/api/me",
+        },
+        "roles": _roles(user_password, admin_password),
+        "llm": {"base_url": f"{base}/v1beta"},
+        # ---- other families: their demo settings go here ----
     }
+
+
+def _roles(user_password: str, admin_password: str) -> list[dict[str, Any]]:
+    """``[[env.demo.roles]]``: the user may read its profile, only the admin /api/admin."""
+    user = {"username": DEMO_USER, "password": user_password}
+    admin = {"username": DEMO_ADMIN, "password": admin_password}
+    return [
+        {"name": "user", **user, "path": "/api/me", "expect_status": 200},
+        {"name": "user", **user, "path": "/api/admin", "expect_status": 403},
+        {"name": "admin", **admin, "path": "/api/admin", "expect_status": 200},
+    ]
