@@ -149,7 +149,10 @@ class _Burst:
             delay = self.start + index * self.interval - time.monotonic()
             if delay > 0 and self.stop.wait(delay):
                 return
-            self._send()
+            try:
+                self._send()
+            except Exception as exc:  # never let a worker die with an unreported error
+                self._record_error(exc)
 
     def _send(self) -> None:
         import httpx
@@ -287,9 +290,19 @@ def rate_limiting_enabled(ctx: Context) -> Verdict:
     if not report.limited:
         return Verdict.failed(
             f"No rate limiting: {report.summary()}; expected a 429 (or 503 with Retry-After) "
-            f"within {report.planned} requests over {report.seconds:g} s."
+            f"within {report.planned} requests over {report.seconds:g} s.{_hint_503(report)}"
         )
     return Verdict.passed(_limited_phrase(report) + ".")
+
+
+def _hint_503(report: BurstReport) -> str:
+    """A pointer for 503s without Retry-After: overload or a limiter that does not say so."""
+    if not report.statuses.get(503):
+        return ""
+    return (
+        " The 503 answers carried no Retry-After, so they cannot be told from overload; "
+        "a limiter should answer 429 (nginx: limit_req_status 429)."
+    )
 
 
 def _judgeable(report: BurstReport) -> BurstReport:
@@ -323,7 +336,7 @@ def rate_limiting_effective(ctx: Context) -> Verdict:
     if not report.limited:
         return Verdict.failed(
             f"Rate limiting never engaged: {report.summary()}; expected a 429 (or 503 with "
-            "Retry-After) before the burst ended."
+            f"Retry-After) before the burst ended.{_hint_503(report)}"
         )
     if report.recovered_after_s is None:
         last = report.recovery_status

@@ -102,3 +102,23 @@ def test_path_that_never_answers_2xx_is_an_error_not_a_pass_or_fail():
     assert verdict.status is Status.ERROR
     assert "60x 404" in verdict.evidence
     assert "rate_limit.path" in verdict.evidence
+
+
+def test_503_without_retry_after_is_not_taken_for_limiting():
+    app = apps.limiting_app(10, status=503)
+
+    async def strip_retry_after(scope, receive, send):
+        async def patched(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (k, v) for k, v in message["headers"] if k.lower() != b"retry-after"
+                ]
+            await send(message)
+
+        await app(scope, receive, patched)
+
+    with serve_asgi(strip_retry_after) as url:
+        verdict = judge(ENABLED, _settings(url, requests=30))
+    assert verdict.status is Status.FAILED
+    assert "no Retry-After" in verdict.evidence
+    assert "limit_req_status 429" in verdict.evidence
