@@ -115,6 +115,8 @@ def soak(ctx: Context) -> SoakRun:
     source = memory.source_of(env)
     users = int(env.get("load.soak_users") or env.get("load.users"))
     sampler = memory.Sampler(env)
+    if source == "metrics":  # unreadable metrics: an error now, not after the soak
+        memory.read_gauge(env, str(env.get("load.memory_metric")))
     started = memory.wall_clock()
     run = _run(env, [Phase("soak", users, float(env.get("load.soak_s")))],
                sampler.tick if source == "metrics" else None)

@@ -1,0 +1,109 @@
+"""Two static backends behind Debian's nginx, for failover tests.
+
+Each backend is a separate ``python -m http.server`` process (so a hook can really
+stop it with ``kill``) serving ``/api/health``; nginx balances over them and retries
+the other one when a backend refuses connections, the way a production proxy does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.binaries import require_binary
+from tests.support.servers import free_port, wait_for_port
+
+NGINX_CONF = """
+daemon off;
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp; uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
+    upstream backends {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://backends;
+            proxy_next_upstream error timeout http_502;
+            proxy_connect_timeout 1s;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One backend process.
+
+    Attributes:
+        port: its loopback port.
+        pidfile: where its current process id is kept (the restore hook rewrites it).
+        start: the shell command that starts it in the background.
+    """
+
+    port: int
+    pidfile: Path
+    start: str
+
+    def kill_argv(self) -> list[str]:
+        return ["sh", "-c", f"kill $(cat {self.pidfile})"]
+
+    def restore_argv(self) -> list[str]:
+        return ["sh", "-c", self.start]
+
+
+def _backend(root: Path) -> Backend:
+    www = root / "www"
+    (www / "api").mkdir(parents=True, exist_ok=True)
+    (www / "api" / "health").write_text("ok\n")
+    port = free_port()
+    pidfile = root / f"backend-{port}.pid"
+    start = (f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {www} "
+             f">/dev/null 2>&1 & echo $! > {pidfile}")
+    backend = Backend(port, pidfile, start)
+    subprocess.run(backend.restore_argv(), check=True)
+    wait_for_port(port)
+    return backend
+
+
+def _stop(backend: Backend) -> None:
+    try:
+        os.kill(int(backend.pidfile.read_text()), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+
+
+@contextmanager
+def behind_nginx(root: Path, count: int) -> Iterator[tuple[str, list[Backend]]]:
+    """``count`` backends behind nginx; yields nginx's URL and the backends."""
+    nginx = require_binary("nginx")
+    (root / "tmp").mkdir(parents=True, exist_ok=True)
+    backends = [_backend(root) for _ in range(count)]
+    port = free_port()
+    servers = "\n".join(f"        server 127.0.0.1:{b.port} max_fails=1 fail_timeout=2s;"
+                        for b in backends)
+    conf = root / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(root=root, servers=servers, port=port))
+    proc = subprocess.Popen([nginx, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}", backends
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        for backend in backends:
+            _stop(backend)

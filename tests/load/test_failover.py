@@ -1,0 +1,46 @@
+"""Failover: traffic through nginx while a hook stops one backend and restarts it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_biothings_ready.model import Status
+from tests.load.backends import Backend, behind_nginx
+from tests.load.conftest import load_settings
+from tests.support.evaluate import judge
+
+LINE = "Failover testing completed"
+
+
+def _settings(url: str, victim: Backend, **failover: object) -> dict[str, object]:
+    table = {"out_command": victim.kill_argv(), "restore_command": victim.restore_argv(),
+             "duration_s": 3, "out_after_s": 0.8, "restore_after_s": 2.2, **failover}
+    return {**load_settings(url), "failover": table}
+
+
+def test_losing_one_of_two_backends_passes(tmp_path: Path) -> None:
+    with behind_nginx(tmp_path, 2) as (url, backends):
+        verdict = judge(LINE, _settings(url, backends[0]))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "out at 0.8 s: `sh -c kill" in verdict.evidence
+    assert "restore at 2.2 s" in verdict.evidence
+
+
+def test_losing_the_only_backend_fails(tmp_path: Path) -> None:
+    with behind_nginx(tmp_path, 1) as (url, backends):
+        verdict = judge(LINE, _settings(url, backends[0]))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "502" in verdict.evidence
+
+
+def test_a_failing_hook_is_an_error(tmp_path: Path) -> None:
+    with behind_nginx(tmp_path, 2) as (url, backends):
+        verdict = judge(LINE, _settings(url, backends[0], out_command=["false"]))
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "`false` exited 1" in verdict.evidence
+
+
+def test_failover_without_hooks_is_unverified_and_says_what_to_set() -> None:
+    verdict = judge(LINE, load_settings("http://127.0.0.1:9"))
+    assert verdict.status is Status.UNVERIFIED
+    assert "out_command" in verdict.evidence and "out_url" in verdict.evidence
