@@ -78,7 +78,8 @@ def rules(runbooks: str) -> dict[str, object]:
                     },
                     {
                         "alert": "SuspiciousErrorBurst",
-                        "expr": 'sum by (job) (rate(biothings_http_requests_total{status="500"}[1m])) > 0',
+                        "expr": "sum by (job) (rate("
+                        'biothings_http_requests_total{status="500"}[1m])) > 0',
                         "labels": {"severity": "warning", "category": "security"},
                         "annotations": link,
                     },

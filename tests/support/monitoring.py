@@ -142,11 +142,12 @@ def exporter_app(
 ) -> Starlette:
     """An app whose ``/metrics`` advances its counters on every scrape.
 
-    Per scrape: 100 requests of which ``errors`` answered 500, 100 observations of
-    ``latency`` seconds (growing by ``latency_growth``), 20 agent tasks of which ``task_success`` succeeded, ``cpu``
-    CPU-seconds, and resident memory grown by ``leak_bytes``.  It also shows an LLM
-    spend gauge and a kube-state-metrics style backup CronJob last-success time
-    ``backup_age_s`` old.  ``custom=False`` exposes only the process_ families.
+    Per scrape: 100 requests of which ``errors`` answered 500; 100 observations of
+    ``latency`` seconds (growing by ``latency_growth``); 20 agent tasks of which
+    ``task_success`` succeeded; ``cpu`` CPU-seconds; resident memory grown by
+    ``leak_bytes``.  It also shows an LLM spend gauge and a kube-state-metrics
+    style backup CronJob last-success time ``backup_age_s`` old.  With
+    ``custom=False`` only the process_ families are exposed.
     """
     registry = CollectorRegistry()
     cpu_total = Counter("process_cpu_seconds", "CPU.", registry=registry)

@@ -176,8 +176,9 @@ def rules_from_files(env: Environment) -> RuleSet | None:
     for path in dict.fromkeys(files):
         if complaint := promtool("check", "rules", str(path)):
             problems.append(complaint)
-        content = load_yaml(path) or {}
-        alerts += alerts_from_groups(content.get("groups") if isinstance(content, dict) else [])
+        content = load_yaml(path)
+        groups = content.get("groups") if isinstance(content, dict) else None
+        alerts += alerts_from_groups(groups if isinstance(groups, list) else [])
     source = ", ".join(str(p) for p in dict.fromkeys(files)) or str(config)
     return RuleSet(source, tuple(alerts), tuple(problems), tuple(jobs))
 
