@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+import socketserver
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +49,26 @@ def silent_port() -> Iterator[int]:
         sock.bind(("127.0.0.1", 0))
         sock.listen(64)
         yield int(sock.getsockname()[1])
+
+
+class _Garbage(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.request.recv(4096)
+        self.request.sendall(b"\x00\xffSSH-2.0-not-http\r\n\r\n")
+
+
+@pytest.fixture
+def garbage_port() -> Iterator[int]:
+    """A port that answers every connection with non-HTTP bytes and closes."""
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Garbage) as server:
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield int(server.server_address[1])
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
 
 
 @pytest.fixture

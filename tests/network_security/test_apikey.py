@@ -96,3 +96,10 @@ def test_silent_endpoint_is_an_error_within_the_timeout(silent_port):
     verdict = judge(LINE, _settings(f"http://127.0.0.1:{silent_port}", timeout=1))
     assert verdict.status is Status.ERROR
     assert time.monotonic() - began < 1 + 1.5
+
+
+def test_garbage_speaking_endpoint_is_an_error(garbage_port):
+    verdict = judge(LINE, _settings(f"http://127.0.0.1:{garbage_port}"))
+    assert verdict.status is Status.ERROR
+    assert "RemoteProtocolError" in verdict.evidence
+    assert apps.API_KEY not in verdict.evidence

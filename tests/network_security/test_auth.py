@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from pytest_biothings_ready.config.environment import Unset
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.probes.auth import WEAK_SECRETS, weak_secret_index
 from tests.network_security import apps
@@ -172,3 +173,15 @@ def test_missing_protected_path_is_unverified():
     verdict = judge(AUTHN, {"base_url": "http://127.0.0.1:9", "auth": {"login_path": "/x"}})
     assert verdict.status is Status.UNVERIFIED
     assert "auth.protected_path" in verdict.evidence
+
+
+def test_garbage_speaking_service_is_an_error(garbage_port):
+    verdict = judge(AUTHN, _settings(f"http://127.0.0.1:{garbage_port}"))
+    assert verdict.status is Status.ERROR
+    assert "RemoteProtocolError" in verdict.evidence
+
+
+def test_unset_password_variable_is_an_error_naming_it():
+    verdict = judge(AUTHN, _settings("http://127.0.0.1:9", password=Unset("READY_PASSWORD")))
+    assert verdict.status is Status.ERROR
+    assert "READY_PASSWORD is not set" in verdict.evidence

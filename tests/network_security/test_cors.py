@@ -86,3 +86,9 @@ def test_silent_service_is_an_error_within_the_timeout(silent_port):
     assert verdict.status is Status.ERROR
     assert "Timeout" in verdict.evidence
     assert time.monotonic() - began < 1 + 1.5
+
+
+def test_garbage_speaking_service_is_an_error(garbage_port):
+    verdict = judge(LINE, _settings(f"http://127.0.0.1:{garbage_port}"))
+    assert verdict.status is Status.ERROR
+    assert "RemoteProtocolError" in verdict.evidence

@@ -122,3 +122,9 @@ def test_503_without_retry_after_is_not_taken_for_limiting():
     assert verdict.status is Status.FAILED
     assert "no Retry-After" in verdict.evidence
     assert "limit_req_status 429" in verdict.evidence
+
+
+def test_garbage_speaking_service_is_an_error(garbage_port):
+    verdict = judge(ENABLED, _settings(f"http://127.0.0.1:{garbage_port}"))
+    assert verdict.status is Status.ERROR
+    assert "RemoteProtocolError" in verdict.evidence
