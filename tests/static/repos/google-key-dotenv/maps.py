@@ -1,0 +1,3 @@
+import os
+
+MAPS_KEY = os.environ.get("GOOGLE_API_KEY")
