@@ -30,38 +30,26 @@ if TYPE_CHECKING:
 
 __all__ = ["WEAK_SECRETS", "AuthReport", "JwtFindings", "RoleOutcome", "weak_secret_index"]
 
+
+def _key(name: str, kind: str, doc: str, default: Any = None) -> Key:
+    return Key(f"auth.{name}", kind, doc, default, family="auth")
+
+
 register(
-    Key(
-        "auth.login_path", "str", "Login endpoint (JSON credentials in, token out).", family="auth"
+    _key("login_path", "str", "Login endpoint (JSON credentials in, token out)."),
+    _key("login_method", "str", "Method of the login request.", "POST"),
+    _key("username", "str", "Login user, usually ${VAR}."),
+    _key("password", "str", "Login password, usually ${VAR}; always redacted."),
+    _key("username_field", "str", "JSON field of the username.", "username"),
+    _key("password_field", "str", "JSON field of the password.", "password"),
+    _key(
+        "token_field", "str", "Dotted JSON path of the token in the login answer.", "access_token"
     ),
-    Key("auth.login_method", "str", "Method of the login request.", "POST", family="auth"),
-    Key("auth.username", "str", "Login user, usually ${VAR}.", family="auth"),
-    Key("auth.password", "str", "Login password, usually ${VAR}; always redacted.", family="auth"),
-    Key("auth.username_field", "str", "JSON field of the username.", "username", family="auth"),
-    Key("auth.password_field", "str", "JSON field of the password.", "password", family="auth"),
-    Key(
-        "auth.token_field",
-        "str",
-        "Dotted JSON path of the token in the login answer.",
-        "access_token",
-        family="auth",
-    ),
-    Key("auth.token", "str", "A pre-issued token used when there is no login_path.", family="auth"),
-    Key("auth.protected_path", "str", "An endpoint that needs a valid token.", family="auth"),
-    Key("auth.header", "str", "Header that carries the token.", "Authorization", family="auth"),
-    Key(
-        "auth.scheme",
-        "str",
-        "Prefix of the token in the header ('' for none).",
-        "Bearer",
-        family="auth",
-    ),
-    Key(
-        "auth.wordlist",
-        "path",
-        "Extra weak JWT secrets, one per line (checked offline).",
-        family="auth",
-    ),
+    _key("token", "str", "A pre-issued token used when there is no login_path."),
+    _key("protected_path", "str", "An endpoint that needs a valid token."),
+    _key("header", "str", "Header that carries the token.", "Authorization"),
+    _key("scheme", "str", "Prefix of the token in the header ('' for none).", "Bearer"),
+    _key("wordlist", "path", "Extra weak JWT secrets, one per line (checked offline)."),
     Key(
         "roles",
         "table",
@@ -79,65 +67,18 @@ register(
     ),
 )
 
-# Published defaults, tutorial values and lazy choices; "" is an empty HMAC key.
-WEAK_SECRETS: tuple[str, ...] = (
-    "",
-    "secret",
-    "Secret",
-    "SECRET",
-    "secret123",
-    "secretkey",
-    "secret-key",
-    "secret_key",
-    "mysecret",
-    "my-secret",
-    "my_secret",
-    "supersecret",
-    "super-secret",
-    "topsecret",
-    "changeme",
-    "change-me",
-    "change_me",
-    "CHANGE_ME",
-    "changethis",
-    "password",
-    "passw0rd",
-    "123456",
-    "12345678",
-    "1234567890",
-    "qwerty",
-    "letmein",
-    "admin",
-    "test",
-    "testing",
-    "dev",
-    "development",
-    "default",
-    "key",
-    "jwt",
-    "jwt_secret",
-    "jwt-secret",
-    "jwtsecret",
-    "JWT_SECRET",
-    "jwt_secret_key",
-    "your-256-bit-secret",
-    "your-384-bit-secret",
-    "your-512-bit-secret",
-    "a-string-secret-at-least-256-bits-long",
-    "your-secret-key",
-    "your_secret_key",
-    "your-secret",
-    "your_jwt_secret",
-    "your-jwt-secret",
-    "s3cr3t",
-    "shhhhh",
-    "keyboard cat",
-    "notasecret",
-    "token",
-    "auth",
-    "hello",
-    "example",
-)
+# Published defaults (jwt.io, framework docs, tutorials) and lazy choices.
+_WORDS = """
+    secret Secret SECRET secret123 secretkey secret-key secret_key mysecret my-secret
+    my_secret supersecret super-secret topsecret changeme change-me change_me CHANGE_ME
+    changethis password passw0rd 123456 12345678 1234567890 qwerty letmein admin test
+    testing dev development default key jwt jwt_secret jwt-secret jwtsecret JWT_SECRET
+    jwt_secret_key your-256-bit-secret your-384-bit-secret your-512-bit-secret
+    a-string-secret-at-least-256-bits-long your-secret-key your_secret_key your-secret
+    your_jwt_secret your-jwt-secret s3cr3t shhhhh notasecret token auth hello example
+"""
+# "" is an empty HMAC key; "keyboard cat" is express-session's documented example.
+WEAK_SECRETS: tuple[str, ...] = ("", *_WORDS.split(), "keyboard cat")
 
 _HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 
