@@ -20,14 +20,14 @@ def test_dockerfile_switching_back_to_root_in_last_stage_fails() -> None:
 
 
 def test_dockerfile_user_inherited_from_an_earlier_stage_passes(variant: Variant) -> None:
-    text = "FROM python:3.12 AS base\nUSER 1000\n\nFROM base\nCMD [\"python\"]\n"
+    text = 'FROM python:3.12 AS base\nUSER 1000\n\nFROM base\nCMD ["python"]\n'
     repo = variant("good", {"Dockerfile": text})
     verdict = judge_repo(NON_ROOT, repo, dockerfiles=["Dockerfile"])
     assert verdict.status is Status.PASSED, verdict.evidence
 
 
 def test_dockerfile_without_user_fails(variant: Variant) -> None:
-    repo = variant("good", {"Dockerfile": "FROM python:3.12\nCMD [\"python\"]\n"})
+    repo = variant("good", {"Dockerfile": 'FROM python:3.12\nCMD ["python"]\n'})
     verdict = judge_repo(NON_ROOT, repo, dockerfiles=["Dockerfile"])
     assert verdict.status is Status.FAILED
     assert "Dockerfile:1 final stage sets no USER" in verdict.evidence
@@ -80,9 +80,7 @@ def test_serving_container_without_liveness_probe_fails() -> None:
 
 
 def test_compose_healthcheck_disabled_fails(variant: Variant) -> None:
-    compose = (
-        "services:\n  web:\n    image: x/web:1\n    healthcheck:\n      disable: true\n"
-    )
+    compose = "services:\n  web:\n    image: x/web:1\n    healthcheck:\n      disable: true\n"
     repo = variant("good", {"docker-compose.yml": compose})
     verdict = judge_repo(HEALTH, repo, compose_files=["docker-compose.yml"])
     assert verdict.status is Status.FAILED
@@ -123,7 +121,9 @@ def test_argo_blue_green_rollout_passes() -> None:
 
 
 def test_workloads_without_cost_labels_fail() -> None:
-    verdict = judge_repo(COST, "weak-k8s", manifests=["app.yaml"], cost_labels=["team", "cost-center"])
+    verdict = judge_repo(
+        COST, "weak-k8s", manifests=["app.yaml"], cost_labels=["team", "cost-center"]
+    )
     assert verdict.status is Status.FAILED
     assert "Deployment/api lacks cost-center" in verdict.evidence
     assert "Deployment/admin lacks team, cost-center" in verdict.evidence

@@ -63,7 +63,9 @@ PATTERNS = (
     (
         "JWT signing secret",
         re.compile(
-            r"JWT_?(?:SECRET|SIGNING_KEY|KEY)\w*[\"']?\s*[=:]\s*[\"']?([^\s\"'$`{]{8,})",
+            # a quoted literal, or an unquoted value running to the end of the line
+            r"JWT_?(?:SECRET|SIGNING_KEY|KEY)\w*[\"']?\s*[=:]\s*"
+            r"(?:[\"']([^\"'\s$]{8,})[\"']|([^\s\"'$`{}()\[\]]{8,})\s*$)",
             re.IGNORECASE,
         ),
     ),
@@ -109,6 +111,8 @@ class Finding:
         type: what kind of secret ("Google API key", "Secret Keyword"...).
         digest: SHA-1 of the value, for allowlist entries (never the value).
         database: whether it looks like a database credential.
+        specific: found by a pattern or by structure (preferred over a generic
+            detect-secrets hit on the same line).
     """
 
     file: str
@@ -116,6 +120,7 @@ class Finding:
     type: str
     digest: str
     database: bool
+    specific: bool = True
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line} {self.type}"
@@ -202,7 +207,8 @@ def _line_findings(shown: str, text: str, plugins: list[Any]) -> Iterator[Findin
             for hit in plugin.analyze_line(filename=shown, line=line, line_number=number):
                 value = hit.secret_value or ""
                 if not _filtered(value, line, plugin):
-                    yield finding(shown, number, hit.type, value, line.split("=")[0].split(":")[0])
+                    name = line.split("=")[0].split(":")[0]
+                    yield replace(finding(shown, number, hit.type, value, name), specific=False)
 
 
 def _filtered(value: str, line: str, plugin: Any) -> bool:
@@ -260,8 +266,7 @@ def gather_secrets(ctx: Context) -> SecretScan:
 def _one_per_line(findings: list[Finding]) -> Iterator[Finding]:
     """Several detectors often flag one line; keep the most specific (ours first)."""
     kept: dict[tuple[str, int], Finding] = {}
-    own = {kind for kind, _ in PATTERNS}
-    for hit in sorted(findings, key=lambda f: (f.file, f.line, f.type not in own)):
+    for hit in sorted(findings, key=lambda f: (f.file, f.line, not f.specific)):
         first = kept.setdefault((hit.file, hit.line), hit)
         if hit.database and not first.database:
             kept[(hit.file, hit.line)] = replace(first, database=True)
