@@ -90,7 +90,8 @@ def _allowlist(expires: str, **match: object) -> str:
     fields = "".join(
         f"{k} = {v!r}\n" if isinstance(v, str) else f"{k} = {v}\n" for k, v in match.items()
     )
-    return f'[[accept]]\nfile = ".env.local"\n{fields}reason = "demo key, HTTP-referrer restricted"\nexpires = {expires}\n'
+    reason = 'reason = "demo key, HTTP-referrer restricted"\n'
+    return f'[[accept]]\nfile = ".env.local"\n{fields}{reason}expires = {expires}\n'
 
 
 def test_allowlisted_finding_is_accepted_visibly(variant: Variant) -> None:
