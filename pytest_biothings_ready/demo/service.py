@@ -21,6 +21,7 @@ import socket
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -31,6 +32,7 @@ HOST = "127.0.0.1"
 START_TIMEOUT_S = 10.0
 DEMO_USER = "demo"
 DEMO_ADMIN = "admin"
+LEAF_DAYS = 30
 
 
 def _bind() -> socket.socket:
@@ -171,8 +173,17 @@ def _write_tls_files(folder: Path) -> tuple[Path, Path, Path]:
     """A throwaway CA and a server certificate for the loopback names."""
     import trustme
 
+    # Issued by a machine at every start, so short-lived like an ACME certificate
+    # (and still well above the default cert_min_days).
+    now = datetime.now(UTC)
     ca = trustme.CA()
-    leaf = ca.issue_cert(HOST, "localhost", "demo.test")
+    leaf = ca.issue_cert(
+        HOST,
+        "localhost",
+        "demo.test",
+        not_before=now - timedelta(minutes=5),
+        not_after=now + timedelta(days=LEAF_DAYS),
+    )
     ca_pem, cert_pem, key_pem = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
     ca.cert_pem.write_to_path(str(ca_pem))
     leaf.private_key_pem.write_to_path(str(key_pem))
