@@ -9,6 +9,8 @@ from __future__ import annotations
 from pytest_biothings_ready.probes.observability import (
     alerting,  # noqa: F401
     kpi,  # noqa: F401
+    logs,  # noqa: F401
+    logstore,  # noqa: F401
     metrics,  # noqa: F401
     prometheus,  # noqa: F401
     runbooks,  # noqa: F401
