@@ -1,4 +1,5 @@
-"""Stand-ins for Loki and Elasticsearch, which no package registry here provides.
+"""Stand-ins for Loki, Elasticsearch, Jaeger and an OTLP receiver, which no package
+registry here provides (plus a traced service app).
 
 Each is a small starlette app speaking the documented HTTP API endpoints the probes
 call, with the same paths, parameters and JSON shapes, serving canned content:
@@ -6,6 +7,8 @@ call, with the same paths, parameters and JSON shapes, serving canned content:
 - Loki: ``GET /ready``, ``GET /loki/api/v1/query_range``, ``GET /config`` (YAML).
 - Elasticsearch: ``GET /_cluster/health``, ``GET /{index}/_search``,
   ``GET /_ilm/policy``.
+- Jaeger query API: ``GET /api/services``, ``GET /api/traces/{trace_id}``.
+- OTLP/HTTP receiver: ``POST /v1/traces``.
 """
 
 from __future__ import annotations
@@ -92,3 +95,86 @@ def elasticsearch_app(
             Route("/{index}/_search", search),
         ]
     )
+
+
+class TraceStore:
+    """Spans recorded by :func:`traced_service_app`, read by :func:`jaeger_app`."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, list[dict[str, str]]] = {}
+
+
+def traced_service_app(
+    store: TraceStore, *, echo: bool = True, record: bool = True, service: str = "api"
+) -> Starlette:
+    """A service that continues incoming W3C trace context (a real app, not a stand-in).
+
+    With ``record`` it stores one span per request in ``store`` (as an exporter
+    would send it to Jaeger); with ``echo`` it answers a ``traceresponse`` header.
+    """
+
+    async def ok(request: Request) -> JSONResponse:
+        parent = request.headers.get("traceparent", "")
+        parts = parent.split("-")
+        headers = {}
+        if len(parts) == 4:
+            span_id = f"{len(store.spans) + 1:016x}"
+            if record:
+                store.spans.setdefault(parts[1], []).append(
+                    {"spanID": span_id, "operationName": request.url.path, "service": service}
+                )
+            if echo:
+                headers["traceresponse"] = f"00-{parts[1]}-{span_id}-01"
+        return JSONResponse({"status": "ok"}, headers=headers)
+
+    return Starlette(routes=[Route("/api/health", ok), Route("/api/agents", ok)])
+
+
+def jaeger_app(store: TraceStore) -> Starlette:
+    """Jaeger query API stand-in: ``GET /api/services`` and ``GET /api/traces/{id}``."""
+
+    async def services(request: Request) -> JSONResponse:
+        names = sorted({s["service"] for spans in store.spans.values() for s in spans})
+        return JSONResponse({"data": names, "total": len(names)})
+
+    async def trace(request: Request) -> JSONResponse:
+        trace_id = request.path_params["trace_id"]
+        spans = store.spans.get(trace_id)
+        if not spans:
+            return JSONResponse(
+                {"data": None, "errors": [{"code": 404, "msg": "trace not found"}]}, status_code=404
+            )
+        processes = {f"p{i}": {"serviceName": s["service"]} for i, s in enumerate(spans)}
+        return JSONResponse(
+            {
+                "data": [
+                    {
+                        "traceID": trace_id,
+                        "processes": processes,
+                        "spans": [
+                            {
+                                "traceID": trace_id,
+                                "spanID": s["spanID"],
+                                "operationName": s["operationName"],
+                                "processID": f"p{i}",
+                            }
+                            for i, s in enumerate(spans)
+                        ],
+                    }
+                ]
+            }
+        )
+
+    return Starlette(
+        routes=[Route("/api/services", services), Route("/api/traces/{trace_id}", trace)]
+    )
+
+
+def otlp_app(status: int = 200) -> Starlette:
+    """OTLP/HTTP receiver stand-in: ``POST /v1/traces`` answers ``status``."""
+
+    async def traces(request: Request) -> JSONResponse:
+        await request.body()
+        return JSONResponse({}, status_code=status)
+
+    return Starlette(routes=[Route("/v1/traces", traces, methods=["POST"])])

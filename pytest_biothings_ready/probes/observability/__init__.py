@@ -17,4 +17,5 @@ from pytest_biothings_ready.probes.observability import (
     settings,  # noqa: F401  (first)
     slo,  # noqa: F401
     testalert,  # noqa: F401
+    tracing,  # noqa: F401
 )
