@@ -88,7 +88,8 @@ def scan_ports(ctx: Context) -> PortScan:
 
 def ports_to_scan(env: Environment) -> tuple[int, ...]:
     """The scan list: ``ports.scan`` or the default, plus extras and the URLs' ports."""
-    chosen = list(env.get("ports.scan") or DEFAULT_PORTS)
+    scan = env.get("ports.scan")
+    chosen = list(DEFAULT_PORTS if scan is None else scan)  # [] means: only the URLs' ports
     chosen += [int(p) for p in env.get("ports.extra") or []]
     chosen += [port for _, port in _url_endpoints(env)]
     return tuple(sorted(set(chosen)))

@@ -77,3 +77,8 @@ def test_default_scan_list_adds_extras_and_the_urls_ports() -> None:
     ports = ports_to_scan(env)
     assert set(DEFAULT_PORTS) <= set(ports)
     assert {7000, 8444} <= set(ports)
+
+
+def test_empty_scan_list_tries_only_the_urls_ports() -> None:
+    env = environment({"base_url": "https://127.0.0.1:8444", "ports": {"scan": []}})
+    assert ports_to_scan(env) == (80, 8444)

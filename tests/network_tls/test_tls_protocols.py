@@ -41,6 +41,18 @@ def test_python_server_with_tls10_minimum_fails(good_chain: Chain) -> None:
     assert "TLSv1.0 accepted" in verdict.evidence
 
 
+def test_server_with_only_tls10_and_11_fails_for_lacking_tls12(good_chain: Chain) -> None:
+    context = server_context(
+        good_chain, minimum=TLS10, maximum=ssl.TLSVersion.TLSv1_1, ciphers="ALL:@SECLEVEL=0"
+    )
+    with serve_tls(context) as port:
+        judge = judge_with(tls_settings(port, good_chain))
+        protocols, certificate = judge(LINE), judge("Valid SSL certificates installed")
+    assert protocols.status is Status.FAILED
+    assert "neither TLSv1.2 nor TLSv1.3 accepted" in protocols.evidence
+    assert certificate.status is Status.PASSED, certificate.evidence
+
+
 @pytest.mark.parametrize(
     ("ciphers", "rsa_bits", "finding"),
     [

@@ -149,5 +149,8 @@ def _trust(ctx: Context) -> str:
 
 def _certificate(report: TlsReport) -> CertificateInfo:
     if report.certificate is None:
-        raise ProbeError(f"{report.where} sent no certificate")
+        raise ProbeError(
+            f"no certificate could be read from {report.where} "
+            f"(verified handshake: {report.verified.reason or 'no certificate sent'})"
+        )
     return report.certificate
