@@ -54,6 +54,7 @@ class CorsAnswer:
         status: the HTTP status.
         allow_origin: ``Access-Control-Allow-Origin`` (None when absent).
         allow_credentials: ``Access-Control-Allow-Credentials: true`` was sent.
+        allow_methods: ``Access-Control-Allow-Methods`` (None when absent).
     """
 
     origin: str
@@ -61,6 +62,7 @@ class CorsAnswer:
     status: int
     allow_origin: str | None
     allow_credentials: bool
+    allow_methods: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -77,12 +79,14 @@ class CorsReport:
         allowed_origins: the origins the environment says must be allowed.
         foreign_origin: the origin that must be refused.
         answers: one answer per (origin, kind).
+        method: the method named in the preflights.
     """
 
     url: str
     allowed_origins: tuple[str, ...]
     foreign_origin: str
     answers: tuple[CorsAnswer, ...]
+    method: str = "GET"
 
 
 @gatherer("cors", needs=("base_url", "cors_allowed_origins"))
@@ -102,7 +106,7 @@ def gather_cors(ctx: Context) -> CorsReport:
             for origin in (*allowed, foreign, NULL_ORIGIN)
             for kind in ("preflight", "simple")
         )
-    return CorsReport(url, allowed, foreign, answers)
+    return CorsReport(url, allowed, foreign, answers, method)
 
 
 def _ask(client: httpx.Client, url: str, origin: str, kind: str, method: str) -> CorsAnswer:
@@ -123,6 +127,7 @@ def _ask(client: httpx.Client, url: str, origin: str, kind: str, method: str) ->
         response.status_code,
         response.headers.get("access-control-allow-origin"),
         credentials.strip().lower() == "true",
+        response.headers.get("access-control-allow-methods"),
     )
 
 
@@ -134,18 +139,24 @@ def judge_cors(report: CorsReport) -> list[str]:
         if answer.allow_origin == "*" and answer.allow_credentials:
             problems.append(f"{label}: Access-Control-Allow-Origin * with credentials")
         if answer.origin in report.allowed_origins:
-            problems.extend(_allowed_problems(answer, label))
+            problems.extend(_allowed_problems(answer, label, report.method))
         elif answer.allowed:
             problems.append(f"{label}: allowed (Access-Control-Allow-Origin {answer.allow_origin})")
     return problems
 
 
-def _allowed_problems(answer: CorsAnswer, label: str) -> list[str]:
+def _allowed_problems(answer: CorsAnswer, label: str, method: str) -> list[str]:
     if answer.allow_origin != answer.origin and answer.allow_origin != "*":
         seen = answer.allow_origin or "no Access-Control-Allow-Origin"
         return [f"{label}: not allowed ({seen})"]
-    if answer.kind == "preflight" and not 200 <= answer.status < 300:
-        return [f"{label}: preflight answered {answer.status}, browsers require 2xx"]
+    if answer.kind != "preflight":
+        return []
+    if not 200 <= answer.status < 300:
+        return [f"{label}: preflight for {method} answered {answer.status}, browsers require 2xx"]
+    methods = {m.strip().upper() for m in (answer.allow_methods or "").split(",")}
+    # GET, HEAD and POST are CORS-safelisted: browsers need no Allow-Methods for them.
+    if method not in {"GET", "HEAD", "POST", "*"} and not methods & {method, "*"}:
+        return [f"{label}: {method} missing from Access-Control-Allow-Methods"]
     return []
 
 

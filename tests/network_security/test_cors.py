@@ -92,3 +92,21 @@ def test_garbage_speaking_service_is_an_error(garbage_port):
     verdict = judge(LINE, _settings(f"http://127.0.0.1:{garbage_port}"))
     assert verdict.status is Status.ERROR
     assert "RemoteProtocolError" in verdict.evidence
+
+
+def test_wildcard_without_credentials_still_fails_for_letting_any_origin_in():
+    with serve_asgi(apps.cors_app("*", credentials=False)) as url:
+        verdict = judge(LINE, _settings(url))
+    assert verdict.status is Status.FAILED
+    assert "from https://evil.example: allowed (Access-Control-Allow-Origin *)" in (
+        verdict.evidence
+    )
+
+
+def test_preflight_method_not_allowed_for_the_origin_fails():
+    with serve_asgi(apps.cors_app(apps.APP_ORIGIN)) as url:
+        verdict = judge(LINE, _settings(url, cors={"method": "DELETE"}))
+    assert verdict.status is Status.FAILED
+    assert "preflight from https://app.example.org: preflight for DELETE answered 400" in (
+        verdict.evidence
+    )
