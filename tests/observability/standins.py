@@ -9,6 +9,7 @@ call, with the same paths, parameters and JSON shapes, serving canned content:
   ``GET /_ilm/policy``.
 - Jaeger query API: ``GET /api/services``, ``GET /api/traces/{trace_id}``.
 - OTLP/HTTP receiver: ``POST /v1/traces``.
+- Grafana: ``GET /api/health``, ``GET /api/search``, ``GET /api/dashboards/uid/{uid}``.
 """
 
 from __future__ import annotations
@@ -178,3 +179,43 @@ def otlp_app(status: int = 200) -> Starlette:
         return JSONResponse({}, status_code=status)
 
     return Starlette(routes=[Route("/v1/traces", traces, methods=["POST"])])
+
+
+def dashboard(title: str, *exprs: str) -> dict[str, Any]:
+    """A Grafana dashboard model with one row holding one panel per expression."""
+    panels = [
+        {"type": "timeseries", "title": e[:20], "targets": [{"expr": e, "refId": "A"}]}
+        for e in exprs
+    ]
+    return {
+        "title": title,
+        "uid": title.lower().replace(" ", "-"),
+        "panels": [{"type": "row", "title": "main", "panels": panels}],
+    }
+
+
+def grafana_app(*boards: dict[str, Any], database: str = "ok") -> Starlette:
+    """Grafana HTTP API stand-in serving ``boards``."""
+    by_uid = {b["uid"]: b for b in boards}
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"database": database, "version": "10.4.0"})
+
+    async def search(request: Request) -> JSONResponse:
+        return JSONResponse(
+            [{"uid": u, "title": b["title"], "type": "dash-db"} for u, b in by_uid.items()]
+        )
+
+    async def one(request: Request) -> JSONResponse:
+        board = by_uid.get(request.path_params["uid"])
+        if board is None:
+            return JSONResponse({"message": "Dashboard not found"}, status_code=404)
+        return JSONResponse({"dashboard": board, "meta": {"slug": board["uid"]}})
+
+    return Starlette(
+        routes=[
+            Route("/api/health", health),
+            Route("/api/search", search),
+            Route("/api/dashboards/uid/{uid}", one),
+        ]
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pytest_biothings_ready.probes.observability import (
     alerting,  # noqa: F401
+    dashboards,  # noqa: F401
     kpi,  # noqa: F401
     logs,  # noqa: F401
     logstore,  # noqa: F401

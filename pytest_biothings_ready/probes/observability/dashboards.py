@@ -1,0 +1,195 @@
+"""Dashboards: Grafana's HTTP API, or provisioned dashboard JSON files.
+
+A dashboard counts when it parses and its panel queries name metrics that exist
+(in Prometheus, else on the service's metrics endpoint); a panel whose every metric
+is missing shows nothing and is reported.  Lines decided:
+
+- Grafana dashboards configured: Grafana (``monitoring.grafana_url``) or the files
+  of ``monitoring.dashboards`` hold dashboards whose panels query existing metrics.
+- Monitoring dashboards active: Grafana itself answers healthy and serves them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.base import Context, check, gatherer
+from pytest_biothings_ready.probes.observability.promapi import prometheus_data
+from pytest_biothings_ready.probes.observability.rules import AlertRule
+from pytest_biothings_ready.probes.transport import http_client
+
+__all__ = ["Board", "Dashboards"]
+
+MAX_BOARDS = 50
+
+
+@dataclass(frozen=True)
+class Board:
+    """One dashboard.
+
+    Attributes:
+        title: its title.
+        queries: the PromQL expressions of its panels.
+    """
+
+    title: str
+    queries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dashboards:
+    """The dashboards found.
+
+    Attributes:
+        source: the Grafana URL or the files read.
+        health: Grafana's ``/api/health`` database status (None for files).
+        boards: the dashboards.
+    """
+
+    source: str
+    health: str | None
+    boards: tuple[Board, ...]
+
+
+def _panels(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every panel, including those nested in rows (both JSON layouts)."""
+    found = []
+    for panel in list(node.get("panels") or []) + [
+        p for row in node.get("rows") or [] for p in row.get("panels") or []
+    ]:
+        found.append(panel)
+        found += _panels(panel) if panel.get("panels") else []
+    return found
+
+
+def _board(content: dict[str, Any]) -> Board:
+    dashboard = content.get("dashboard", content)
+    queries = tuple(
+        str(t["expr"]) for p in _panels(dashboard) for t in p.get("targets") or [] if t.get("expr")
+    )
+    return Board(str(dashboard.get("title") or "untitled"), queries)
+
+
+def _grafana(ctx: Context, path: str, **params: Any) -> Any:
+    import httpx
+
+    url = str(ctx.env.get("monitoring.grafana_url")).rstrip("/") + path
+    headers = dict(ctx.env.get("monitoring.grafana_headers") or {})
+    try:
+        with http_client(ctx.env, headers=headers) as client:
+            response = client.get(url, params=params)
+    except httpx.HTTPError as exc:
+        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
+    if response.status_code >= 300:
+        raise ProbeError(f"{url} answered HTTP {response.status_code}")
+    try:
+        return response.json()
+    except ValueError:
+        raise ProbeError(f"{url} answered something that is not JSON") from None
+
+
+@gatherer("dashboards")
+def gather_dashboards(ctx: Context) -> Dashboards:
+    """Dashboards from Grafana's API when configured, else from provisioned files."""
+    if url := ctx.env.get("monitoring.grafana_url"):
+        health = str((_grafana(ctx, "/api/health") or {}).get("database", "unknown"))
+        found = _grafana(ctx, "/api/search", type="dash-db", limit=MAX_BOARDS) or []
+        boards = [
+            _board(_grafana(ctx, f"/api/dashboards/uid/{hit['uid']}"))
+            for hit in found[:MAX_BOARDS]
+            if hit.get("uid")
+        ]
+        return Dashboards(str(url), health, tuple(boards))
+    paths = [ctx.env.path(str(p)) for p in ctx.env.get("monitoring.dashboards") or []]
+    if not paths:
+        raise NotConfigured("monitoring.grafana_url", ctx.env.name, "or monitoring.dashboards")
+    files = [f for p in paths for f in (sorted(p.rglob("*.json")) if p.is_dir() else [p])]
+    return Dashboards(
+        ", ".join(str(p) for p in paths), None, tuple(_board(_load(f)) for f in files)
+    )
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProbeError(f"cannot read dashboard {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ProbeError(f"dashboard {path} is not valid JSON: {exc}") from None
+    if not isinstance(content, dict):
+        raise ProbeError(f"dashboard {path} is not a JSON object")
+    return content
+
+
+@gatherer("metric-names")
+def gather_metric_names(ctx: Context) -> frozenset[str]:
+    """Metric names that exist: Prometheus's ``__name__`` values, else the scrape's."""
+    if ctx.env.get("prometheus_url"):
+        names = prometheus_data(ctx.env, "/api/v1/label/__name__/values") or []
+        return frozenset(str(n) for n in names)
+    if ctx.env.get("metrics_url"):
+        return frozenset(ctx.evidence("metrics").sample_names)
+    raise NotConfigured(
+        "prometheus_url",
+        ctx.env.name,
+        "or metrics_url, to tell whether dashboard queries hit metrics",
+    )
+
+
+def _dead_queries(board: Board, names: frozenset[str]) -> list[str]:
+    dead = []
+    for query in board.queries:
+        metrics = {
+            m
+            for m in AlertRule("", query, {}, {}).metrics()
+            if "$" not in m and not m.startswith("~")
+        }
+        if metrics and not metrics & names:
+            dead.append(query)
+    return dead
+
+
+def _judge(ctx: Context, boards: Dashboards) -> Verdict:
+    names: frozenset[str] = ctx.evidence("metric-names")
+    with_queries = [b for b in boards.boards if b.queries]
+    if not with_queries:
+        return Verdict.failed(
+            f"no dashboard with panel queries in {boards.source} ({len(boards.boards)} dashboards)"
+        )
+    dead = [(b.title, q) for b in with_queries for q in _dead_queries(b, names)]
+    if dead:
+        listed = "; ".join(f"{t}: {q}" for t, q in dead[:4])
+        return Verdict.failed(
+            f"{len(dead)} panel queries in {boards.source} name only "
+            f"metrics that do not exist: {listed}"
+        )
+    titles = ", ".join(b.title for b in with_queries[:6])
+    total = sum(len(b.queries) for b in with_queries)
+    return Verdict.passed(
+        f"{len(with_queries)} dashboards in {boards.source} ({titles}); "
+        f"all {total} panel queries name existing metrics"
+    )
+
+
+@check("Grafana dashboards configured", uses=("dashboards", "metric-names", "metrics"))
+def dashboards_configured(ctx: Context) -> Verdict:
+    """Dashboards exist (Grafana or provisioned files) whose panels query existing metrics."""
+    return _judge(ctx, ctx.evidence("dashboards"))
+
+
+@check(
+    "Monitoring dashboards active",
+    uses=("dashboards", "metric-names", "metrics"),
+    needs=("monitoring.grafana_url",),
+)
+def dashboards_active(ctx: Context) -> Verdict:
+    """Grafana answers healthy and serves dashboards whose panels query existing metrics."""
+    boards: Dashboards = ctx.evidence("dashboards")
+    if boards.health != "ok":
+        return Verdict.failed(f"Grafana at {boards.source} reports database {boards.health}")
+    return _judge(ctx, boards)
