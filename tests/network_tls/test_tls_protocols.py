@@ -20,7 +20,7 @@ def test_nginx_with_tls12_and_13_aead_passes(tmp_path: Path, good_chain: Chain) 
     with serve_nginx(tmp_path, good_chain, ciphers="ECDHE+AESGCM:ECDHE+CHACHA20") as port:
         verdict = judge_with(tls_settings(port, good_chain))(LINE)
     assert verdict.status is Status.PASSED, verdict.evidence
-    assert "accepted: TLSv1.2, TLSv1.3; refused: TLSv1.0, TLSv1.1" in verdict.evidence
+    assert "accepted: TLSv1.2, TLSv1.3; refused: SSLv3, TLSv1.0, TLSv1.1" in verdict.evidence
 
 
 def test_nginx_with_tls10_enabled_fails(tmp_path: Path, good_chain: Chain) -> None:

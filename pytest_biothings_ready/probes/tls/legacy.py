@@ -32,7 +32,7 @@ LEGACY_FAMILIES: dict[str, tuple[int, ...]] = {
 # legacy families above.
 _OLD_SUITES = (0xC00A, 0xC014, 0xC009, 0xC013, 0x0039, 0x0033, 0x0035, 0x002F, 0x0041,
                0x0084, 0x0096)  # fmt: skip
-LEGACY_VERSIONS: dict[str, int] = {"TLSv1.0": 0x0301, "TLSv1.1": 0x0302}
+LEGACY_VERSIONS: dict[str, int] = {"SSLv3": 0x0300, "TLSv1.0": 0x0301, "TLSv1.1": 0x0302}
 _TLS12 = 0x0303
 _HANDSHAKE, _ALERT, _SERVER_HELLO = 22, 21, 2
 _VERSIONS = {0x0300: "SSLv3", 0x0301: "TLSv1.0", 0x0302: "TLSv1.1", 0x0303: "TLSv1.2"}
@@ -44,7 +44,7 @@ def probe_family(family: str, host: str, port: int, timeout: float) -> Handshake
 
 
 def probe_version(label: str, host: str, port: int, timeout: float) -> Handshake:
-    """Offer exactly protocol ``label`` (TLSv1.0 or TLSv1.1); did the server agree?"""
+    """Offer exactly protocol ``label`` (SSLv3, TLSv1.0, TLSv1.1); did the server agree?"""
     version = LEGACY_VERSIONS[label]
     suites = _OLD_SUITES + tuple(c for f in LEGACY_FAMILIES.values() for c in f)
     found = _probe(label, host, port, timeout, suites, version)
@@ -59,7 +59,7 @@ def _probe(
     sock = connect(host, port, timeout)
     try:
         sock.sendall(client_hello(suites, host, version))
-        return _read_answer(label, sock)
+        found = _read_answer(label, sock)
     except TimeoutError:
         raise ProbeError(
             f"{host}:{port} gave no answer to a ClientHello within {timeout:g} s"
@@ -68,6 +68,9 @@ def _probe(
         return Handshake(label, False, reason=f"connection closed ({exc.strerror or exc})")
     finally:
         sock.close()
+    if found.accepted and int(found.cipher, 16) not in suites:
+        return Handshake(label, False, reason=f"server picked {found.cipher}, never offered")
+    return found
 
 
 def client_hello(suites: tuple[int, ...], host: str, version: int = _TLS12) -> bytes:

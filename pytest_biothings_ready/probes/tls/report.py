@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TlsReport", "scan_tls"]
 
-OLD_PROTOCOLS = ("TLSv1.0", "TLSv1.1")
+OLD_PROTOCOLS = ("SSLv3", "TLSv1.0", "TLSv1.1")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class TlsReport:
         port: the TCP port.
         verified: the handshake with the environment's trust; accepted means the
             chain, the hostname and the validity dates all verified.
-        protocols: one handshake per protocol version, TLS 1.0 to 1.3.
+        protocols: one handshake per protocol version, SSLv3 to TLS 1.3.
         weak: one handshake per weak cipher family; accepted means the server
             agreed to a suite of that family.
         modern_tls12: a TLS 1.2 handshake offering only forward-secret AEAD suites.
@@ -78,7 +78,7 @@ class TlsReport:
         return found
 
     def summary(self) -> str:
-        """``accepted: TLSv1.2, TLSv1.3; refused: TLSv1.0, TLSv1.1; negotiated ...``."""
+        """``accepted: TLSv1.2, TLSv1.3; refused: SSLv3, TLSv1.0, TLSv1.1; negotiated ...``."""
         refused = [h.label for h in self.protocols if not h.accepted]
         best = self.verified if self.verified.accepted else _best(self.protocols)
         text = f"accepted: {', '.join(self.accepted()) or 'none'}"
@@ -164,7 +164,7 @@ def _protocol_labels() -> tuple[str, ...]:
 
 
 def _leaf(results: dict[str, Handshake]) -> bytes:
-    for label in ("verified", "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1.0"):
+    for label in ("verified", "TLSv1.3", "TLSv1.2"):
         if results[label].der:
             return results[label].der
     return b""
