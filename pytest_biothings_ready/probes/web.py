@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -477,20 +476,23 @@ class FrontendReport:
     skipped: tuple[str, ...]
 
 
-class _AssetLinks(HTMLParser):
-    """Collects ``<script src>`` and ``<link rel=stylesheet href>`` references."""
+def asset_links(html: str) -> list[str]:
+    """The ``<script src>`` and ``<link rel="stylesheet" href>`` references of a page."""
+    from html.parser import HTMLParser
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
+    links: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "script" and found.get("src"):
-            self.links.append(str(found["src"]))
-        rel = (found.get("rel") or "").lower().split()
-        if tag == "link" and "stylesheet" in rel and found.get("href"):
-            self.links.append(str(found["href"]))
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            rel = (found.get("rel") or "").lower().split()
+            if tag == "script" and found.get("src"):
+                links.append(str(found["src"]))
+            elif tag == "link" and "stylesheet" in rel and found.get("href"):
+                links.append(str(found["href"]))
+
+    Collector().feed(html)
+    return links
 
 
 def _fetch_asset(env: Environment, client: httpx.Client, url: str) -> AssetAnswer:
@@ -511,9 +513,7 @@ def gather_frontend(ctx: Context) -> FrontendReport:
     env, url = ctx.env, str(ctx.env.require("frontend_url"))
     with http_client(env) as client:
         page = fetch(client, "GET", url, env)
-        parser = _AssetLinks()
-        parser.feed(page.text)
-        links = list(dict.fromkeys(urljoin(url, link) for link in parser.links))
+        links = list(dict.fromkeys(urljoin(url, link) for link in asset_links(page.text)))
         assets = tuple(_fetch_asset(env, client, a) for a in links if env.in_scope(a))
     skipped = tuple(a for a in links if not env.in_scope(a))
     return FrontendReport(

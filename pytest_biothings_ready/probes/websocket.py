@@ -12,7 +12,6 @@ an HTTP answer means the property could not be observed: the item is ``error``.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -128,6 +127,8 @@ class RealtimeReport:
 
 
 async def _bounded(awaitable: Awaitable[T], seconds: float, what: str) -> T:
+    import asyncio
+
     try:
         return await asyncio.wait_for(awaitable, seconds)
     except TimeoutError:
@@ -192,11 +193,15 @@ async def _round_trip(env: Environment) -> WebSocketReport:
 @gatherer("websocket", needs=("websocket_url",))
 def gather_websocket(ctx: Context) -> WebSocketReport:
     """Open one connection, exchange a message and a ping."""
+    import asyncio
+
     return asyncio.run(_round_trip(ctx.env))
 
 
 async def _hold(env: Environment, index: int, hold_s: float) -> str | None:
     """Hold one connection for ``hold_s`` with pings; why it failed, else None."""
+    import asyncio
+
     from websockets.exceptions import ConnectionClosed, InvalidStatus
 
     started = time.monotonic()
@@ -217,6 +222,8 @@ async def _hold(env: Environment, index: int, hold_s: float) -> str | None:
 
 
 async def _hold_all(env: Environment, count: int, hold_s: float) -> tuple[str, ...]:
+    import asyncio
+
     results = await asyncio.gather(*(_hold(env, i + 1, hold_s) for i in range(count)))
     return tuple(r for r in results if r)
 
@@ -224,6 +231,8 @@ async def _hold_all(env: Environment, count: int, hold_s: float) -> tuple[str, .
 @gatherer("websocket-stability", needs=("websocket_url",))
 def gather_stability(ctx: Context) -> StabilityReport:
     """Hold ``websocket.connections`` connections for ``websocket.hold_s`` seconds."""
+    import asyncio
+
     count = int(ctx.env.get("websocket.connections"))
     hold_s = float(ctx.env.get("websocket.hold_s"))
     drops = asyncio.run(_hold_all(ctx.env, count, hold_s))
@@ -231,6 +240,8 @@ def gather_stability(ctx: Context) -> StabilityReport:
 
 
 async def _exchange(env: Environment, sent: str, expected: str) -> RealtimeReport:
+    import asyncio
+
     from websockets.exceptions import ConnectionClosed, InvalidStatus
 
     url = str(env.get("websocket_url"))
@@ -257,6 +268,8 @@ async def _exchange(env: Environment, sent: str, expected: str) -> RealtimeRepor
 )
 def gather_realtime(ctx: Context) -> RealtimeReport:
     """Send ``websocket.realtime_send`` and wait for a reply containing the expected text."""
+    import asyncio
+
     sent = str(ctx.env.require("websocket.realtime_send"))
     expected = str(ctx.env.require("websocket.realtime_expect"))
     return asyncio.run(_exchange(ctx.env, sent, expected))
