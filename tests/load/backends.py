@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +71,10 @@ def _backend(root: Path) -> Backend:
     (www / "api" / "health").write_text("ok\n")
     port = free_port()
     pidfile = root / f"backend-{port}.pid"
-    start = (f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {www} "
-             f">/dev/null 2>&1 & echo $! > {pidfile}")
+    start = (
+        f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {www} "
+        f">/dev/null 2>&1 & echo $! > {pidfile}"
+    )
     backend = Backend(port, pidfile, start)
     subprocess.run(backend.restore_argv(), check=True)
     wait_for_port(port)
@@ -80,10 +82,8 @@ def _backend(root: Path) -> Backend:
 
 
 def _stop(backend: Backend) -> None:
-    try:
+    with suppress(OSError, ValueError):
         os.kill(int(backend.pidfile.read_text()), signal.SIGKILL)
-    except (OSError, ValueError):
-        pass
 
 
 @contextmanager
@@ -93,12 +93,16 @@ def behind_nginx(root: Path, count: int) -> Iterator[tuple[str, list[Backend]]]:
     (root / "tmp").mkdir(parents=True, exist_ok=True)
     backends = [_backend(root) for _ in range(count)]
     port = free_port()
-    servers = "\n".join(f"        server 127.0.0.1:{b.port} max_fails=1 fail_timeout=2s;"
-                        for b in backends)
+    servers = "\n".join(
+        f"        server 127.0.0.1:{b.port} max_fails=1 fail_timeout=2s;" for b in backends
+    )
     conf = root / "nginx.conf"
     conf.write_text(NGINX_CONF.format(root=root, servers=servers, port=port))
-    proc = subprocess.Popen([nginx, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [nginx, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}", backends

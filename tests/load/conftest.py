@@ -7,6 +7,13 @@ from typing import Any
 
 def load_settings(url: str, **load: Any) -> dict[str, Any]:
     """An environment on ``url`` with a 2-second, 4-user expected-traffic run."""
-    table = {"users": 4, "spawn_rate": 100, "duration_s": 2, "progress_s": 0,
-             "stress_step_s": 1.5, "recovery_s": 1, **load}
+    table = {
+        "users": 4,
+        "spawn_rate": 100,
+        "duration_s": 2,
+        "progress_s": 0,
+        "stress_step_s": 1.0,
+        "recovery_s": 0.5,
+        **load,
+    }
     return {"base_url": url, "timeout_s": 2, "load": table}

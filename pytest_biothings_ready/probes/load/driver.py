@@ -21,7 +21,7 @@ from locust.env import Environment
 from locust.runners import MasterRunner, Runner
 
 from pytest_biothings_ready.probes.load.users import load_user_classes
-from pytest_biothings_ready.probes.load.worker import progress
+from pytest_biothings_ready.probes.load.worker import PLAN_MESSAGE, progress
 
 __all__ = ["run_plan"]
 
@@ -39,8 +39,11 @@ def run_plan(spec: dict[str, Any]) -> dict[str, Any]:
         phases = [_run_phase(env, runner, spec, phase) for phase in spec["phases"]]
         sampler_greenlet.kill()
         runner.quit()
-        return {"phases": phases, "cpu": sampler.summary(spec["cpu_saturation"]),
-                "workers": _worker_count(runner)}
+        return {
+            "phases": phases,
+            "cpu": sampler.summary(spec["cpu_saturation"]),
+            "workers": _worker_count(runner),
+        }
     except WorkersMissing as exc:
         return {"error": str(exc)}
     finally:
@@ -60,27 +63,18 @@ def _runner(env: Environment, spec: dict[str, Any], workers: list[Any]) -> Runne
     bind_port = int(port) or _free_port(host)
     runner = env.create_master_runner(host or "*", bind_port)
     connect = "127.0.0.1" if host in ("", "*", "0.0.0.0") else host
-    workers.extend(_start_worker(spec, connect, bind_port) for _ in range(spec["workers"]))
-    _wait_for_workers(runner, spec)
-    return runner
-
-
-def _start_worker(spec: dict[str, Any], host: str, port: int) -> subprocess.Popen[bytes]:
     module = "pytest_biothings_ready.probes.load.worker"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module, "--worker", host, str(port)],
-        stdin=subprocess.PIPE,
+    workers.extend(
+        subprocess.Popen(
+            [sys.executable, "-m", module, "--join", f"{connect}:{bind_port}"],
+            stdin=subprocess.DEVNULL,
+        )
+        for _ in range(spec["workers"])
     )
-    assert proc.stdin is not None
-    proc.stdin.write(json_bytes(spec))
-    proc.stdin.close()
-    return proc
-
-
-def json_bytes(spec: dict[str, Any]) -> bytes:
-    import json
-
-    return json.dumps(spec).encode()
+    _wait_for_workers(runner, spec)
+    # Workers (local or remote) learn the plan from the master, not from a file.
+    runner.send_message(PLAN_MESSAGE, spec)
+    return runner
 
 
 def _wait_for_workers(runner: MasterRunner, spec: dict[str, Any]) -> None:
@@ -107,8 +101,11 @@ def _run_phase(
     reporter = gevent.spawn(_report_progress, env, phase, started, spec["progress_s"])
     gevent.sleep(float(phase["duration_s"]))
     reporter.kill()
-    return {"name": phase["name"], "users": runner.user_count,
-            **snapshot(env, time.monotonic() - started)}
+    return {
+        "name": phase["name"],
+        "users": runner.user_count,
+        **snapshot(env, time.monotonic() - started),
+    }
 
 
 def _wait_spawned(runner: Runner, users: int, budget: float) -> None:
@@ -144,16 +141,21 @@ def snapshot(env: Environment, elapsed: float) -> dict[str, Any]:
         **_numbers(stats.total, elapsed),
         "elapsed_s": elapsed,
         "endpoints": rows,
-        "errors": [{"name": e.name, "error": str(e.error), "count": e.occurrences}
-                   for e in errors],
+        "errors": [{"name": e.name, "error": str(e.error), "count": e.occurrences} for e in errors],
     }
 
 
 def _numbers(entry: Any, elapsed: float) -> dict[str, Any]:
-    numbers = {k: entry.get_response_time_percentile(q) if entry.num_requests else 0
-               for k, q in PERCENTILES.items()}
-    return {"requests": entry.num_requests, "failures": entry.num_failures,
-            "rps": entry.num_requests / max(elapsed, 1e-3), **numbers}
+    numbers = {
+        k: entry.get_response_time_percentile(q) if entry.num_requests else 0
+        for k, q in PERCENTILES.items()
+    }
+    return {
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "rps": entry.num_requests / max(elapsed, 1e-3),
+        **numbers,
+    }
 
 
 def _worker_count(runner: Runner) -> int:
@@ -177,7 +179,7 @@ class CpuSampler:
 
     def _local(self) -> float:
         try:
-            return max(proc.cpu_percent(None) for proc in self.procs)
+            return max(float(proc.cpu_percent(None)) for proc in self.procs)
         except psutil.Error:
             return 0.0
 

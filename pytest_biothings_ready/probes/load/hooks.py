@@ -44,16 +44,19 @@ def configured(env: Environment) -> None:
     for action in ("out", "restore"):
         if not (env.get(f"failover.{action}_command") or env.get(f"failover.{action}_url")):
             raise NotConfigured(
-                f"failover.{action}_command", env.name,
+                f"failover.{action}_command",
+                env.name,
                 f"name a command ({action}_command = [...]) or an HTTP hook ({action}_url) "
                 f"in [env.{env.name}.failover] that takes one backend out and one that "
                 "restores it",
             )
     out_s, back_s = env.get("failover.out_after_s"), env.get("failover.restore_after_s")
     if not 0 <= out_s < back_s <= env.get("failover.duration_s"):
-        raise ProbeError("failover timing must satisfy 0 <= out_after_s < restore_after_s "
-                         f"<= duration_s (got {out_s}, {back_s}, "
-                         f"{env.get('failover.duration_s')})")
+        raise ProbeError(
+            "failover timing must satisfy 0 <= out_after_s < restore_after_s "
+            f"<= duration_s (got {out_s}, {back_s}, "
+            f"{env.get('failover.duration_s')})"
+        )
 
 
 class Schedule:
@@ -64,7 +67,7 @@ class Schedule:
         self.fired: list[HookOutcome] = []
 
     def tick(self, phase: str, elapsed: float) -> None:
-        for action in ("out", "restore")[len(self.fired):][:1]:
+        for action in ("out", "restore")[len(self.fired) :][:1]:
             if elapsed >= float(self.env.get(f"failover.{action}_after_s")):
                 self.fired.append(fire(self.env, action, elapsed))
 
@@ -81,12 +84,20 @@ def fire(env: Environment, action: str, at_s: float) -> HookOutcome:
 
 def _run_command(env: Environment, argv: list[str]) -> tuple[bool, str]:
     timeout = float(env.get("failover.hook_timeout_s"))
-    shown = " ".join(argv[:3]) + (" ..." if len(argv) > 3 else "")
+    joined = " ".join(argv)
+    shown = joined if len(joined) <= 80 else joined[:77] + "..."
     # A file, not a pipe: a hook that starts a daemon must not keep us waiting on its pipe.
     with tempfile.TemporaryFile() as output:
         try:
-            done = subprocess.run(argv, cwd=env.root, stdin=subprocess.DEVNULL, stdout=output,
-                                  stderr=subprocess.STDOUT, timeout=timeout, check=False)
+            done = subprocess.run(
+                argv,
+                cwd=env.root,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return False, f"`{shown}` could not run: {exc}"
         output.seek(0)

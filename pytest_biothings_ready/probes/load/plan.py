@@ -42,13 +42,15 @@ def guard(env: Environment) -> None:
     """Refuse to plan traffic the environment does not allow (no traffic is sent)."""
     if not isinstance(env.settings.get("load"), dict):
         raise NotConfigured(
-            "load", env.name,
+            "load",
+            env.name,
             f"add an [env.{env.name}.load] table (users, spawn_rate, duration_s) "
             "to enable load, stress, soak and failover runs",
         )
     if env.production and not env.get("allow_load_in_production"):
         raise NotConfigured(
-            "allow_load_in_production", env.name,
+            "allow_load_in_production",
+            env.name,
             "refused: the environment is marked production = true, and load traffic "
             "runs there only with allow_load_in_production = true; no traffic was sent",
         )
@@ -82,9 +84,10 @@ def make_spec(env: Environment, phases: list[Phase], users_hint: int = 0) -> dic
 def planned_seconds(env: Environment, spec: dict[str, Any]) -> float:
     """Upper bound of the child's run: phases, spawning, waiting for workers, flushes."""
     measured = sum(float(p["duration_s"]) for p in spec["phases"])
-    spawning = sum(p["users"] / max(spec["spawn_rate"], 0.1) for p in spec["phases"])
-    waiting = spec["expect_workers_timeout_s"] if spec["expect_workers"] else 0.0
-    return measured + spawning + waiting + OVERHEAD_S + env.timeout
+    overhead = OVERHEAD_S + env.timeout
+    spawning = sum(float(p["users"]) / max(spec["spawn_rate"], 0.1) for p in spec["phases"])
+    waiting = float(spec["expect_workers_timeout_s"]) if spec["expect_workers"] else 0.0
+    return float(measured + spawning + waiting + overhead)
 
 
 def _check_caps(env: Environment, phases: list[Phase]) -> None:
@@ -107,13 +110,26 @@ def _requests(env: Environment) -> list[dict[str, Any]]:
     paths = env.get("load.paths") or {}
     if paths:
         return [
-            {"name": f"GET {p}", "method": "GET", "path": p, "weight": int(w),
-             "headers": {}, "json": None, "expect_status": None}
+            {
+                "name": f"GET {p}",
+                "method": "GET",
+                "path": p,
+                "weight": int(w),
+                "headers": {},
+                "json": None,
+                "expect_status": None,
+            }
             for p, w in paths.items()
         ]
-    health = {"name": f"GET {env.get('health_path')}", "method": "GET",
-              "path": env.get("health_path"), "weight": 1, "headers": {}, "json": None,
-              "expect_status": None}
+    health = {
+        "name": f"GET {env.get('health_path')}",
+        "method": "GET",
+        "path": env.get("health_path"),
+        "weight": 1,
+        "headers": {},
+        "json": None,
+        "expect_status": None,
+    }
     return [health, *(_smoke_request(s) for s in env.get("smoke") or [])]
 
 

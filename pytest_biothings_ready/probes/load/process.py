@@ -12,6 +12,7 @@ killed at exit, and a child whose parent vanished stops by itself.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib.util
 import json
 import logging
@@ -67,7 +68,9 @@ def run_child(spec: dict[str, Any], budget_s: float, tick: Tick | None = None) -
 def _spawn(spec: dict[str, Any]) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", MODULE],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         start_new_session=True,  # its own group: one killpg also ends its local workers
     )
     with _LIVE_LOCK:
@@ -78,8 +81,7 @@ def _spawn(spec: dict[str, Any]) -> subprocess.Popen[bytes]:
     return proc
 
 
-def _wait(proc: subprocess.Popen[bytes], budget_s: float, tick: Tick | None,
-          err: _Reader) -> None:
+def _wait(proc: subprocess.Popen[bytes], budget_s: float, tick: Tick | None, err: _Reader) -> None:
     deadline = time.monotonic() + budget_s
     while proc.poll() is None:
         if time.monotonic() > deadline:
@@ -93,9 +95,11 @@ def _result(proc: subprocess.Popen[bytes], out: list[str], err: list[str]) -> di
     lines = [line for line in out if line.startswith(RESULT_PREFIX)]
     if not lines:
         tail = " | ".join(line for line in err[-3:] if line.strip())
-        raise ProbeError(f"the locust child exited with status {proc.returncode} and no "
-                         f"result" + (f": {tail}" if tail else ""))
-    result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX):])
+        raise ProbeError(
+            f"the locust child exited with status {proc.returncode} and no "
+            f"result" + (f": {tail}" if tail else "")
+        )
+    result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
     if "error" in result:
         raise ProbeError(str(result["error"]))
     return result
@@ -111,10 +115,8 @@ def _forget(proc: subprocess.Popen[bytes]) -> None:
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     proc.wait()
 
 
@@ -130,7 +132,7 @@ def _kill_all() -> None:
 def _progress_relay() -> Callable[[str], None]:
     def relay(line: str) -> None:
         if line.startswith(PROGRESS_PREFIX) and PHASE_MARK not in line:
-            LOG.info(line[len(PROGRESS_PREFIX):])
+            LOG.info(line[len(PROGRESS_PREFIX) :])
 
     return relay
 
@@ -138,8 +140,9 @@ def _progress_relay() -> Callable[[str], None]:
 class _Reader:
     """Reads one pipe of the child in a thread; remembers lines and the current phase."""
 
-    def __init__(self, stream: IO[bytes] | None,
-                 on_line: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, stream: IO[bytes] | None, on_line: Callable[[str], None] | None = None
+    ) -> None:
         self.lines: list[str] = []
         self.phase: str | None = None
         self.phase_started = 0.0
@@ -153,7 +156,7 @@ class _Reader:
             line = raw.decode(errors="replace").rstrip("\n")
             if line.startswith(PROGRESS_PREFIX + PHASE_MARK):
                 self.phase_started = time.monotonic()
-                self.phase = line[len(PROGRESS_PREFIX + PHASE_MARK):]
+                self.phase = line[len(PROGRESS_PREFIX + PHASE_MARK) :]
             if self._on_line is not None:
                 self._on_line(line)
             self.lines.append(line)

@@ -34,8 +34,10 @@ class Endpoint:
 
     def row(self) -> str:
         """A short evidence row: ``GET /x 1200 req p95 21 ms 0.0% errors``."""
-        return (f"{self.name}: {self.requests} req, p95 {self.p95:.0f} ms, "
-                f"{self.error_ratio:.1%} errors")
+        return (
+            f"{self.name}: {self.requests} req, p95 {self.p95:.0f} ms, "
+            f"{self.error_ratio:.1%} errors"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,11 @@ class PhaseStats:
     def summary(self) -> str:
         """Count, RPS, percentiles and error ratio in one clause."""
         t = self.total
-        return (f"{t.requests} requests at {t.rps:.0f}/s from {self.users} users over "
-                f"{self.elapsed_s:.0f} s, p50/p95/p99 {t.p50:.0f}/{t.p95:.0f}/{t.p99:.0f} ms, "
-                f"{t.error_ratio:.2%} errors")
+        return (
+            f"{t.requests} requests at {t.rps:.0f}/s from {self.users} users over "
+            f"{self.elapsed_s:.0f} s, p50/p95/p99 {t.p50:.0f}/{t.p95:.0f}/{t.p99:.0f} ms, "
+            f"{t.error_ratio:.2%} errors"
+        )
 
     def details(self, rows: int = 4) -> str:
         """Per-endpoint rows and the top failure reason, kept short."""
@@ -102,9 +106,11 @@ class Cpu:
     def note(self) -> str:
         if not self.saturated:
             return ""
-        return (f" The load generator saturated (CPU median {self.median:.0f}%, peak "
-                f"{self.peak:.0f}% of one core): the generator, not the target, was the "
-                "limit; add load.workers.")
+        return (
+            f" The load generator saturated (CPU median {self.median:.0f}%, peak "
+            f"{self.peak:.0f}% of one core): the generator, not the target, was the "
+            "limit; add load.workers."
+        )
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,9 @@ class RunResult:
 
     def generator(self) -> str:
         """Who generated the load, for evidence."""
-        return f"{self.workers} locust workers" if self.workers else "one locust process"
+        if not self.workers:
+            return "one locust process"
+        return f"{self.workers} locust worker{'s' if self.workers != 1 else ''}"
 
 
 def _endpoint(data: dict[str, Any]) -> Endpoint:

@@ -51,13 +51,14 @@ def load_user_classes(spec: dict[str, Any]) -> list[type[Any]]:
 def _request_task(request: dict[str, Any]) -> Any:
     method, path, name = request["method"], request["path"], request["name"]
     expect = request.get("expect_status")
-    options = {"headers": request.get("headers") or None}
+    options: dict[str, Any] = {"headers": request.get("headers") or None}
     if request.get("json") is not None:
         options["json"] = request["json"]
 
     def run(user: FastHttpUser) -> None:
-        with user.client.request(method, path, name=name, catch_response=True,
-                                 **options) as response:
+        with user.client.request(
+            method, path, name=name, catch_response=True, **options
+        ) as response:
             # Unmarked responses keep locust's own rule: connection errors and
             # statuses >= 400 are failures, with the original exception as the reason.
             if expect is not None and response.status_code and response.status_code != expect:

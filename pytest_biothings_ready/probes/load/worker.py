@@ -6,9 +6,12 @@ process's stdin (stdin, not argv: request headers may carry tokens) and reads on
 ``READY-RESULT {...}`` line from its stdout.  Progress lines go to stderr.
 
 Modes:
-    (no argument)            run the plan: a local runner, or a master when the plan
-                             has workers, expect_workers or master_bind
-    --worker HOST PORT       a local worker process joining the master at HOST:PORT
+    (no argument)            run the plan from stdin: a local runner, or a master when
+                             the plan has workers, expect_workers or master_bind
+    --join HOST:PORT         a worker joining the master at HOST:PORT; the master sends
+                             it the plan (this is how local workers start, and how a
+                             remote machine joins: ``python -m
+                             pytest_biothings_ready.probes.load.worker --join host:5557``)
 
 The process exits on its own when its parent disappears, and on SIGTERM/SIGINT it
 stops the users and its local workers at once.
@@ -26,11 +29,11 @@ from typing import Any
 
 RESULT_PREFIX = "READY-RESULT "
 PROGRESS_PREFIX = "[ready-load] "
+PLAN_MESSAGE = "ready_plan"
 
 
 def main(argv: list[str]) -> int:
     """Run the plan read from stdin (or a worker, with ``--worker HOST PORT``)."""
-    spec = json.load(sys.stdin)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     _exit_on_signals()
     from gevent import monkey
@@ -39,26 +42,33 @@ def main(argv: list[str]) -> int:
     import gevent
 
     gevent.spawn(_exit_when_orphaned, os.getppid())
-    if argv[:1] == ["--worker"]:
-        return _run_worker(spec, argv[1], int(argv[2]))
+    if argv[:1] == ["--join"]:
+        host, _, port = argv[1].rpartition(":")
+        return _run_worker(host, int(port))
     from pytest_biothings_ready.probes.load.driver import run_plan
 
-    result = run_plan(spec)
+    result = run_plan(json.load(sys.stdin))
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0
 
 
-def _run_worker(spec: dict[str, Any], host: str, port: int) -> int:
+def _run_worker(host: str, port: int) -> int:
     import locust.runners
     from locust.env import Environment
 
     from pytest_biothings_ready.probes.load.users import load_user_classes
 
-    # Short, short runs need fresh numbers on the master: report every second.
+    # Short runs need fresh numbers on the master: report every second, not every 3.
     locust.runners.WORKER_REPORT_INTERVAL = 1.0
-    env = Environment(user_classes=load_user_classes(spec))
+    env = Environment(user_classes=[])
     runner = env.create_worker_runner(host, port)
+
+    def on_plan(environment: Environment, msg: Any, **_kwargs: Any) -> None:
+        environment.user_classes = load_user_classes(msg.data)
+
+    # Registered before this greenlet yields, so the plan cannot arrive unheard.
+    runner.register_message(PLAN_MESSAGE, on_plan)
     runner.greenlet.join()
     return 0
 

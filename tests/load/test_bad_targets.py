@@ -1,0 +1,92 @@
+"""Hanging and garbage-speaking targets, the team's own locustfile, weighted paths."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pytest_biothings_ready.model import Status
+from tests.load import apps
+from tests.load.conftest import load_settings
+from tests.support.evaluate import judge
+from tests.support.servers import serve_asgi
+
+LINE = "Load testing with expected traffic"
+
+
+@contextmanager
+def raw_server(reply: bytes | None) -> Iterator[str]:
+    """A TCP server that sends ``reply`` and closes, or (None) never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            if reply is None:
+                held.append(conn)
+            else:
+                with conn:
+                    conn.sendall(reply)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def test_hanging_target_is_an_error_within_the_timeout() -> None:
+    with raw_server(None) as url:
+        started = time.monotonic()
+        verdict = judge(LINE, load_settings(url))
+        took = time.monotonic() - started
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "ReadTimeout" in verdict.evidence and "no load was sent" in verdict.evidence
+    assert took < 2 + 1.5
+
+
+def test_garbage_speaking_target_is_an_error() -> None:
+    with raw_server(b"SSH-2.0-OpenSSH_9.2\r\n") as url:
+        verdict = judge(LINE, load_settings(url))
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "did not answer HTTP" in verdict.evidence
+
+
+def test_weighted_paths_are_hit_in_proportion() -> None:
+    with serve_asgi(apps.fast()) as url:
+        paths = {"/api/health": 3, "/metrics": 1}
+        verdict = judge(LINE, load_settings(url, paths=paths, duration_s=1.5))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    health = int(verdict.evidence.split("GET /api/health: ")[1].split(" req")[0])
+    metrics = int(verdict.evidence.split("GET /metrics: ")[1].split(" req")[0])
+    assert 2 < health / metrics < 4
+
+
+def test_the_teams_locustfile_is_used(tmp_path: Path) -> None:
+    (tmp_path / "locustfile.py").write_text(
+        "from locust import FastHttpUser, constant, task\n\n"
+        "class Team(FastHttpUser):\n"
+        "    wait_time = constant(0)\n\n"
+        "    @task\n"
+        "    def metrics(self):\n"
+        "        self.client.get('/metrics', name='team metrics')\n"
+    )
+    with serve_asgi(apps.fast()) as url:
+        verdict = judge(LINE, load_settings(url, locustfile="locustfile.py"), root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "team metrics:" in verdict.evidence
