@@ -57,6 +57,7 @@ def test_service_ignoring_trace_context_fails() -> None:
         verdicts = [judge(line, {}, store=evidence) for line in (OTEL, BACKEND, PATHS)]
     assert [v.status for v in verdicts] == [Status.FAILED] * 3, verdicts
     assert "no traceresponse header and not in Jaeger" in verdicts[0].evidence
+
     assert "lists services none" in verdicts[1].evidence
     assert "list agents" in verdicts[2].evidence
 
@@ -97,3 +98,10 @@ def test_tracing_lines_without_settings_are_unverified() -> None:
         verdict = judge(PATHS, _settings(url))
     assert verdict.status is Status.UNVERIFIED
     assert "monitoring.jaeger_url" in verdict.evidence
+
+
+def test_no_traceresponse_and_no_backend_is_unverified() -> None:
+    with serve_asgi(traced_service_app(TraceStore(), echo=False)) as url:
+        verdict = judge(OTEL, _settings(url))
+    assert verdict.status is Status.UNVERIFIED
+    assert "monitoring.jaeger_url" in verdict.evidence and "no traceresponse" in verdict.evidence
