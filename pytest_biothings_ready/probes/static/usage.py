@@ -8,7 +8,7 @@ from typing import Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.base import Context
-from pytest_biothings_ready.probes.static.common import dig, listing, plural
+from pytest_biothings_ready.probes.static.common import dig, listing, plural, seconds
 from pytest_biothings_ready.probes.static.manifests import Container
 
 __all__ = ["compare_usage", "parse_cpu", "parse_memory"]
@@ -28,7 +28,7 @@ _MEMORY = {
 }
 QUERIES = {
     "memory": "max(max_over_time(container_memory_working_set_bytes{{{sel}}}[{w}]))",
-    "cpu": "max(max_over_time(rate(container_cpu_usage_seconds_total{{{sel}}}[5m])[{w}:1m]))",
+    "cpu": "max(max_over_time(irate(container_cpu_usage_seconds_total{{{sel}}}[5m])[{w}:{step}s]))",
 }
 
 
@@ -79,7 +79,11 @@ def _one(client: Any, ctx: Context, container: Container, resource: str) -> str 
     selector = f'container="{name}"'
     if container.workload.namespace:
         selector += f',namespace="{container.workload.namespace}"'
-    query = QUERIES[resource].format(sel=selector, w=ctx.env.get("usage_window"))
+    window = str(ctx.env.get("usage_window"))
+    # Peak of the instantaneous CPU rate (irate: last two samples, so short histories
+    # are not diluted as rate() would be) sampled ~500 times over the window.
+    step = int(min(300.0, max(1.0, seconds(window) / 500)))
+    query = QUERIES[resource].format(sel=selector, w=window, step=step)
     peak = _query(client, query)
     label = f"{container.at('resources')} {container.label} {resource}"
     if peak is None:
