@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -60,7 +63,23 @@ def test_start_and_stop_twice_works_and_stop_is_idempotent() -> None:
         service.stop()
 
 
-def test_main_module_is_importable() -> None:
-    from pytest_biothings_ready.demo import __main__
-
-    assert callable(__main__.main)
+def test_main_module_runs_until_interrupted_and_cleans_up() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest_biothings_ready.demo"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(6)]
+        settings = dict(line.split(maxsplit=1) for line in lines[:5])
+        assert settings["base_url"].startswith("https://127.0.0.1:")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        assert "stopped" in process.stdout.read()
+    finally:
+        process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+    assert not os.path.exists(settings["ca_bundle"].strip())
