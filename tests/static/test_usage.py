@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -46,12 +47,14 @@ def cadvisor_app() -> Starlette:
 @pytest.fixture(scope="module")
 def prometheus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder: Path = tmp_path_factory.mktemp("prometheus")
-    with serve_asgi(cadvisor_app()) as exporter:
-        with prometheus(folder, scrape_config("1s", cadvisor=exporter + "/metrics")) as url:
-            # The check's own query shape: its subquery steps need two samples behind them.
-            query = "max_over_time(irate(container_cpu_usage_seconds_total[5m])[1m:1s])"
-            wait_for_samples(url, query, count=3)
-            yield url
+    with ExitStack() as stack:
+        exporter = stack.enter_context(serve_asgi(cadvisor_app()))
+        config = scrape_config("1s", cadvisor=exporter + "/metrics")
+        url = stack.enter_context(prometheus(folder, config))
+        # The check's own query shape: its subquery steps need two samples behind them.
+        query = "max_over_time(irate(container_cpu_usage_seconds_total[5m])[1m:1s])"
+        wait_for_samples(url, query, count=3)
+        yield url
 
 
 def deployment(*containers: str) -> str:
