@@ -175,3 +175,14 @@ def test_malformed_rule_file_is_an_error(tmp_path: Path, line: str) -> None:
     verdict = judge(line, settings, root=tmp_path)
     assert verdict.status is Status.ERROR
     assert "not valid YAML" in verdict.evidence
+
+
+def test_alert_rules_accept_glob_patterns(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    for index, rule in enumerate(GOOD_RULES):
+        (tmp_path / "rules" / f"{index}.yml").write_text(
+            yaml.safe_dump({"groups": [{"name": f"g{index}", "rules": [rule]}]})
+        )
+    settings = {"monitoring": {"alert_rules": ["rules/*.yml"]}, "timeout_s": 2}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -161,7 +161,7 @@ def load_yaml(path: Path) -> Any:
 
 def rules_from_files(env: Environment) -> RuleSet | None:
     """The rule files named by ``alert_rules`` and ``prometheus_config``; None if none."""
-    files = [env.path(str(p)) for p in env.get("monitoring.alert_rules") or []]
+    files = [f for p in env.get("monitoring.alert_rules") or [] for f in _expand(env.path(str(p)))]
     problems: list[str] = []
     jobs: list[str] = []
     config = env.get("monitoring.prometheus_config")
@@ -183,6 +183,13 @@ def rules_from_files(env: Environment) -> RuleSet | None:
     return RuleSet(source, tuple(alerts), tuple(problems), tuple(jobs))
 
 
+def _expand(path: Path) -> list[Path]:
+    """A path, or the files a glob pattern in it matches (``rules/*.yml``)."""
+    if not any(c in path.name for c in "*?["):
+        return [path]
+    return sorted(path.parent.glob(path.name)) or [path]
+
+
 def _scrape_config(path: Path) -> tuple[list[str], list[Path], str | None]:
     """Job names and rule files of a prometheus.yml, and promtool's complaint."""
     complaint = promtool("check", "config", "--syntax-only", str(path))
@@ -192,6 +199,5 @@ def _scrape_config(path: Path) -> tuple[list[str], list[Path], str | None]:
     jobs = [str(j.get("job_name")) for j in content.get("scrape_configs") or []]
     rule_files = []
     for pattern in content.get("rule_files") or []:
-        matched = sorted(path.parent.glob(str(pattern)))
-        rule_files += matched or [path.parent / str(pattern)]
+        rule_files += _expand(path.parent / str(pattern))
     return jobs, rule_files, complaint
