@@ -65,16 +65,18 @@ class RedirectAnswer:
 
     Attributes:
         url: the plain-HTTP URL asked.
-        status: the HTTP status.
+        status: the HTTP status (None when it could not be asked).
         location: the ``Location`` header, if any.
         problem: why this is not a permanent redirect to the same path on HTTPS;
-            None when it is.
+            None when it is (or when it could not be asked).
+        error: why it could not be asked, else None.
     """
 
     url: str
-    status: int
+    status: int | None
     location: str | None
     problem: str | None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class HttpsReport:
         hsts: the ``Strict-Transport-Security`` value (None when absent).
         headers: the security headers of the HTTPS answer (None when absent).
         server: the ``Server`` header (None when absent).
+        error: why the HTTPS URL could not be asked, else None.
     """
 
     redirects: tuple[RedirectAnswer, ...]
@@ -94,6 +97,7 @@ class HttpsReport:
     hsts: str | None
     headers: tuple[tuple[str, str | None], ...]
     server: str | None
+    error: str | None = None
 
 
 def fetch(
@@ -135,41 +139,51 @@ def judge_redirect(url: str, status: int, location: str | None) -> str | None:
     return None
 
 
-def _plain_urls(env: Environment) -> list[str]:
-    entries = [env.http_url, *(env.get("http.entry_points") or [])]
+def _plain_urls(env: Environment) -> list[list[str]]:
+    """The plain-HTTP URLs to ask, grouped by entry point."""
+    entries = dict.fromkeys(
+        str(e).rstrip("/") for e in [env.http_url, *(env.get("http.entry_points") or [])] if e
+    )
     paths = [*(env.get("http.redirect_paths") or ["/"]), str(env.get("health_path"))]
-    urls = [str(e).rstrip("/") + "/" + p.lstrip("/") for e in entries if e for p in paths]
-    return list(dict.fromkeys(urls))
+    return [list(dict.fromkeys(e + "/" + p.lstrip("/") for p in paths)) for e in entries]
+
+
+def _ask_entry(env: Environment, client: httpx.Client, urls: list[str]) -> list[RedirectAnswer]:
+    answers: list[RedirectAnswer] = []
+    for url in urls:
+        try:
+            reply = fetch(client, "GET", url, env)
+        except ProbeError as exc:
+            # One unreachable entry point is one error, not one timeout per path.
+            return [*answers, RedirectAnswer(url, None, None, None, str(exc))]
+        location = reply.headers.get("location")
+        problem = judge_redirect(url, reply.status_code, location)
+        answers.append(RedirectAnswer(url, reply.status_code, location, problem))
+    return answers
+
+
+def _ask_https(env: Environment, client: httpx.Client) -> HttpsReport:
+    url = str(env.get("base_url"))
+    try:
+        headers = fetch(client, "GET", url, env).headers
+    except ProbeError as exc:
+        return HttpsReport((), url, None, (), None, str(exc))
+    found = tuple((name, headers.get(name)) for name in SECURITY_HEADERS)
+    return HttpsReport(
+        (), url, headers.get("strict-transport-security"), found, headers.get("server")
+    )
 
 
 @gatherer("https", needs=("base_url",))
 def gather_https(ctx: Context) -> HttpsReport:
     """Ask every plain-HTTP URL for its redirect and the HTTPS URL for its headers."""
+    from dataclasses import replace
+
     from pytest_biothings_ready.probes.transport import http_client
 
-    env = ctx.env
-    with http_client(env) as client:
-        answers = []
-        for url in _plain_urls(env):
-            reply = fetch(client, "GET", url, env)
-            location = reply.headers.get("location")
-            answers.append(
-                RedirectAnswer(
-                    url,
-                    reply.status_code,
-                    location,
-                    judge_redirect(url, reply.status_code, location),
-                )
-            )
-        https_url = str(env.get("base_url"))
-        headers = fetch(client, "GET", https_url, env).headers
-    return HttpsReport(
-        tuple(answers),
-        https_url,
-        headers.get("strict-transport-security"),
-        tuple((name, headers.get(name)) for name in SECURITY_HEADERS),
-        headers.get("server"),
-    )
+    with http_client(ctx.env) as client:
+        answers = [a for urls in _plain_urls(ctx.env) for a in _ask_entry(ctx.env, client, urls)]
+        return replace(_ask_https(ctx.env, client), redirects=tuple(answers))
 
 
 def _header_notes(report: HttpsReport) -> str:
@@ -185,6 +199,8 @@ def _header_notes(report: HttpsReport) -> str:
 
 def _hsts_problem(report: HttpsReport, minimum: int) -> str | None:
     age = parse_max_age(report.hsts)
+    if report.error:
+        return None
     if report.hsts is None:
         return f"no Strict-Transport-Security header on {report.https_url}"
     if age is None:
@@ -207,9 +223,13 @@ def https_enforced(ctx: Context) -> Verdict:
     problems = [f"{a.url} {a.problem}" for a in report.redirects if a.problem]
     hsts = _hsts_problem(report, minimum)
     problems += [hsts] if hsts else []
-    notes = _header_notes(report)
+    errors = [f"{a.url}: {a.error}" for a in report.redirects if a.error]
+    errors += [report.error] if report.error else []
+    notes = _header_notes(report) if not report.error else ""
     if problems:
-        return Verdict.failed("; ".join(problems) + ". " + notes)
+        return Verdict.failed("; ".join(problems + errors) + ". " + notes)
+    if errors:
+        return Verdict.error("could not probe: " + "; ".join(errors))
     asked = ", ".join(f"{a.url} -> {a.status} {a.location}" for a in report.redirects)
     return Verdict.passed(
         f"{asked}; HSTS max-age={parse_max_age(report.hsts)} >= required {minimum} "

@@ -289,6 +289,12 @@ def substitute(value: Any, variables: dict[str, str]) -> Any:
     return value
 
 
+def _short(value: Any) -> str:
+    """A value for evidence: its repr, cut short (answers can be long or sensitive)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _expectation_problem(step: dict[str, Any], reply: httpx.Response) -> str | None:
     wanted = int(step.get("expect_status", 200))
     if reply.status_code != wanted:
@@ -305,7 +311,7 @@ def _expectation_problem(step: dict[str, Any], reply: httpx.Response) -> str | N
         except KeyError:
             return f"JSON has no field {path!r}; expected {expected!r}"
         if seen != expected:
-            return f"JSON field {path!r} is {seen!r}; expected {expected!r}"
+            return f"JSON field {path!r} is {_short(seen)}; expected {expected!r}"
     return None
 
 

@@ -132,3 +132,7 @@ def test_websocket_echoes_answers_pings_and_pong_events(demo: dict[str, Any]) ->
         assert socket.ping().wait(5)
         socket.send(json.dumps({"type": "ping", "id": 1}))
         assert json.loads(socket.recv(timeout=5)) == {"type": "pong", "id": 1}
+
+
+def test_health_is_exempt_from_rate_limiting(client: httpx.Client) -> None:
+    assert {client.get("/api/health").status_code for _ in range(40)} == {200}

@@ -130,3 +130,15 @@ def test_max_age_is_parsed_among_other_directives() -> None:
     assert parse_max_age("includeSubDomains; max-age=63072000; preload") == 63072000
     assert parse_max_age('max-age="10"') == 10
     assert parse_max_age("includeSubDomains") is None
+
+
+def test_content_on_http_fails_even_when_https_is_unreachable(
+    nginx: NginxFactory, tls: TlsFiles
+) -> None:
+    from tests.support.servers import free_port
+
+    _, http = nginx(plain='return 200 "hello";')
+    https = f"https://127.0.0.1:{free_port()}"
+    verdict = judge(LINE, _settings((https, http), tls))
+    assert verdict.status is Status.FAILED
+    assert "answered 200 (content)" in verdict.evidence and https in verdict.evidence
