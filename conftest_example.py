@@ -1,7 +1,8 @@
 """A deployer's conftest.py: link your own tests to checklist lines.
 
-Copy this next to readiness.toml in your deployment repository (as conftest.py)
-and run ``pytest --ready-env=staging --junitxml=signoff-staging.xml``.  Each linked
+Put the fixture in the conftest.py next to readiness.toml in your deployment
+repository and the tests in a test_*.py file (or copy this whole file as
+test_readiness.py), then run ``pytest --ready-env=staging --junitxml=signoff.xml``.  Each linked
 test is evidence for its line: the line passes only if every linked test and the
 line's own probe (if any) pass.  Without --ready-env these tests are skipped.
 """
@@ -41,6 +42,6 @@ def test_login_is_rate_limited(ready_http: httpx.Client) -> None:
     assert 429 in codes, f"no 429 in {codes}"
 
 
-@ready.item("post-deployment-verification.critical-user-journeys-tested")
+@ready.item("production-deployment.critical-user-journeys-tested")
 def test_agent_list_is_not_empty(ready_http: httpx.Client) -> None:
     assert ready_http.get("/api/agents").json(), "the agents list is empty"

@@ -66,7 +66,10 @@ class ReadyPlugin:
 
     def _announce(self, message: str) -> None:
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
-        if terminal is not None:
+        capture = self.config.pluginmanager.get_plugin("capturemanager")
+        if terminal is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():
             terminal.write_line(message)
 
     @pytest.hookimpl(tryfirst=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from _pytest._code.code import ReprFileLocation, TerminalRepr
 
 from pytest_biothings_ready.model import Status, Verdict
 
@@ -18,9 +19,21 @@ if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
     from pytest_biothings_ready.session import ReadySession
 
-__all__ = ["ChecklistFile", "ChecklistSection", "Finding", "ReadyItem"]
+__all__ = ["ChecklistFile", "ChecklistSection", "Finding", "FindingRepr", "ReadyItem"]
 
 DOCS = "docs/checklist.md"
+
+
+class FindingRepr(TerminalRepr):
+    """Plain lines for the terminal; ``reprcrash`` feeds ``--tb=line`` and ``-r``."""
+
+    def __init__(self, lines: list[str], crash: ReprFileLocation) -> None:
+        self.lines = lines
+        self.reprcrash = crash
+
+    def toterminal(self, tw: Any) -> None:
+        for line in self.lines:
+            tw.line(line)
 
 
 class Finding(Exception):
@@ -86,20 +99,24 @@ class ReadyItem(pytest.Item):
             pytest.skip(f"unverified (--ready-allow-unverified): {verdict.evidence}")
         raise Finding(verdict)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> FindingRepr | str:
         """The finding as an auditor reads it: status, line, where, evidence."""
         if not isinstance(excinfo.value, Finding):
             return str(super().repr_failure(excinfo))
-        verdict = excinfo.value.verdict
-        entry = self.entry
-        return "\n".join([
+        verdict, entry = excinfo.value.verdict, self.entry
+        headline = f"{verdict.status.value.upper()}: {verdict.evidence}"
+        lines = [
             f"{verdict.status.value.upper()}: {entry.title}",
             f"  item:     {entry.id}  [{entry.marker}]",
             f"  section:  {entry.section}",
             f"  decided:  {verdict.method}",
             f"  evidence: {verdict.evidence}",
-            f"  see:      {DOCS}#{entry.id.replace('.', '')}",
-        ])
+            f"  catalog:  {DOCS} ({entry.section})",
+        ]
+        crash = ReprFileLocation(str(self.ready.checklist.path), entry.line, headline)
+        return FindingRepr(lines, crash)
 
     def reportinfo(self) -> tuple[Any, int, str]:
         return self.ready.checklist.path, self.entry.line - 1, f"[{self.entry.area}] {self.entry.title}"

@@ -144,8 +144,10 @@ def gatherer(
     """Register ``func`` as the gatherer of evidence ``name``."""
 
     def decorate(func: Callable[[Context], Any]) -> Callable[[Context], Any]:
-        if name in _GATHERERS and _GATHERERS[name].func is not func:
-            raise ValueError(f"gatherer {name!r} registered twice")
+        known = _GATHERERS.get(name)
+        if known is not None and _qualname(known.func) != _qualname(func):
+            raise ValueError(f"gatherer {name!r} registered by {_qualname(known.func)} "
+                             f"and {_qualname(func)}")
         _GATHERERS[name] = Gatherer(name, func, tuple(needs), exclusive)
         return func
 
@@ -161,15 +163,18 @@ def check(
     """Register ``func`` as (one of) the automated check(s) of the given lines."""
 
     def decorate(func: Callable[[Context], Verdict]) -> Callable[[Context], Verdict]:
-        entry = Check(tuple(titles), func, tuple(uses), tuple(needs), smoke,
-                      f"{func.__module__}.{func.__qualname__}")
+        entry = Check(tuple(titles), func, tuple(uses), tuple(needs), smoke, _qualname(func))
         for title in titles:
             bucket = _CHECKS.setdefault(normalize_title(title), [])
-            if all(known.name != entry.name for known in bucket):
-                bucket.append(entry)
+            # a re-imported module (pytester, reloads) replaces its own registration
+            bucket[:] = [known for known in bucket if known.name != entry.name] + [entry]
         return func
 
     return decorate
+
+
+def _qualname(func: Callable[..., Any]) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
 
 
 def load_families() -> None:

@@ -36,6 +36,7 @@ class EvidenceStore:
         self.env = env
         self._futures: dict[str, Future[Any]] = {}
         self._lock = threading.Lock()
+        self._exclusive = threading.Lock()
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Start the non-exclusive gatherers ``names`` (and nothing twice)."""
@@ -79,13 +80,34 @@ class EvidenceStore:
         try:
             for key in gatherer.needs:
                 self.env.require(key)
-            future.set_result(gatherer.func(Context(self.env, self.get)))
+            if gatherer.exclusive:
+                future.set_result(self._alone(gatherer.func))
+            else:
+                future.set_result(gatherer.func(Context(self.env, self.get)))
         except (ProbeError, NotConfigured) as exc:
             future.set_exception(exc)
         except Exception as exc:  # a bug or an unexpected answer: error, never a pass
             future.set_exception(
                 ProbeError(f"{name} probe failed unexpectedly: {type(exc).__name__}: {exc}")
             )
+
+
+    def _alone(self, func: Any) -> Any:
+        """Run ``func`` after the concurrent probes have settled, one exclusive at a time.
+
+        Bursts and load must neither skew the other probes' measurements nor get the
+        plugin's own address throttled while those probes still run.
+        """
+        registry = gatherers()
+        with self._lock:
+            others = [f for n, f in self._futures.items() if not registry[n].exclusive]
+        for other in others:
+            try:
+                other.exception(timeout=self._budget())
+            except TimeoutError:
+                pass  # its own users report the hang; ours may go on
+        with self._exclusive:
+            return func(Context(self.env, self.get))
 
 
 def run_checks(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -70,12 +71,13 @@ def write_attestations(pytester: pytest.Pytester, text: str) -> None:
     pytester.makefile(".toml", attestations=textwrap.dedent(text))
 
 
-def record_statuses(pytester: pytest.Pytester, name: str = "record.xml") -> dict[str, str]:
-    """``ready_id -> ready_status`` from the JUnit record pytester's run wrote."""
+def record_statuses(folder: pytest.Pytester | Path, name: str = "record.xml") -> dict[str, str]:
+    """``ready_id -> ready_status`` from the JUnit record written in ``folder``."""
     import xml.etree.ElementTree as ET
 
+    path = (folder if isinstance(folder, Path) else folder.path) / name
     statuses = {}
-    for case in ET.parse(pytester.path / name).getroot().iter("testcase"):
+    for case in ET.parse(path).getroot().iter("testcase"):
         props = {p.get("name"): p.get("value") for p in case.iter("property")}
         if "ready_id" in props:
             statuses[str(props["ready_id"])] = str(props["ready_status"])
