@@ -70,11 +70,20 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 @contextmanager
 def prometheus(
-    folder: Path, config: dict[str, Any], rules: dict[str, Any] | None = None
+    folder: Path,
+    config: dict[str, Any],
+    rules: dict[str, Any] | None = None,
+    backfill: str | None = None,
 ) -> Iterator[str]:
-    """Run Prometheus with ``config`` (and a rule file) in ``folder``; yield its URL."""
+    """Run Prometheus with ``config`` (and a rule file) in ``folder``; yield its URL.
+
+    ``backfill`` is OpenMetrics text written into the TSDB first with ``promtool tsdb
+    create-blocks-from openmetrics``, so that week-long queries have a week of data.
+    """
     binary = require_binary("prometheus")
     folder.mkdir(parents=True, exist_ok=True)
+    if backfill is not None:
+        _backfill(folder, backfill)
     if rules is not None:
         (folder / "rules.yml").write_text(yaml.safe_dump(rules))
         config = {**config, "rule_files": ["rules.yml"]}
@@ -89,6 +98,27 @@ def prometheus(
     ]
     with _process(argv, url + "/-/ready", folder / "prometheus.log"):
         yield url
+
+
+def _backfill(folder: Path, openmetrics: str) -> None:
+    promtool = require_binary("promtool", "prometheus")
+    source = folder / "backfill.om"
+    source.write_text(openmetrics)
+    # One big block instead of 2-hour ones: 0.3 s instead of 8 s for a week.
+    subprocess.run(
+        [
+            promtool,
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=192h",
+            str(source),
+            str(folder / "data"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 @contextmanager

@@ -21,7 +21,8 @@ __all__: list[str] = []
 
 def _span(value: KpiValue) -> str:
     seconds, window = value.history.span_s, value.history.window
-    if seconds >= duration_seconds(window):
+    # The earliest sample is found at subquery resolution: within 2% counts as full.
+    if seconds >= 0.98 * duration_seconds(window):
         return f"over {window}"
     return f"over the {_human(seconds)} of data in the {window} window"
 
