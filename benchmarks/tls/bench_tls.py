@@ -90,17 +90,19 @@ def _report(options: argparse.Namespace, port: int, ca_pem: Path) -> None:
     url, target = f"https://127.0.0.1:{port}", f"127.0.0.1:{port}"
     results: dict[str, float] = {}
     results["ours (in process, median)"] = _ours_in_process(url, ca_pem, options.runs)
-    results["ours (fresh interpreter)"] = _timed([sys.executable, "-c", OURS, url,
-                                                  str(ca_pem), *LINES], echo=True)  # fmt: skip
+    fresh = [sys.executable, "-c", OURS, url, str(ca_pem), *LINES]
+    results["ours (fresh interpreter)"] = _timed("ours, fresh interpreter", fresh, echo=True)
     sslyze = os.environ.get("SSLYZE", "/tmp/sslyze-venv/bin/sslyze")
     if Path(sslyze).exists():
-        results["sslyze default scan (wall)"] = _timed([sslyze, target], echo=False)
+        results["sslyze default scan (wall)"] = _timed("sslyze", [sslyze, target])
     testssl = shutil.which("testssl") or shutil.which("testssl.sh")
     if testssl:
         quiet = ["--quiet", "--color", "0", "--warnings", "batch"]
-        results["testssl --protocols"] = _timed([testssl, *quiet, "--protocols", target])
+        protocols = [testssl, *quiet, "--protocols", target]
+        results["testssl --protocols"] = _timed("testssl --protocols", protocols)
         if not options.skip_testssl_default:
-            results["testssl default run"] = _timed([testssl, *quiet, target])
+            default = [testssl, *quiet, target]
+            results["testssl default run"] = _timed("testssl default", default)
     base = results["ours (in process, median)"]
     print(f"\n{'tool':34} {'seconds':>9} {'x ours':>9}")
     for name, seconds in results.items():
@@ -130,13 +132,13 @@ def _ours_in_process(url: str, ca_pem: Path, runs: int) -> float:
     return statistics.median(timings)
 
 
-def _timed(command: list[str], echo: bool = False) -> float:
+def _timed(label: str, command: list[str], echo: bool = False) -> float:
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     elapsed = time.perf_counter() - started
     reported = re.search(r"SCANS COMPLETED IN ([\d.]+) S", done.stdout)
     note = f" (sslyze reports {reported.group(1)} s)" if reported else ""
-    print(f"{Path(command[0]).name} {' '.join(command[1:-1])}: {elapsed:.3f} s{note}")
+    print(f"{label}: {elapsed:.3f} s{note}")
     if echo:
         print(done.stdout.strip() or done.stderr.strip())
     return elapsed
