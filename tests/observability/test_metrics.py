@@ -81,7 +81,7 @@ def test_server_error_on_metrics_is_an_error() -> None:
 
 
 def test_hanging_metrics_endpoint_errors_within_the_timeout() -> None:
-    with serve_asgi(_static("x 1\n", "text/plain", delay=3)) as url:
+    with serve_asgi(_static("x 1\n", "text/plain", delay=2), timeout_graceful_shutdown=0) as url:
         started = time.monotonic()
         verdict = judge(EXPOSED, {"metrics_url": url + "/metrics", "timeout_s": 0.5})
         elapsed = time.monotonic() - started

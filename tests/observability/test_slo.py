@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -13,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pytest_biothings_ready.model import Status
+from pytest_biothings_ready.probes.base import load_families
 from tests.observability.conftest import Stack
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi
@@ -179,3 +181,24 @@ def _wait_for_history(stack: Stack, seconds: float) -> None:
                 return
             time.sleep(0.5)
     raise TimeoutError(f"less than {seconds} s of history")
+
+
+def test_hanging_prometheus_errors_within_the_timeout() -> None:
+    async def hang(request: Request) -> JSONResponse:
+        await asyncio.sleep(2)
+        return JSONResponse({"status": "success", "data": {}})
+
+    app = Starlette(routes=[Route("/api/v1/{path:path}", hang)])
+    with serve_asgi(app, timeout_graceful_shutdown=0) as url:
+        settings = {
+            "prometheus_url": url,
+            "timeout_s": 0.5,
+            "monitoring": {"prometheus_job": "api"},
+        }
+        load_families()  # imports are not part of the bound being measured
+        started = time.monotonic()
+        verdict = judge(UPTIME, settings)
+        elapsed = time.monotonic() - started
+    assert verdict.status is Status.ERROR
+    assert "ReadTimeout" in verdict.evidence
+    assert elapsed < 1.5
