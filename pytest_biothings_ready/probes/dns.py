@@ -125,7 +125,10 @@ def _resolver(env: Environment) -> dns.resolver.Resolver:
     import dns.resolver
 
     address = env.get("dns_resolver")
-    resolver = dns.resolver.Resolver(configure=not address)
+    try:
+        resolver = dns.resolver.Resolver(configure=not address)
+    except dns.resolver.NoResolverConfiguration as exc:
+        raise ProbeError(f"no system resolver configured ({exc}): set dns_resolver") from None
     if address:
         resolver.nameservers = [str(address)]
         resolver.port = int(env.get("dns_port"))
