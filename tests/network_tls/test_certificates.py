@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pytest_biothings_ready.model import Status
+from pytest_biothings_ready.model import Status, Verdict
 from tests.network_tls.conftest import judge_with, tls_settings
 from tests.support.tls import NOW, Chain, make_certificate, serve_nginx, serve_tls, server_context
 
@@ -21,7 +22,7 @@ AT_REST = "Data encryption at rest and in transit"
 DAY = dt.timedelta(days=1)
 
 
-def _verdicts(chain: Chain, trusted: bool = True, **extra: object) -> dict[str, object]:
+def _verdicts(chain: Chain, trusted: bool = True, **extra: Any) -> dict[str, Verdict]:
     with serve_tls(server_context(chain, ciphers="ECDHE+AESGCM:@SECLEVEL=0")) as port:
         judge = judge_with(tls_settings(port, chain if trusted else None, **extra))
         return {line: judge(line) for line in (*CERT_LINES, RENEWAL, AT_REST)}
@@ -57,34 +58,34 @@ def test_certificate_from_trusted_ca_passes_every_certificate_line(
          "expiring-soon", "small-key", "sha1-signature"],
 )  # fmt: skip
 def test_bad_certificate_fails_every_certificate_line(
-    tmp_path: Path, options: dict[str, object], trusted: bool, finding: str
+    tmp_path: Path, options: dict[str, Any], trusted: bool, finding: str
 ) -> None:
-    verdicts = _verdicts(make_certificate(tmp_path, **options), trusted)  # type: ignore[arg-type]
+    verdicts = _verdicts(make_certificate(tmp_path, **options), trusted)
     for line in (*CERT_LINES, AT_REST):
         verdict = verdicts[line]
-        assert verdict.status is Status.FAILED, (line, verdict.evidence)  # type: ignore[attr-defined]
-        assert finding in verdict.evidence  # type: ignore[attr-defined]
+        assert verdict.status is Status.FAILED, (line, verdict.evidence)
+        assert finding in verdict.evidence
 
 
 def test_expired_certificate_fails_renewal_with_days_left(tmp_path: Path) -> None:
     chain = make_certificate(tmp_path, not_before=NOW - 90 * DAY, not_after=NOW - 2 * DAY)
     verdict = _verdicts(chain)[RENEWAL]
-    assert verdict.status is Status.FAILED  # type: ignore[attr-defined]
-    assert "days left < cert_min_days 21: it was not renewed in time" in verdict.evidence  # type: ignore[attr-defined]
+    assert verdict.status is Status.FAILED
+    assert "days left < cert_min_days 21: it was not renewed in time" in verdict.evidence
 
 
 def test_short_lived_certificate_shows_automated_renewal(tmp_path: Path) -> None:
     chain = make_certificate(tmp_path, not_before=NOW - 30 * DAY, not_after=NOW + 60 * DAY)
     verdict = _verdicts(chain)[RENEWAL]
-    assert verdict.status is Status.PASSED  # type: ignore[attr-defined]
-    assert "lifetime 90 days <= 90" in verdict.evidence  # type: ignore[attr-defined]
+    assert verdict.status is Status.PASSED
+    assert "lifetime 90 days <= 90" in verdict.evidence
 
 
 def test_acme_issuer_shows_automated_renewal(tmp_path: Path) -> None:
     chain = make_certificate(tmp_path, issuer_org="Let's Encrypt")
     verdict = _verdicts(chain)[RENEWAL]
-    assert verdict.status is Status.PASSED  # type: ignore[attr-defined]
-    assert "is an automated CA" in verdict.evidence  # type: ignore[attr-defined]
+    assert verdict.status is Status.PASSED
+    assert "is an automated CA" in verdict.evidence
 
 
 def test_cert_manager_certificate_for_the_host_shows_automated_renewal(tmp_path: Path) -> None:
@@ -92,20 +93,20 @@ def test_cert_manager_certificate_for_the_host_shows_automated_renewal(tmp_path:
     manifests.mkdir()
     (manifests / "cert.yaml").write_text(CERT_MANAGER)
     verdict = _verdicts(make_certificate(tmp_path), manifests=[str(manifests)])[RENEWAL]
-    assert verdict.status is Status.PASSED  # type: ignore[attr-defined]
-    assert "cert-manager Certificate web/api-tls covers 127.0.0.1" in verdict.evidence  # type: ignore[attr-defined]
+    assert verdict.status is Status.PASSED
+    assert "cert-manager Certificate web/api-tls covers 127.0.0.1" in verdict.evidence
 
 
 def test_long_lived_manual_certificate_leaves_renewal_unverified(tmp_path: Path) -> None:
     verdict = _verdicts(make_certificate(tmp_path))[RENEWAL]
-    assert verdict.status is Status.UNVERIFIED  # type: ignore[attr-defined]
-    assert "no sign of automated issuance" in verdict.evidence  # type: ignore[attr-defined]
+    assert verdict.status is Status.UNVERIFIED
+    assert "no sign of automated issuance" in verdict.evidence
 
 
 def test_good_transit_leaves_encryption_item_to_an_attestation(good_chain: Chain) -> None:
     verdict = _verdicts(good_chain)[AT_REST]
-    assert verdict.status is Status.UNVERIFIED  # type: ignore[attr-defined]
-    assert "at rest: needs an attestation" in verdict.evidence  # type: ignore[attr-defined]
+    assert verdict.status is Status.UNVERIFIED
+    assert "at rest: needs an attestation" in verdict.evidence
 
 
 CERT_MANAGER = """

@@ -247,11 +247,12 @@ def _resign_with_sha1(chain: Chain, ca_key: object, folder: Path) -> None:
     csr, extensions = folder / "leaf.csr", folder / "san.cnf"
     names = ",".join(f"IP:{h}" if h[0].isdigit() else f"DNS:{h}" for h in LOOPBACK)
     extensions.write_text(f"subjectAltName={names}\n")
-    for command in (
+    commands: tuple[list[str | Path], ...] = (
         ["req", "-new", "-key", chain.key_pem, "-subj", "/O=Service/CN=leaf", "-out", csr],
         ["x509", "-req", "-in", csr, "-CA", chain.ca_pem, "-CAkey", key_file, "-sha1",
          "-set_serial", "7", "-days", "30", "-extfile", extensions, "-out", chain.cert_pem],
-    ):  # fmt: skip
+    )  # fmt: skip
+    for command in commands:
         subprocess.run(["openssl", *command], check=True, capture_output=True)
 
 
@@ -274,7 +275,9 @@ def _general(host: str) -> x509.GeneralName:
         return x509.DNSName(host)
 
 
-def _ca_certificate(key: ec.EllipticCurvePrivateKey, name: x509.Name) -> x509.Certificate:
+def _ca_certificate(
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey, name: x509.Name
+) -> x509.Certificate:
     return (
         x509.CertificateBuilder()
         .subject_name(name)
