@@ -9,7 +9,13 @@ import pytest
 from pytest_biothings_ready.model import Status
 from tests.network_tls.conftest import MARGIN_S, TIMEOUT_S, judge_with, tls_settings
 from tests.support.servers import free_port
-from tests.support.tls import answer_garbage, never_answer, serve_raw, stall_mid_handshake
+from tests.support.tls import (
+    answer_garbage,
+    banner_then_hold,
+    never_answer,
+    serve_raw,
+    stall_mid_handshake,
+)
 
 LINES = (
     "TLS 1.2+ only, secure cipher suites",
@@ -25,8 +31,9 @@ LINES = (
         (never_answer, "gave no TLS answer within 1 s"),
         (stall_mid_handshake, "gave no TLS answer within 1 s"),
         (answer_garbage, "no TLS handshake succeeded"),
+        (banner_then_hold, "no TLS handshake succeeded"),
     ],
-    ids=["never-answers", "stalls-mid-handshake", "speaks-garbage"],
+    ids=["never-answers", "stalls-mid-handshake", "speaks-garbage", "ssh-banner"],
 )
 def test_hostile_tls_target_is_an_error_within_the_timeout(session: object, reason: str) -> None:
     with serve_raw(session) as port:  # type: ignore[arg-type]

@@ -226,6 +226,14 @@ def answer_garbage(conn: socket.socket) -> None:
         conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
 
 
+def banner_then_hold(conn: socket.socket) -> None:
+    """Speak first like an SSH server, then keep the connection open and silent."""
+    with contextlib.suppress(OSError), conn:
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+        while conn.recv(4096):
+            pass
+
+
 def stall_mid_handshake(conn: socket.socket) -> None:
     """Start a ServerHello record, then go silent."""
     with contextlib.suppress(OSError), conn:
