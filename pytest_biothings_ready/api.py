@@ -28,7 +28,8 @@ class _Ready:
         """Link the decorated test to the checklist item ``ref`` (id or exact text)."""
         if not isinstance(ref, str) or not ref.strip():
             raise TypeError("ready.item() takes an item id or the item's exact text")
-        return getattr(pytest.mark, ITEM_MARKER)(ref)
+        mark: pytest.MarkDecorator = getattr(pytest.mark, ITEM_MARKER)(ref)
+        return mark
 
     def __getattr__(self, area: str) -> Any:
         name = f"ready_{area}"

@@ -44,18 +44,28 @@ def render_checklist() -> str:
     """The catalog: every built-in line with id, marker and how it is decided."""
     load_families()
     checklist = load_checklist(BUILTIN)
-    lines = [HEADER, "# Checks catalog", "",
-             f"Every line of the built-in checklist ({len(checklist)} items), its id, its "
-             "area marker and what decides it. `smoke` lines also carry `ready_smoke`.", ""]
+    lines = [
+        HEADER,
+        "# Checks catalog",
+        "",
+        f"Every line of the built-in checklist ({len(checklist)} items), its id, its "
+        "area marker and what decides it. `smoke` lines also carry `ready_smoke`.",
+        "",
+    ]
     for section in checklist.sections():
-        lines += [f"## {section}", "", "| id | line | marker | decided by |",
-                  "| --- | --- | --- | --- |"]
+        lines += [
+            f"## {section}",
+            "",
+            "| id | line | marker | decided by |",
+            "| --- | --- | --- | --- |",
+        ]
         for item in (i for i in checklist if i.section == section):
             checks = checks_for(item)
             marker = item.marker + (", ready_smoke" if any(c.smoke for c in checks) else "")
             title = ("**" + item.title + "**") if item.is_group else item.title
-            lines.append(f"| `{item.id}` | {_cell(title)} | {marker} | "
-                         f"{_cell(_decided_by(item, checks))} |")
+            lines.append(
+                f"| `{item.id}` | {_cell(title)} | {marker} | {_cell(_decided_by(item, checks))} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -63,16 +73,25 @@ def render_checklist() -> str:
 def render_settings() -> str:
     """The reference of every declared setting of ``[env.NAME]``."""
     load_families()
-    lines = [HEADER, "# Settings reference", "",
-             "Every key of an `[env.NAME]` table (and of the `[ready]` defaults). Dotted "
-             "names are sub-tables: `load.users` is `users` under `[env.NAME.load]`.", "",
-             "| key | type | default | family | meaning |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        HEADER,
+        "# Settings reference",
+        "",
+        "Every key of an `[env.NAME]` table (and of the `[ready]` defaults). Dotted "
+        "names are sub-tables: `load.users` is `users` under `[env.NAME.load]`.",
+        "",
+        "| key | type | default | family | meaning |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, key in sorted(keys().items()):
-        lines.append(f"| `{name}` | {_kind(key)} | {_default(key)} | {key.family} | "
-                     f"{_cell(key.doc)} |")
+        lines.append(
+            f"| `{name}` | {_kind(key)} | {_default(key)} | {key.family} | {_cell(key.doc)} |"
+        )
         for sub in key.fields:
-            lines.append(f"| `{name}[].{sub.name}` | {_kind(sub)} | {_default(sub)} | "
-                         f"{key.family} | {_cell(sub.doc)} |")
+            lines.append(
+                f"| `{name}[].{sub.name}` | {_kind(sub)} | {_default(sub)} | "
+                f"{key.family} | {_cell(sub.doc)} |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -32,9 +32,7 @@ class MissingVariable(ProbeError):
     """A ``${VAR}`` interpolated into a setting the item needs is not set."""
 
     def __init__(self, variable: str, key: str) -> None:
-        super().__init__(
-            f"environment variable {variable} is not set (needed by setting {key!r})"
-        )
+        super().__init__(f"environment variable {variable} is not set (needed by setting {key!r})")
         self.variable = variable
         self.key = key
 

@@ -84,10 +84,12 @@ class ReadyPlugin:
             session, path=self.ready.checklist.path, nodeid=self.ready.checklist.path.name
         )
         checklist.ready = self.ready
-        ready_items = [node for section in checklist.collect() for node in section.collect()]
+        ready_items: list[pytest.Item] = [
+            node for section in checklist.collect() for node in section.collect()
+        ]
         # Announce them like collected items, so "collected N items" counts them.
         session.ihook.pytest_collectreport(
-            report=pytest.CollectReport(checklist.nodeid, "passed", None, ready_items)
+            report=pytest.CollectReport(checklist.nodeid, "passed", None, list(ready_items))
         )
         others = [item for item in items if item not in linked]
         items[:] = others + linked + ready_items
@@ -108,8 +110,7 @@ class ReadyPlugin:
         if isinstance(item, ReadyItem) and not self.prefetched:
             self.prefetched = True
             self.ready.judge.expected_linked = {
-                item_id: [node.nodeid for node in nodes]
-                for item_id, nodes in self.linked.items()
+                item_id: [node.nodeid for node in nodes] for item_id, nodes in self.linked.items()
             }
             entries = [i.entry for i in item.session.items if isinstance(i, ReadyItem)]
             self.ready.prefetch(entries)
@@ -121,7 +122,7 @@ class ReadyPlugin:
         """Findings render as plain lines in every phase; secrets never leave."""
         report = yield
         if call.excinfo is not None and isinstance(call.excinfo.value, Finding):
-            report.longrepr = item.repr_failure(call.excinfo)  # type: ignore[assignment]
+            report.longrepr = item.repr_failure(call.excinfo)
         _redact_report(report, self.ready.redact)
         return report
 
@@ -186,7 +187,7 @@ def _redact_report(report: pytest.TestReport, redact: Any) -> None:
     if report.longrepr is not None:
         text = str(report.longrepr)
         if redact(text) != text:
-            report.longrepr = redact(text)  # type: ignore[assignment]
+            report.longrepr = redact(text)
     report.sections = [(title, redact(content)) for title, content in report.sections]
 
 

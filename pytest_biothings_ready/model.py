@@ -14,7 +14,7 @@ from dataclasses import dataclass
 __all__ = ["Method", "Status", "Verdict"]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """The six statuses of the sign-off record (SPEC: ``ready_status``)."""
 
     PASSED = "passed"
@@ -23,9 +23,6 @@ class Status(str, enum.Enum):
     WAIVED = "waived"
     NOT_APPLICABLE = "not_applicable"
     UNVERIFIED = "unverified"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # Order used when several sources are folded into one verdict: the worst wins.
@@ -39,7 +36,7 @@ SEVERITY: dict[Status, int] = {
 }
 
 
-class Method(str, enum.Enum):
+class Method(enum.StrEnum):
     """How a verdict was reached (SPEC: ``ready_method``)."""
 
     PROBE = "probe"
@@ -47,9 +44,6 @@ class Method(str, enum.Enum):
     ATTESTATION = "attestation"
     GROUP = "group"
     NONE = "none"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ class ReadyItem(pytest.Item):
             pytest.skip(f"unverified (--ready-allow-unverified): {verdict.evidence}")
         raise Finding(verdict)
 
-    def repr_failure(  # type: ignore[override]
+    def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> FindingRepr | str:
         """The finding as an auditor reads it: status, line, where, evidence."""
@@ -119,7 +119,11 @@ class ReadyItem(pytest.Item):
         return FindingRepr(lines, crash)
 
     def reportinfo(self) -> tuple[Any, int, str]:
-        return self.ready.checklist.path, self.entry.line - 1, f"[{self.entry.area}] {self.entry.title}"
+        return (
+            self.ready.checklist.path,
+            self.entry.line - 1,
+            f"[{self.entry.area}] {self.entry.title}",
+        )
 
 
 def _is_smoke(entry: ChecklistItem) -> bool:

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from pytest_biothings_ready.session import ReadySession
 
 HELP_ENV = "run the readiness checklist against environment NAME (`demo` is built in)"
-HELP_CONFIG = "readiness config (default ./readiness.toml, else [tool.biothings-ready] in pyproject.toml)"
+HELP_CONFIG = (
+    "readiness config (default ./readiness.toml, else [tool.biothings-ready] in pyproject.toml)"
+)
 HELP_CHECKLIST = "a Markdown checkbox checklist instead of the built-in one"
 HELP_ATTESTATIONS = "attestations file (default from the config, else ./attestations.toml)"
 HELP_REPORT = "also write a report: PATH.md (ticked checklist) or PATH.html (for a browser)"

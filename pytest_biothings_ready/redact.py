@@ -15,8 +15,7 @@ class Redactor:
     """Masks a fixed set of secret strings, longest first."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._secrets = sorted({s for s in secrets if len(s) >= MIN_LENGTH}, key=len,
-                               reverse=True)
+        self._secrets = sorted({s for s in secrets if len(s) >= MIN_LENGTH}, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:

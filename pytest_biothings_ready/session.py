@@ -165,8 +165,7 @@ def _checklist_path(options: Options, config: ConfigFile, cwd: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
-def _attestations_path(options: Options, config: ConfigFile, cwd: Path,
-                       demo: bool) -> Path | None:
+def _attestations_path(options: Options, config: ConfigFile, cwd: Path, demo: bool) -> Path | None:
     if options.attestations:
         path = cwd / Path(options.attestations).expanduser()
         if not path.is_file():

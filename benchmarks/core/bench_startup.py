@@ -26,8 +26,9 @@ def wall(args: list[str], cwd: Path, runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
+        subprocess.run(
+            args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
@@ -35,9 +36,16 @@ def wall(args: list[str], cwd: Path, runs: int) -> float:
 def plugin_import_ms() -> float:
     """Cumulative import time of the plugin module on top of pytest, milliseconds."""
     out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c",
-         "import pytest; import pytest_biothings_ready.plugin"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            "import pytest; import pytest_biothings_ready.plugin",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
     for line in out.splitlines():
         if line.rstrip().endswith("| pytest_biothings_ready.plugin"):
@@ -52,14 +60,15 @@ def main() -> None:
     pytest_cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
     with tempfile.TemporaryDirectory() as folder:
         cwd = Path(folder)
-        demo = wall(pytest_cmd + ["--collect-only", "--ready-env=demo"], cwd, runs)
-        with_plugin = wall(pytest_cmd + ["--collect-only"], cwd, runs)
-        without = wall(pytest_cmd + ["--collect-only", "-p", "no:biothings_ready"], cwd, runs)
+        demo = wall([*pytest_cmd, "--collect-only", "--ready-env=demo"], cwd, runs)
+        with_plugin = wall([*pytest_cmd, "--collect-only"], cwd, runs)
+        without = wall([*pytest_cmd, "--collect-only", "-p", "no:biothings_ready"], cwd, runs)
     print(f"collect-only --ready-env=demo : {demo * 1000:7.0f} ms (target < 1500 ms)")
     print(f"empty run, plugin inert      : {with_plugin * 1000:7.0f} ms")
     print(f"empty run, plugin disabled   : {without * 1000:7.0f} ms")
-    print(f"inert plugin adds            : {(with_plugin - without) * 1000:7.0f} ms "
-          "(target < 50 ms)")
+    print(
+        f"inert plugin adds            : {(with_plugin - without) * 1000:7.0f} ms (target < 50 ms)"
+    )
     print(f"import of plugin module      : {plugin_import_ms():7.1f} ms cumulative")
 
 

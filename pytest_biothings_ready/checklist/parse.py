@@ -77,8 +77,7 @@ def load_checklist(path: Path) -> Checklist:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"checklist {path} is not UTF-8 text (byte {exc.start}: {exc.reason}); "
-            "save it as UTF-8"
+            f"checklist {path} is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
         ) from None
     return parse_checklist(text, path, hashlib.sha256(data).hexdigest())
 
@@ -113,8 +112,13 @@ def parse_checklist(text: str, path: Path, sha256: str = "") -> Checklist:
         item_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         parent = stack[-1] if stack else None
         item = ChecklistItem(
-            id=item_id, title=title, section=sect, part=part, area=area_for(sect, part),
-            line=number, parent=parent.item.id if parent else None,
+            id=item_id,
+            title=title,
+            section=sect,
+            part=part,
+            area=area_for(sect, part),
+            line=number,
+            parent=parent.item.id if parent else None,
             checked=mark in "xX",
         )
         if parent:
@@ -123,8 +127,7 @@ def parse_checklist(text: str, path: Path, sha256: str = "") -> Checklist:
         built[item_id] = stack[-1]
     if not built:
         raise ConfigError(
-            f"checklist {path} has no checkbox lines ('- [ ] text'); "
-            "is it the right file?"
+            f"checklist {path} has no checkbox lines ('- [ ] text'); is it the right file?"
         )
     items = {k: replace(o.item, children=tuple(o.children)) for k, o in built.items()}
     return Checklist(path=path, items=items, sha256=sha256)

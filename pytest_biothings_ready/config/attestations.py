@@ -114,8 +114,9 @@ def load_attestations(path: Path | None, checklist: Checklist, today: dt.date) -
             entry = _entry(kind, raw_entry, f"{path}: [[{kind}]] #{index}", checklist, today)
             entries.setdefault(entry.item, []).append(entry)
     deployment = _deployment(data.get("deployment", {}), path)
-    return Attestations(path, {k: tuple(v) for k, v in entries.items()}, deployment,
-                        hashlib.sha256(raw).hexdigest())
+    return Attestations(
+        path, {k: tuple(v) for k, v in entries.items()}, deployment, hashlib.sha256(raw).hexdigest()
+    )
 
 
 def _tables(data: Mapping[str, Any], kind: str, path: Path) -> list[Mapping[str, Any]]:
@@ -134,28 +135,41 @@ def _entry(
             raise ConfigError(f"{where}: missing {name!r} (required: {', '.join(required)})")
     for name in raw:
         if name not in required + optional:
-            raise ConfigError(f"{where}: unknown key {name!r}; "
-                              f"known: {', '.join(required + optional)}")
+            raise ConfigError(
+                f"{where}: unknown key {name!r}; known: {', '.join(required + optional)}"
+            )
     date, expires = _date(raw, "date", where), _date(raw, "expires", where)
     if date and date > today:
         raise ConfigError(f"{where}: date {date} is in the future")
-    item = _signoff_item(raw, where, checklist) if kind == "signoff" else _item(raw, where,
-                                                                                 checklist, kind)
+    item = (
+        _signoff_item(raw, where, checklist)
+        if kind == "signoff"
+        else _item(raw, where, checklist, kind)
+    )
     return Entry(
-        kind=kind, item=item.id, by=_text(raw, "by", where), date=date, expires=expires,
+        kind=kind,
+        item=item.id,
+        by=_text(raw, "by", where),
+        date=date,
+        expires=expires,
         text=str(raw.get("reason") or raw.get("evidence") or raw.get("comment") or ""),
-        role=str(raw.get("role", "")), envs=_envs(raw, where),
+        role=str(raw.get("role", "")),
+        envs=_envs(raw, where),
     )
 
 
 def _item(raw: Mapping[str, Any], where: str, checklist: Checklist, kind: str) -> ChecklistItem:
     item = find_item(_text(raw, "item", where), checklist, where)
     if item.area == "signoff":
-        raise ConfigError(f"{where}: {item.title!r} is an approval line; use [[signoff]] "
-                          f"with role = {item.title!r}")
+        raise ConfigError(
+            f"{where}: {item.title!r} is an approval line; use [[signoff]] "
+            f"with role = {item.title!r}"
+        )
     if kind == "attest" and item.is_group:
-        raise ConfigError(f"{where}: {item.title!r} is a group line; it passes when its "
-                          "lines pass, so attest the individual lines")
+        raise ConfigError(
+            f"{where}: {item.title!r} is a group line; it passes when its "
+            "lines pass, so attest the individual lines"
+        )
     return item
 
 
@@ -184,8 +198,9 @@ def _date(raw: Mapping[str, Any], name: str, where: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    raise ConfigError(f"{where}: {name} must be a TOML date like 2026-11-20 (no quotes), "
-                      f"got {value!r}")
+    raise ConfigError(
+        f"{where}: {name} must be a TOML date like 2026-11-20 (no quotes), got {value!r}"
+    )
 
 
 def _envs(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
@@ -200,6 +215,7 @@ def _deployment(table: Any, path: Path) -> dict[str, str]:
         raise ConfigError(f"{path}: [deployment] must be a table")
     for name in table:
         if name not in DEPLOYMENT_FIELDS:
-            raise ConfigError(f"{path}: [deployment] unknown key {name!r}; "
-                              f"known: {', '.join(DEPLOYMENT_FIELDS)}")
+            raise ConfigError(
+                f"{path}: [deployment] unknown key {name!r}; known: {', '.join(DEPLOYMENT_FIELDS)}"
+            )
     return {name: str(value) for name, value in table.items()}

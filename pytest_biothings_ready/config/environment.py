@@ -94,8 +94,14 @@ class Environment:
     def hosts(self) -> list[str]:
         """Every host named by the environment's URLs: the traffic scope."""
         seen: dict[str, None] = {}
-        for key in ("base_url", "http_url", "websocket_url", "metrics_url",
-                    "prometheus_url", "alertmanager_url"):
+        for key in (
+            "base_url",
+            "http_url",
+            "websocket_url",
+            "metrics_url",
+            "prometheus_url",
+            "alertmanager_url",
+        ):
             value = dig(self.settings, key)
             if isinstance(value, str) and (host := urlsplit(value).hostname):
                 seen[host] = None

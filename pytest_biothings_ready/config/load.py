@@ -117,8 +117,9 @@ def load_environment(
     _validate_values(settings, f"{where} [env.{name}]")
     if "base_url" not in settings:
         raise ConfigError(f"{where} [env.{name}]: base_url is required (the HTTPS entry point)")
-    env = Environment(name, settings, config.root, frozenset(found | secret_values(settings)),
-                      where)
+    env = Environment(
+        name, settings, config.root, frozenset(found | secret_values(settings)), where
+    )
     _check_files(env, where)
     return env
 
@@ -176,8 +177,9 @@ def _check_tables(key: Key, tables: list[Any], where: str, name: str) -> None:
         for sub, value in table.items():
             if sub not in fields:
                 known = ", ".join(fields)
-                raise ConfigError(f"{where}: unknown key {sub!r} in {name} #{index}; "
-                                  f"known: {known}")
+                raise ConfigError(
+                    f"{where}: unknown key {sub!r} in {name} #{index}; known: {known}"
+                )
             _check_kind(fields[sub], value, where, f"{name} #{index} {sub}")
 
 
@@ -196,7 +198,9 @@ def _validate_values(settings: Mapping[str, Any], where: str) -> None:
         if value is None or isinstance(value, Unset) or key.kind != "url":
             continue
         if not KINDS["url"][0](value):
-            raise ConfigError(f"{where}: {name} must be {KINDS['url'][1]} (after ${{VAR}} substitution)")
+            raise ConfigError(
+                f"{where}: {name} must be {KINDS['url'][1]} (after ${{VAR}} substitution)"
+            )
 
 
 def _check_files(env: Environment, where: str) -> None:

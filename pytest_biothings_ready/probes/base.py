@@ -146,8 +146,9 @@ def gatherer(
     def decorate(func: Callable[[Context], Any]) -> Callable[[Context], Any]:
         known = _GATHERERS.get(name)
         if known is not None and _qualname(known.func) != _qualname(func):
-            raise ValueError(f"gatherer {name!r} registered by {_qualname(known.func)} "
-                             f"and {_qualname(func)}")
+            raise ValueError(
+                f"gatherer {name!r} registered by {_qualname(known.func)} and {_qualname(func)}"
+            )
         _GATHERERS[name] = Gatherer(name, func, tuple(needs), exclusive)
         return func
 

@@ -8,6 +8,7 @@ hang.  :func:`run_checks` folds the checks of one item into one verdict.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -55,9 +56,7 @@ class EvidenceStore:
         try:
             return future.result(timeout=budget)
         except TimeoutError:
-            raise ProbeError(
-                f"{name} probe gave no answer within {budget:.0f} s"
-            ) from None
+            raise ProbeError(f"{name} probe gave no answer within {budget:.0f} s") from None
 
     def _budget(self) -> float:
         return self.env.timeout * BUDGET_TIMEOUTS + 5.0
@@ -91,7 +90,6 @@ class EvidenceStore:
                 ProbeError(f"{name} probe failed unexpectedly: {type(exc).__name__}: {exc}")
             )
 
-
     def _alone(self, func: Any) -> Any:
         """Run ``func`` after the concurrent probes have settled, one exclusive at a time.
 
@@ -102,17 +100,13 @@ class EvidenceStore:
         with self._lock:
             others = [f for n, f in self._futures.items() if not registry[n].exclusive]
         for other in others:
-            try:
+            with contextlib.suppress(TimeoutError):  # its own users report the hang
                 other.exception(timeout=self._budget())
-            except TimeoutError:
-                pass  # its own users report the hang; ours may go on
         with self._exclusive:
             return func(Context(self.env, self.get))
 
 
-def run_checks(
-    item: ChecklistItem, checks: list[Check], store: EvidenceStore
-) -> Verdict | None:
+def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -> Verdict | None:
     """Fold the verdicts of ``checks`` on ``item``; None when there are none."""
     verdicts = [_run_one(item, entry, store) for entry in checks]
     if not verdicts:

@@ -35,8 +35,16 @@ class ItemResult:
         def get(name: str) -> str:
             return str(props.get(f"ready_{name}", ""))
 
-        return cls(get("id"), get("title"), get("section"), get("area"), get("status"),
-                   get("method"), get("evidence"), nodeid)
+        return cls(
+            get("id"),
+            get("title"),
+            get("section"),
+            get("area"),
+            get("status"),
+            get("method"),
+            get("evidence"),
+            nodeid,
+        )
 
 
 @dataclass

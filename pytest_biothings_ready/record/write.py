@@ -17,15 +17,22 @@ __all__ = ["render_html", "render_markdown", "write_report"]
 
 _BOX = re.compile(r"^(\s*[-*+]\s+)\[[ xX]\]")
 COLORS = {
-    "passed": "#2e7d32", "failed": "#c62828", "error": "#6a1b9a",
-    "waived": "#ef6c00", "not_applicable": "#78909c", "unverified": "#fbc02d",
+    "passed": "#2e7d32",
+    "failed": "#c62828",
+    "error": "#6a1b9a",
+    "waived": "#ef6c00",
+    "not_applicable": "#78909c",
+    "unverified": "#fbc02d",
 }
 
 
 def write_report(path: Path, ready: ReadySession, results: Results) -> None:
     """Write the report whose kind the suffix of ``path`` names."""
-    text = (render_html(ready, results) if path.suffix.lower() == ".html"
-            else render_markdown(ready, results))
+    text = (
+        render_html(ready, results)
+        if path.suffix.lower() == ".html"
+        else render_markdown(ready, results)
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(ready.redact(text), encoding="utf-8")
 
@@ -42,7 +49,7 @@ def render_markdown(ready: ReadySession, results: Results) -> str:
             out.append(line)
             continue
         tick = "x" if result and result.status == "passed" else " "
-        out.append(_BOX.sub(lambda m, t=tick: f"{m.group(1)}[{t}]", line, count=1))
+        out.append(_BOX.sub(rf"\g<1>[{tick}]", line, count=1))
         indent = " " * (len(line) - len(line.lstrip()) + 2)
         out.append(f"{indent}> {_annotation(result)}")
     return "\n".join(out) + "\n"
@@ -74,7 +81,8 @@ def _section_html(name: str, rows: list[ItemResult]) -> str:
     counts = {s.value: sum(1 for r in rows if r.status == s.value) for s, _ in COLUMNS}
     bar = "".join(
         f'<span style="flex:{n};background:{COLORS[s]}" title="{s}: {n}"></span>'
-        for s, n in counts.items() if n
+        for s, n in counts.items()
+        if n
     )
     items = "".join(
         f'<li class="item" data-status="{html.escape(r.status)}">'
@@ -84,7 +92,9 @@ def _section_html(name: str, rows: list[ItemResult]) -> str:
         f"<div class=ev>{html.escape(r.evidence)}</div></li>"
         for r in rows
     )
-    return f"<section><h2>{html.escape(name)}</h2><div class=bar>{bar}</div><ul>{items}</ul></section>"
+    return (
+        f"<section><h2>{html.escape(name)}</h2><div class=bar>{bar}</div><ul>{items}</ul></section>"
+    )
 
 
 _CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:70em}

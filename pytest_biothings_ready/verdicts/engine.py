@@ -75,8 +75,11 @@ class Judge:
 
     def _decide(self, item: ChecklistItem) -> Verdict:
         if entry := self._inherited(item, "not_applicable"):
-            return Verdict(Status.NOT_APPLICABLE, f"not applicable: {entry.text} "
-                           f"({entry.describe()})", Method.ATTESTATION)
+            return Verdict(
+                Status.NOT_APPLICABLE,
+                f"not applicable: {entry.text} ({entry.describe()})",
+                Method.ATTESTATION,
+            )
         if item.area == "signoff":
             return self._signoff(item)
         if item.is_group:
@@ -86,18 +89,23 @@ class Judge:
     def _signoff(self, item: ChecklistItem) -> Verdict:
         entries = self.attestations.for_item(item.id, "signoff", self.env_name)
         if not entries:
-            return Verdict(Status.UNVERIFIED, f"no [[signoff]] with role = {item.title!r} in "
-                           "attestations.toml", Method.NONE)
+            return Verdict(
+                Status.UNVERIFIED,
+                f"no [[signoff]] with role = {item.title!r} in attestations.toml",
+                Method.NONE,
+            )
         entry = entries[-1]
         return Verdict(Status.PASSED, f"signed off by {entry.describe()}", Method.ATTESTATION)
 
     def _group(self, item: ChecklistItem) -> Verdict:
-        children = [(self.checklist.items[c], self.decide(self.checklist.items[c]))
-                    for c in item.children]
+        children = [
+            (self.checklist.items[c], self.decide(self.checklist.items[c])) for c in item.children
+        ]
         counted = [(c, v) for c, v in children if v.status is not Status.NOT_APPLICABLE]
         if not counted:
-            return Verdict(Status.NOT_APPLICABLE, "every line below is not applicable",
-                           Method.GROUP)
+            return Verdict(
+                Status.NOT_APPLICABLE, "every line below is not applicable", Method.GROUP
+            )
         worst = max(counted, key=lambda cv: SEVERITY[cv[1].status])[1].status
         lagging = [f"{c.title} ({v.status})" for c, v in counted if v.status is not Status.PASSED]
         if not lagging:
@@ -113,11 +121,19 @@ class Judge:
         if attested is not None:
             return attested
         if sources and all(v.status is Status.PASSED for v in sources):
-            return sources[0] if len(sources) == 1 else Verdict(
-                Status.PASSED, " ".join(v.evidence for v in sources), sources[0].method)
+            return (
+                sources[0]
+                if len(sources) == 1
+                else Verdict(
+                    Status.PASSED, " ".join(v.evidence for v in sources), sources[0].method
+                )
+            )
         partial = [v.evidence for v in sources if v.status is not Status.PASSED]
-        return Verdict(Status.UNVERIFIED, " ".join(partial) or NOBODY,
-                       sources[0].method if sources else Method.NONE)
+        return Verdict(
+            Status.UNVERIFIED,
+            " ".join(partial) or NOBODY,
+            sources[0].method if sources else Method.NONE,
+        )
 
     def _automated(self, item: ChecklistItem) -> Verdict | None:
         checks = checks_for(item)
@@ -126,8 +142,11 @@ class Judge:
     def _linked(self, item: ChecklistItem) -> Verdict | None:
         outcomes = list(self.linked.get(item.id, []))
         ran = {o.nodeid for o in outcomes}
-        outcomes += [LinkedOutcome(n, Status.UNVERIFIED, "did not run in this session")
-                     for n in self.expected_linked.get(item.id, []) if n not in ran]
+        outcomes += [
+            LinkedOutcome(n, Status.UNVERIFIED, "did not run in this session")
+            for n in self.expected_linked.get(item.id, [])
+            if n not in ran
+        ]
         if not outcomes:
             return None
         worst = max(outcomes, key=lambda o: SEVERITY[o.status])
@@ -135,8 +154,9 @@ class Judge:
             names = ", ".join(o.nodeid for o in outcomes)
             return Verdict(Status.PASSED, f"linked test(s) passed: {names}", Method.LINKED_TEST)
         detail = f": {worst.message}" if worst.message else ""
-        return Verdict(worst.status, f"linked test {worst.nodeid} {worst.status}{detail}",
-                       Method.LINKED_TEST)
+        return Verdict(
+            worst.status, f"linked test {worst.nodeid} {worst.status}{detail}", Method.LINKED_TEST
+        )
 
     def _attested(self, item: ChecklistItem, sources: list[Verdict]) -> Verdict | None:
         entries = self.attestations.for_item(item.id, "attest", self.env_name)
@@ -145,10 +165,16 @@ class Judge:
         entry = max(entries, key=lambda e: e.date or dt.date.min)
         observed = " ".join(v.evidence for v in sources)
         if entry.expired(self.today):
-            return Verdict(Status.FAILED, f"attestation expired on {entry.expires} "
-                           f"({entry.describe()}); renew it in attestations.toml", Method.ATTESTATION)
+            return Verdict(
+                Status.FAILED,
+                f"attestation expired on {entry.expires} "
+                f"({entry.describe()}); renew it in attestations.toml",
+                Method.ATTESTATION,
+            )
         link = f" ({entry.text})" if entry.text else ""
-        text = f"attested by {entry.describe()}{link}" + (f". Observed: {observed}" if observed else "")
+        text = f"attested by {entry.describe()}{link}" + (
+            f". Observed: {observed}" if observed else ""
+        )
         return Verdict(Status.PASSED, text, Method.ATTESTATION)
 
     def _waive(self, item: ChecklistItem, verdict: Verdict) -> Verdict:
@@ -158,18 +184,28 @@ class Judge:
         if entry is None:
             return verdict
         if entry.expired(self.today):
-            return Verdict(verdict.status, f"{verdict.evidence} (waiver by {entry.by} expired "
-                           f"on {entry.expires})", verdict.method)
-        return Verdict(Status.WAIVED, f"waived until {entry.expires} by {entry.by}: "
-                       f"{entry.text}. Underlying {verdict.status}: {verdict.evidence}",
-                       Method.ATTESTATION)
+            return Verdict(
+                verdict.status,
+                f"{verdict.evidence} (waiver by {entry.by} expired on {entry.expires})",
+                verdict.method,
+            )
+        return Verdict(
+            Status.WAIVED,
+            f"waived until {entry.expires} by {entry.by}: "
+            f"{entry.text}. Underlying {verdict.status}: {verdict.evidence}",
+            Method.ATTESTATION,
+        )
 
-    def _inherited(self, item: ChecklistItem, kind: str,
-                   include_expired: bool = False) -> Entry | None:
+    def _inherited(
+        self, item: ChecklistItem, kind: str, include_expired: bool = False
+    ) -> Entry | None:
         node: ChecklistItem | None = item
         while node is not None:
-            entries = [e for e in self.attestations.for_item(node.id, kind, self.env_name)
-                       if include_expired or not e.expired(self.today)]
+            entries = [
+                e
+                for e in self.attestations.for_item(node.id, kind, self.env_name)
+                if include_expired or not e.expired(self.today)
+            ]
             if entries:
                 return entries[-1]
             node = self.checklist.items.get(node.parent) if node.parent else None

@@ -56,7 +56,9 @@ def deployment(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def write_config(pytester: pytest.Pytester, extra: str = "", env_extra: str = "") -> None:
-    pytester.makefile(".toml", readiness=textwrap.dedent(f"""\
+    pytester.makefile(
+        ".toml",
+        readiness=textwrap.dedent(f"""\
         [ready]
         checklist = "checklist.md"
         timeout_s = 1
@@ -64,7 +66,8 @@ def write_config(pytester: pytest.Pytester, extra: str = "", env_extra: str = ""
         [env.staging]
         base_url = "https://127.0.0.1:{closed_port()}"
         {env_extra}
-    """))
+    """),
+    )
 
 
 def write_attestations(pytester: pytest.Pytester, text: str) -> None:

@@ -71,7 +71,7 @@ def test_identical_lines_under_one_heading_get_numbered_ids() -> None:
 
 def test_reference_to_repeated_text_is_ambiguous_and_lists_ids() -> None:
     checklist = parse_checklist("### Ops\n- [ ] Same line\n- [ ] Same line\n", Path("c.md"))
-    with pytest.raises(ConfigError, match="ops.same-line, ops.same-line-2"):
+    with pytest.raises(ConfigError, match=r"ops\.same-line, ops\.same-line-2"):
         find_item("Same line", checklist, "attestations.toml")
 
 

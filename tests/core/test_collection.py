@@ -46,11 +46,13 @@ def test_a_folder_with_only_readiness_toml_collects_every_line(
 
 def test_collect_only_lists_items_by_section(deployment: pytest.Pytester) -> None:
     result = deployment.runpytest("--ready-env=staging", "--collect-only")
-    result.stdout.fnmatch_lines([
-        "*<ChecklistSection Security Configuration>",
-        "*<ReadyItem security-configuration.secrets>",
-        "*<ChecklistSection Approval>",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*<ChecklistSection Security Configuration>",
+            "*<ReadyItem security-configuration.secrets>",
+            "*<ChecklistSection Approval>",
+        ]
+    )
 
 
 def test_area_markers_select_one_area(deployment: pytest.Pytester) -> None:
@@ -96,12 +98,15 @@ def test_linked_test_that_fails_fails_its_item_even_when_attested(
     deployment: pytest.Pytester,
 ) -> None:
     deployment.makepyfile(test_linked=LINKED_TESTS.replace("{OUTCOME}", "False"))
-    write_attestations(deployment, f"""
+    write_attestations(
+        deployment,
+        f"""
         [[attest]]
         item = "Vault holds every secret"
         by = "Dana Smith"
         date = {days(-1)}
-    """)
+    """,
+    )
     result = deployment.runpytest("--ready-env=staging", "--junitxml=record.xml")
     statuses = record_statuses(deployment)
     assert statuses["security-configuration.vault-holds-every-secret"] == "failed"
@@ -112,8 +117,9 @@ def test_linked_test_not_selected_leaves_its_item_unverified(
     deployment: pytest.Pytester,
 ) -> None:
     deployment.makepyfile(test_linked=LINKED_TESTS.replace("{OUTCOME}", "True"))
-    deployment.runpytest("--ready-env=staging", "-k", "vault and not test_vault",
-                         "--junitxml=record.xml")
+    deployment.runpytest(
+        "--ready-env=staging", "-k", "vault and not test_vault", "--junitxml=record.xml"
+    )
     statuses = record_statuses(deployment)
     assert statuses["security-configuration.vault-holds-every-secret"] == "unverified"
 
@@ -122,8 +128,11 @@ def test_linked_tests_run_before_the_checklist(deployment: pytest.Pytester) -> N
     deployment.makepyfile(test_linked=LINKED_TESTS.replace("{OUTCOME}", "True"))
     result = deployment.runpytest("--ready-env=staging", "--co", "-q")
     names = [line for line in result.stdout.lines if "::" in line]
-    assert names[:3] == ["test_linked.py::test_ordinary", "test_linked.py::test_keys_rotate",
-                         "test_linked.py::test_vault"]
+    assert names[:3] == [
+        "test_linked.py::test_ordinary",
+        "test_linked.py::test_keys_rotate",
+        "test_linked.py::test_vault",
+    ]
 
 
 def test_ready_item_naming_no_item_is_a_usage_error(deployment: pytest.Pytester) -> None:
@@ -146,8 +155,9 @@ def test_unknown_area_attribute_names_the_areas() -> None:
 
 def test_fixtures_are_documented(deployment: pytest.Pytester) -> None:
     result = deployment.runpytest("--fixtures")
-    result.stdout.fnmatch_lines(["ready_env *", "*resolved environment*", "ready_http*",
-                                 "*httpx.Client*"])
+    result.stdout.fnmatch_lines(
+        ["ready_env *", "*resolved environment*", "ready_http*", "*httpx.Client*"]
+    )
 
 
 def test_xdist_gives_the_same_record_as_a_serial_run(deployment: pytest.Pytester) -> None:

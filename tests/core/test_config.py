@@ -24,7 +24,9 @@ def test_unknown_key_is_rejected_with_a_suggestion(deployment: pytest.Pytester) 
     write_config(deployment, env_extra='helth_path = "/health"')
     result = deployment.runpytest("--ready-env=staging")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "[env.staging]: unknown key 'helth_path'; did you mean health_path?" in result.stderr.str()
+    assert (
+        "[env.staging]: unknown key 'helth_path'; did you mean health_path?" in result.stderr.str()
+    )
 
 
 def test_wrong_type_names_the_key_and_the_expected_type(deployment: pytest.Pytester) -> None:

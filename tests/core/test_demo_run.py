@@ -26,9 +26,21 @@ def demo_record(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("demo")
     (folder / "test_url.py").write_text(REMEMBER_URL)
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--ready-env=demo",
-         "--junitxml=record.xml", "-q", "--tb=no"],
-        cwd=folder, check=False, capture_output=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--ready-env=demo",
+            "--junitxml=record.xml",
+            "-q",
+            "--tb=no",
+        ],
+        cwd=folder,
+        check=False,
+        capture_output=True,
+        timeout=120,
     )
     statuses = record_statuses(folder)
     statuses["__base_url__"] = (folder / "base_url.txt").read_text()
@@ -45,10 +57,12 @@ def test_demo_has_no_failed_or_error_line(demo_record: dict[str, str]) -> None:
 
 
 def test_demo_passes_what_its_probes_can_see(demo_record: dict[str, str]) -> None:
-    for item in ("security-configuration.valid-ssl-certificates-installed",
-                 "security-configuration.https-enforced-http-redirects-to-https",
-                 "production-deployment.health-checks-passing",
-                 "monitoring-observability.prometheus-metrics-endpoints-exposed"):
+    for item in (
+        "security-configuration.valid-ssl-certificates-installed",
+        "security-configuration.https-enforced-http-redirects-to-https",
+        "production-deployment.health-checks-passing",
+        "monitoring-observability.prometheus-metrics-endpoints-exposed",
+    ):
         assert demo_record[item] == "passed", item
 
 

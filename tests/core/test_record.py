@@ -22,7 +22,9 @@ def test_token_is_rotated(ready_env):
 
 @pytest.fixture
 def signed(deployment: pytest.Pytester) -> pytest.Pytester:
-    write_attestations(deployment, f"""
+    write_attestations(
+        deployment,
+        f"""
         [[signoff]]
         role = "Technical Lead"
         by = "Dana Smith"
@@ -32,7 +34,8 @@ def signed(deployment: pytest.Pytester) -> pytest.Pytester:
         version = "2.4.1"
         environment = "staging"
         lead = "Dana Smith"
-    """)
+    """,
+    )
     return deployment
 
 
@@ -77,19 +80,27 @@ def test_record_parses_with_junitparser_and_carries_suite_properties(
 
 
 def test_failures_errors_and_skips_map_to_junit_elements(signed: pytest.Pytester) -> None:
-    write_attestations(signed, f"""
+    write_attestations(
+        signed,
+        f"""
         [[waive]]
         item = "Keys are rotated"
         by = "Lee Park"
         reason = "Q2"
         expires = {days(9)}
-    """)
-    signed.makefile(".md", checklist="### Ops\n- [ ] Keys are rotated\n- [ ] Pager works\n"
-                    "- [ ] Valid SSL certificates installed\n")
+    """,
+    )
+    signed.makefile(
+        ".md",
+        checklist="### Ops\n- [ ] Keys are rotated\n- [ ] Pager works\n"
+        "- [ ] Valid SSL certificates installed\n",
+    )
     signed.runpytest("--ready-env=staging", "--junitxml=record.xml")
     root = ET.parse(signed.path / "record.xml").getroot()
-    kinds = {c.get("name"): [child.tag for child in c if child.tag != "properties"]
-             for c in root.iter("testcase")}
+    kinds = {
+        c.get("name"): [child.tag for child in c if child.tag != "properties"]
+        for c in root.iter("testcase")
+    }
     assert kinds["ops.keys-are-rotated"] == ["skipped"]
     assert kinds["ops.pager-works"] == ["failure"]
     assert kinds["ops.valid-ssl-certificates-installed"] == ["error"]
@@ -105,13 +116,15 @@ def test_record_uses_xunit1_so_testcase_properties_are_schema_valid(
 
 def test_terminal_summary_counts_statuses_per_section(signed: pytest.Pytester) -> None:
     result = signed.runpytest("--ready-env=staging")
-    result.stdout.fnmatch_lines([
-        "*readiness: staging*",
-        "section*passed*failed*error*waived*n.a.*unverified",
-        "Security Configuration*-*4",
-        "Approval*1*-*",
-        "total*1*7",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*readiness: staging*",
+            "section*passed*failed*error*waived*n.a.*unverified",
+            "Security Configuration*-*4",
+            "Approval*1*-*",
+            "total*1*7",
+        ]
+    )
 
 
 def test_markdown_report_ticks_passed_lines_and_quotes_evidence(signed: pytest.Pytester) -> None:
@@ -144,8 +157,12 @@ def test_canary_secret_appears_nowhere(
     write_config(deployment, env_extra='secrets = { TOKEN = "${READY_CANARY}" }')
     deployment.makepyfile(test_leaky=LEAKY_TEST)
     result = deployment.runpytest(
-        "--ready-env=staging", "--junitxml=record.xml", "--ready-report=r.md", "-rA",
-        "-o", "junit_logging=all",
+        "--ready-env=staging",
+        "--junitxml=record.xml",
+        "--ready-report=r.md",
+        "-rA",
+        "-o",
+        "junit_logging=all",
     )
     html = deployment.runpytest("--ready-env=staging", "--ready-report=r.html")
     outputs = [result.stdout.str(), result.stderr.str(), html.stdout.str()]
