@@ -108,10 +108,7 @@ def selected_workloads(kube: ManifestSet, service: Manifest) -> list[Workload]:
     """Long-running workloads in the Service's namespace whose pods match its selector."""
     selector = dig(service.body, "spec", "selector") or {}
     return [
-        w
-        for w in kube.workloads(LONG_RUNNING)
-        if w.manifest.namespace == service.namespace
-        and all(str(w.template_labels.get(k)) == str(v) for k, v in selector.items())
+        w for w in kube.matching(service.namespace, selector) if w.manifest.kind in LONG_RUNNING
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -211,8 +212,32 @@ class ManifestSet:
     def of(self, *kinds: str) -> list[Manifest]:
         return [m for m in self.objects if m.kind in kinds]
 
+    @cached_property
+    def _workloads(self) -> tuple[Workload, ...]:
+        return tuple(w for m in self.objects if m.kind in WORKLOAD_KINDS if (w := workload(m)))
+
+    @cached_property
+    def _by_label(self) -> dict[tuple[str, str, str], list[Workload]]:
+        index: dict[tuple[str, str, str], list[Workload]] = {}
+        for item in self._workloads:
+            for key, value in item.template_labels.items():
+                index.setdefault((item.manifest.namespace, key, str(value)), []).append(item)
+        return index
+
     def workloads(self, kinds: frozenset[str] = WORKLOAD_KINDS) -> list[Workload]:
-        return [w for m in self.objects if m.kind in kinds and (w := workload(m)) is not None]
+        return [w for w in self._workloads if w.manifest.kind in kinds]
+
+    def matching(self, namespace: str, labels: Mapping[str, Any]) -> list[Workload]:
+        """Workloads in ``namespace`` whose pod labels include every pair of ``labels``.
+
+        Indexed, since every Service and NetworkPolicy asks (500 manifests: 250k pairs).
+        """
+        if not labels:
+            return [w for w in self._workloads if w.manifest.namespace == namespace]
+        (key, value), *rest = labels.items()
+        found = self._by_label.get((namespace, str(key), str(value)), [])
+        return [w for w in found
+                if all(str(w.template_labels.get(k)) == str(v) for k, v in rest)]
 
     def containers(self, init: bool = False) -> Iterator[Container]:
         for item in self.workloads():

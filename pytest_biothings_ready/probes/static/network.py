@@ -16,7 +16,7 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
     verdict,
 )
-from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet, Workload
+from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
 
 __all__ = ["network_segmentation", "session_affinity"]
 
@@ -35,14 +35,21 @@ def _types(policy: Manifest) -> set[str]:
     return {"Ingress"} | ({"Egress"} if dig(policy.body, "spec", "egress") else set())
 
 
-def _selects(policy: Manifest, item: Workload) -> bool:
-    selector = dig(policy.body, "spec", "podSelector") or {}
-    labels = selector.get("matchLabels") or {} if isinstance(selector, Mapping) else {}
-    return (
-        policy.namespace == item.manifest.namespace
-        and all(str(item.template_labels.get(k)) == str(v) for k, v in labels.items())
-        and not selector.get("matchExpressions")
-    )
+def _allowed(kube: ManifestSet, policies: list[Manifest]) -> set[int]:
+    """ids of the workloads some policy with ingress rules selects.
+
+    Selectors with ``matchExpressions`` are not evaluated (they select nothing here).
+    """
+    allowed: set[int] = set()
+    for policy in policies:
+        selector = dig(policy.body, "spec", "podSelector")
+        if not dig(policy.body, "spec", "ingress") or not isinstance(selector, Mapping):
+            continue
+        if selector.get("matchExpressions"):
+            continue
+        labels = selector.get("matchLabels") or {}
+        allowed.update(id(w) for w in kube.matching(policy.namespace, labels))
+    return allowed
 
 
 def _is_default_deny(policy: Manifest) -> bool:
@@ -77,9 +84,9 @@ def network_segmentation(ctx: Context) -> Verdict:
                     f"no default-deny NetworkPolicy in namespace {namespace or '(default)'}",
                 )
             )
+    allowed = _allowed(kube, policies)
     for item in items:
-        allows = [p for p in policies if _selects(p, item) and dig(p.body, "spec", "ingress")]
-        if not allows:
+        if id(item) not in allowed:
             problems.append(
                 Problem(
                     item.manifest.at(),

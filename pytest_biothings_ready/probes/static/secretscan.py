@@ -66,7 +66,7 @@ PATTERNS = (
             # a quoted literal, or an unquoted value running to the end of the line
             r"JWT_?(?:SECRET|SIGNING_KEY|KEY)\w*[\"']?\s*[=:]\s*"
             r"(?:[\"']([^\"'\s$]{8,})[\"']|([^\s\"'$`{}()\[\]]{8,})\s*$)",
-            re.IGNORECASE,
+            re.IGNORECASE | re.MULTILINE,
         ),
     ),
     (
@@ -174,12 +174,47 @@ def _scan_files(ctx: Context) -> list[Path]:
     return list(files)
 
 
-def _plugins() -> list[Any]:
+@dataclass(frozen=True)
+class Plugin:
+    """A detect-secrets plugin and a whole-file prefilter for it.
+
+    Attributes:
+        detector: the plugin instance.
+        prefilter: a regex that must match somewhere in a file (for regex plugins,
+            their own denylist in multi-line mode) or on a line (keyword plugin)
+            before the plugin looks at it line by line.
+        per_line: whether ``prefilter`` selects lines rather than files.
+    """
+
+    detector: Any
+    prefilter: re.Pattern[str]
+    per_line: bool = False
+
+
+def _plugins() -> list[Plugin]:
+    """The plugins used (entropy and public-IP plugins left out) with their prefilters.
+
+    Calling 24 plugins on every line costs seconds on 500 manifests; a plugin whose
+    own patterns match nowhere in a file cannot report anything in it.
+    """
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.plugins import keyword
 
     skipped = {"Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector"}
     classes: list[Any] = list(get_mapping_from_secret_type_to_class().values())
-    return [cls() for cls in classes if cls.__name__ not in skipped]
+    plugins = []
+    for cls in classes:
+        if cls.__name__ in skipped:
+            continue
+        detector = cls()
+        if cls is keyword.KeywordDetector:
+            words = re.compile("|".join(keyword.DENYLIST), re.IGNORECASE)
+            plugins.append(Plugin(detector, words, per_line=True))
+        else:
+            joined = "|".join(f"(?:{p.pattern})" for p in detector.denylist)
+            flags = re.MULTILINE | (detector.denylist[0].flags & ~re.UNICODE)
+            plugins.append(Plugin(detector, re.compile(joined, flags)))
+    return plugins
 
 
 def _text(path: Path) -> str | None:
@@ -192,23 +227,35 @@ def _text(path: Path) -> str | None:
     return raw.decode("utf-8", "replace")
 
 
-def _line_findings(shown: str, text: str, plugins: list[Any]) -> Iterator[Finding]:
+def _pattern_findings(shown: str, text: str) -> Iterator[Finding]:
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            number = text.count("\n", 0, match.start()) + 1
+            yield finding(shown, number, kind, match.group(match.lastindex or 0), kind)
+
+
+def _line_findings(shown: str, text: str, plugins: list[Plugin]) -> Iterator[Finding]:
+    yield from _pattern_findings(shown, text)
+    whole = [p for p in plugins if not p.per_line and p.prefilter.search(text)]
+    lines = text.splitlines()
+    for plugin in (p for p in plugins if p.per_line):
+        numbers = {text.count("\n", 0, m.start()) + 1 for m in plugin.prefilter.finditer(text)}
+        for number in sorted(numbers):
+            yield from _plugin_hits(shown, number, lines[number - 1], plugin.detector)
+    for number, line in enumerate(lines if whole else (), 1):
+        if 8 <= len(line) <= 4000:
+            for plugin in whole:
+                yield from _plugin_hits(shown, number, line, plugin.detector)
+
+
+def _plugin_hits(shown: str, number: int, line: str, detector: Any) -> Iterator[Finding]:
     from detect_secrets.filters import heuristic
 
-    for number, line in enumerate(text.splitlines(), 1):
-        if len(line) < 8 or len(line) > 4000:
-            continue
-        for kind, pattern in PATTERNS:
-            for match in pattern.finditer(line):
-                yield finding(shown, number, kind, match.group(match.lastindex or 0), kind)
-        if heuristic.is_indirect_reference(line):
-            continue
-        for plugin in plugins:
-            for hit in plugin.analyze_line(filename=shown, line=line, line_number=number):
-                value = hit.secret_value or ""
-                if not _filtered(value, line, plugin):
-                    name = line.split("=")[0].split(":")[0]
-                    yield replace(finding(shown, number, hit.type, value, name), specific=False)
+    for hit in detector.analyze_line(filename=shown, line=line, line_number=number):
+        value = hit.secret_value or ""
+        if not _filtered(value, line, detector) and not heuristic.is_indirect_reference(line):
+            name = line.split("=")[0].split(":")[0]
+            yield replace(finding(shown, number, hit.type, value, name), specific=False)
 
 
 def _filtered(value: str, line: str, plugin: Any) -> bool:
