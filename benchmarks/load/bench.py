@@ -1,6 +1,6 @@
 """Compare the load stage's numbers with wrk, hey and a plain locust run, same targets.
 
-    .venv/bin/python -m benchmarks.load.bench [--seconds 10] [--users 20]
+    .venv/bin/python -m benchmarks.load.bench [--seconds 10] [--users 10]
 
 Targets: a fixed 20 ms endpoint (uvicorn, its own process) and nginx's static file.
 Each generator runs alone against a target, one after the other, with the same
@@ -112,7 +112,7 @@ def _run(argv: list[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=10)
     args = parser.parse_args()
     for label, target in (("fixed 20 ms (uvicorn)", uvicorn_target),
                           ("nginx static", nginx_target)):
