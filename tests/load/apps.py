@@ -90,3 +90,20 @@ def leaking(bytes_per_request: int = 64_000) -> Starlette:
         return PlainTextResponse("ok")
 
     return _app(health, memory=lambda: 50_000_000 + served * bytes_per_request)
+
+
+def drainable() -> Starlette:
+    """Answers 503 between POST /hooks/out and POST /hooks/restore (no second backend)."""
+    out = False
+
+    async def health(_request: Request) -> Response:
+        return PlainTextResponse("drained", 503) if out else PlainTextResponse("ok")
+
+    async def hook(request: Request) -> Response:
+        nonlocal out
+        out = request.path_params["action"] == "out"
+        return PlainTextResponse("done")
+
+    app = _app(health)
+    app.add_route("/hooks/{action}", hook, methods=["POST"])
+    return app

@@ -90,3 +90,12 @@ def test_the_teams_locustfile_is_used(tmp_path: Path) -> None:
         verdict = judge(LINE, load_settings(url, locustfile="locustfile.py"), root=tmp_path)
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "team metrics:" in verdict.evidence
+
+
+def test_smoke_requests_are_the_default_and_their_expected_status_counts() -> None:
+    smoke = [{"name": "metrics", "method": "GET", "path": "/metrics", "expect_status": 201}]
+    with serve_asgi(apps.fast()) as url:
+        verdict = judge(LINE, {**load_settings(url, duration_s=1), "smoke": smoke})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "GET /api/health:" in verdict.evidence
+    assert "status 200, expected 201" in verdict.evidence

@@ -60,3 +60,38 @@ def test_failover_without_hooks_is_unverified_and_says_what_to_set() -> None:
     verdict = judge(LINE, load_settings("http://127.0.0.1:9"))
     assert verdict.status is Status.UNVERIFIED
     assert "out_command" in verdict.evidence and "out_url" in verdict.evidence
+
+
+def test_http_hooks_fire_and_an_outage_fails() -> None:
+    from tests.load import apps
+    from tests.support.servers import serve_asgi
+
+    with serve_asgi(apps.drainable()) as url:
+        table = {
+            "out_url": f"{url}/hooks/out",
+            "restore_url": f"{url}/hooks/restore",
+            "duration_s": 1.5,
+            "out_after_s": 0.3,
+            "restore_after_s": 1.0,
+        }
+        verdict = judge(LINE, {**load_settings(url), "failover": table})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert f"POST {url}/hooks/out answered 200" in verdict.evidence
+    assert "code=503" in verdict.evidence
+
+
+def test_a_hook_on_a_host_outside_the_environment_is_an_error() -> None:
+    from tests.load import apps
+    from tests.support.servers import serve_asgi
+
+    with serve_asgi(apps.fast()) as url:
+        table = {
+            "out_url": "http://127.0.0.2:9/out",
+            "restore_url": "http://127.0.0.2:9/in",
+            "duration_s": 1,
+            "out_after_s": 0.2,
+            "restore_after_s": 0.5,
+        }
+        verdict = judge(LINE, {**load_settings(url), "failover": table})
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "not a host of this environment" in verdict.evidence
