@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pytest_biothings_ready.config.schema import lookup
+from pytest_biothings_ready.config.schema import keys, lookup
 from pytest_biothings_ready.errors import MissingVariable, NotConfigured
 
 __all__ = ["Environment", "Unset", "dig"]
@@ -92,19 +92,15 @@ class Environment:
         return parts._replace(scheme="http", netloc=parts.hostname or "").geturl()
 
     def hosts(self) -> list[str]:
-        """Every host named by the environment's URLs: the traffic scope."""
+        """Every host named by a URL setting, and ``hosts``: the traffic scope."""
         seen: dict[str, None] = {}
-        for key in (
-            "base_url",
-            "http_url",
-            "websocket_url",
-            "metrics_url",
-            "prometheus_url",
-            "alertmanager_url",
-        ):
-            value = dig(self.settings, key)
-            if isinstance(value, str) and (host := urlsplit(value).hostname):
-                seen[host] = None
+        for name, key in keys().items():
+            if key.kind == "url" or (key.kind in ("list", "map") and key.values == "url"):
+                for url in _urls(dig(self.settings, name)):
+                    if host := urlsplit(url).hostname:
+                        seen[host] = None
+        if self.http_url and (host := urlsplit(self.http_url).hostname):
+            seen[host] = None
         for host in self.get("hosts") or []:
             seen[str(host)] = None
         return list(seen)
@@ -115,6 +111,16 @@ class Environment:
 
     def items(self) -> Iterator[tuple[str, Any]]:
         return iter(self.settings.items())
+
+
+def _urls(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    if isinstance(value, Mapping):
+        return [v for v in value.values() if isinstance(v, str)]
+    return []
 
 
 def dig(settings: Mapping[str, Any], key: str) -> Any:

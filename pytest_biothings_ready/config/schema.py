@@ -141,6 +141,7 @@ register(
             Key("json", "any", "JSON request body."),
             Key("expect_status", "int", "Expected status.", 200),
             Key("expect_json", "map", "Expected JSON fields (dotted paths).", values="any"),
+            Key("covers", "list", "Other checklist lines this request evidences.", values="str"),
         ),
     ),
 )

@@ -211,6 +211,9 @@ def demo_settings(https_port: int, http_port: int, ca_pem: Path, config: Any) ->
         "production": False,
         "cors_allowed_origins": [CORS_ORIGIN],
         "allowed_ports": [https_port, http_port],
+        # Loopback is shared with whatever else runs on this machine: scan only the
+        # demo's own ports, not the well-known list (which belongs to the host).
+        "ports": {"scan": []},
         "secrets": {
             "GOOGLE_API_KEY": config.api_key,
             "DEMO_USER_PASSWORD": user_password,
