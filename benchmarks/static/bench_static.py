@@ -61,8 +61,10 @@ def main() -> None:
         for _ in range(args.runs):
             seconds, verdicts = run_family(root, settings)
             times.append(seconds)
-        print(f"static family on {args.manifests} manifests + {args.dockerfiles} Dockerfiles: "
-              f"best {min(times):.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} (target < 5 s)")
+        print(
+            f"static family on {args.manifests} manifests + {args.dockerfiles} Dockerfiles: "
+            f"best {min(times):.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} (target < 5 s)"
+        )
         for title, text in verdicts.items():
             print(f"  {title}: {text}")
         if args.checkov:

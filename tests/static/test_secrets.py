@@ -135,3 +135,15 @@ def test_kubernetes_reference_fields_are_not_findings() -> None:
         manifests=["k8s/"],
     )
     assert verdict.status is Status.UNVERIFIED, verdict.evidence
+
+
+def test_compose_literal_fails_vault_line_without_manifests() -> None:
+    verdict = judge_repo(VAULT, "compose-literal-password", compose_files=["docker-compose.yml"])
+    assert verdict.status is Status.FAILED
+    assert "docker-compose.yml:6 literal POSTGRES_PASSWORD" in verdict.evidence
+
+
+def test_clean_scan_without_manifests_leaves_vault_unverified() -> None:
+    verdict = judge_repo(VAULT, "good", source_paths=["src/"])
+    assert verdict.status is Status.UNVERIFIED
+    assert "manifests" in verdict.evidence

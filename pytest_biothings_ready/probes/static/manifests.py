@@ -236,8 +236,7 @@ class ManifestSet:
             return [w for w in self._workloads if w.manifest.namespace == namespace]
         (key, value), *rest = labels.items()
         found = self._by_label.get((namespace, str(key), str(value)), [])
-        return [w for w in found
-                if all(str(w.template_labels.get(k)) == str(v) for k, v in rest)]
+        return [w for w in found if all(str(w.template_labels.get(k)) == str(v) for k, v in rest)]
 
     def containers(self, init: bool = False) -> Iterator[Container]:
         for item in self.workloads():
