@@ -93,3 +93,29 @@ def test_pooling_without_nginx_config_is_unverified() -> None:
     verdict = judge_repo(POOLING, "good", **settings)
     assert verdict.status is Status.UNVERIFIED
     assert "nginx_configs" in verdict.evidence
+
+
+def test_alb_attributes_without_stickiness_are_not_affinity(variant: Variant) -> None:
+    ingress = (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"
+        "  annotations:\n"
+        "    alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay."
+        "timeout_seconds=30\n"
+        "spec: {}\n"
+    )
+    repo = variant("good", {"k8s/rendered.yaml": ingress})
+    verdict = judge_repo(AFFINITY, repo, manifests=["k8s/"], session_affinity_required=True)
+    assert verdict.status is Status.FAILED
+
+
+def test_alb_stickiness_counts_as_affinity(variant: Variant) -> None:
+    ingress = (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"
+        "  annotations:\n"
+        "    alb.ingress.kubernetes.io/target-group-attributes: stickiness.enabled=true,"
+        "stickiness.lb_cookie.duration_seconds=3600\n"
+        "spec: {}\n"
+    )
+    repo = variant("good", {"k8s/rendered.yaml": ingress})
+    verdict = judge_repo(AFFINITY, repo, manifests=["k8s/"], session_affinity_required=True)
+    assert verdict.status is Status.PASSED, verdict.evidence

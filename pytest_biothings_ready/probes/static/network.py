@@ -20,12 +20,13 @@ from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
 
 __all__ = ["network_segmentation", "session_affinity"]
 
-AFFINITY_ANNOTATIONS = (
-    "nginx.ingress.kubernetes.io/affinity",
-    "traefik.ingress.kubernetes.io/service.sticky.cookie",
-    "alb.ingress.kubernetes.io/target-group-attributes",
-    "haproxy.org/cookie-persistence",
-)
+# annotation -> text its value must contain to mean "sticky" ("" = any non-empty value)
+AFFINITY_ANNOTATIONS = {
+    "nginx.ingress.kubernetes.io/affinity": "cookie",
+    "traefik.ingress.kubernetes.io/service.sticky.cookie": "true",
+    "alb.ingress.kubernetes.io/target-group-attributes": "stickiness.enabled=true",
+    "haproxy.org/cookie-persistence": "",
+}
 
 
 def _types(policy: Manifest) -> set[str]:
@@ -156,6 +157,6 @@ def _kube_affinity(kube: ManifestSet | None) -> list[str]:
         found += [
             f"{ingress.at()} {ingress.ref} {k}={v}"
             for k, v in annotations.items()
-            if k in AFFINITY_ANNOTATIONS
+            if k in AFFINITY_ANNOTATIONS and v and AFFINITY_ANNOTATIONS[k] in str(v).lower()
         ]
     return found
