@@ -31,3 +31,14 @@ def test_demo_repository_passes_every_static_line(title: str) -> None:
     verdict = judge_repo(title, DEMO, **demo_settings())
     expected = Status.UNVERIFIED if title in HALF_OBSERVABLE else Status.PASSED
     assert verdict.status is expected, verdict.evidence
+
+
+def test_demo_static_settings_use_absolute_paths_that_exist() -> None:
+    from pytest_biothings_ready.probes.static.demo import demo_static_settings
+
+    settings = demo_static_settings()
+    assert "base_url" not in settings
+    for key in ("dockerfiles", "manifests", "scan_reports", "nginx_configs"):
+        assert all(Path(p).is_absolute() and Path(p).exists() for p in settings[key])
+    verdict = judge_repo("Non-root user in containers", Path("/nonexistent"), **settings)
+    assert verdict.status is Status.PASSED, verdict.evidence
