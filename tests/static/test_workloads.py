@@ -134,3 +134,20 @@ def test_cost_labels_unset_is_unverified() -> None:
     verdict = judge_repo(COST, "good", **settings)
     assert verdict.status is Status.UNVERIFIED
     assert "cost_labels" in verdict.evidence
+
+
+def test_compose_service_without_user_or_known_dockerfile_fails(variant: Variant) -> None:
+    compose = "services:\n  web:\n    image: nginx:1.27\n"
+    repo = variant("good", {"docker-compose.yml": compose})
+    verdict = judge_repo(NON_ROOT, repo, compose_files=["docker-compose.yml"])
+    assert verdict.status is Status.FAILED
+    assert "docker-compose.yml:3 service web sets no user" in verdict.evidence
+
+
+def test_compose_service_built_from_a_named_dockerfile_is_judged_by_it(variant: Variant) -> None:
+    compose = "services:\n  web:\n    build: .\n"
+    repo = variant("good", {"docker-compose.yml": compose})
+    verdict = judge_repo(
+        NON_ROOT, repo, compose_files=["docker-compose.yml"], dockerfiles=["Dockerfile"]
+    )
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import ProbeError
@@ -48,11 +49,23 @@ class ComposeFile:
         file: path shown in evidence.
         services: its services.
         volumes: names of its top-level (named, persistent) volumes.
+        folder: the folder it lies in (build contexts are relative to it).
     """
 
     file: str
     services: tuple[Service, ...]
     volumes: frozenset[str]
+    folder: Path
+
+    def dockerfile_of(self, service: Service) -> Path | None:
+        """The Dockerfile ``service`` is built from, when it has a ``build``."""
+        build = service.get("build")
+        if isinstance(build, str):
+            return (self.folder / build / "Dockerfile").resolve()
+        if isinstance(build, Mapping):
+            context = self.folder / str(build.get("context", "."))
+            return (context / str(build.get("dockerfile", "Dockerfile"))).resolve()
+        return None
 
 
 @gatherer("compose", needs=("compose_files",))
@@ -81,4 +94,4 @@ def _parse(ctx: Context, path: Any) -> ComposeFile:
         for name, body in doc["services"].items()
     )
     volumes: Mapping[str, Any] = doc["volumes"] if isinstance(doc.get("volumes"), Mapping) else {}
-    return ComposeFile(shown, services, frozenset(str(v) for v in volumes))
+    return ComposeFile(shown, services, frozenset(str(v) for v in volumes), path.parent)

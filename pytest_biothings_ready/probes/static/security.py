@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.model import Verdict
@@ -42,7 +43,8 @@ def non_root_user(ctx: Context) -> Verdict:
     problems = [p for d in docker if (p := dockerfile_user_problem(d))]
     containers = list(kube.containers(init=True)) if kube else []
     problems += [p for c in containers for p in _container_problems(c)]
-    problems += [p for f in compose for p in _compose_problems(f)]
+    built = {ctx.env.path(str(p)).resolve() for p in ctx.env.get("dockerfiles") or []}
+    problems += [p for f in compose for p in _compose_problems(f, built)]
     seen = [
         plural(len(docker), "Dockerfile"),
         plural(len(containers), "Kubernetes container"),
@@ -112,12 +114,26 @@ def _container_problems(container: Container) -> list[Problem]:
     return problems
 
 
-def _compose_problems(compose: ComposeFile) -> list[Problem]:
+def _compose_problems(compose: ComposeFile, built: set[Path]) -> list[Problem]:
+    """Root or privileged services; a service with no ``user`` needs a named Dockerfile.
+
+    Without ``user:`` a service runs as its image's user, which is known only when the
+    image is built (``build:``) from a Dockerfile the environment names (judged above).
+    """
     problems = []
     for service in compose.services:
         user = str(service.get("user") or "").split(":")[0]
         if user in ROOT_USERS:
             problems.append(Problem(service.at("user"), f"service {service.name} has user: {user}"))
+        elif not user and compose.dockerfile_of(service) not in built:
+            problems.append(
+                Problem(
+                    service.at(),
+                    f"service {service.name} sets no user and "
+                    "its image's user is unknown (set user: or build it "
+                    "from a Dockerfile named in `dockerfiles`)",
+                )
+            )
         if service.get("privileged") is True:
             problems.append(
                 Problem(service.at("privileged"), f"service {service.name} is privileged")
