@@ -137,3 +137,9 @@ def test_report_that_is_not_json_is_an_error_with_line(variant: Variant) -> None
     verdict = judge_repo(BUILT, repo, scan_reports=["scans/trivy-api.json"])
     assert verdict.status is Status.ERROR
     assert "scans/trivy-api.json:3: not JSON" in verdict.evidence
+
+
+def test_reports_without_any_named_image_leave_coverage_unverified() -> None:
+    verdict = judge_repo(BUILT, "good", scan_reports=["scans/"], scan_max_age=OLD_ENOUGH)
+    assert verdict.status is Status.UNVERIFIED
+    assert "coverage cannot be checked" in verdict.evidence

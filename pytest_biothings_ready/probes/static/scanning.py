@@ -60,7 +60,8 @@ def images_scanned(ctx: Context) -> Verdict:
 
     The reports named by ``scan_reports`` parse (Trivy, Grype, pip-audit JSON or
     SARIF), none is older than ``scan_max_age``, and every image the manifests and
-    compose files deploy is the target of a Trivy or Grype image report.
+    compose files deploy is the target of a Trivy or Grype image report.  When
+    neither names an image, coverage cannot be checked and the item is unverified.
     """
     reports = _reports(ctx)
     problems = _stale(ctx, reports)
@@ -71,16 +72,17 @@ def images_scanned(ctx: Context) -> Verdict:
         for image, where in images.items()
         if image not in covered
     ]
-    coverage = (
-        f"covering all {len(images)} deployed images"
-        if images
-        else "(no manifests/compose name images: coverage not checked)"
-    )
+    summary = listing([r.summary() for r in reports])
+    if not problems and not images:
+        return Verdict.unverified(
+            f"{len(reports)} recent scan reports ({summary}), but no `manifests` or "
+            "`compose_files` name the deployed images, so coverage cannot be checked."
+        )
     return verdict(
         problems,
         "images not (recently) scanned",
-        f"{len(reports)} recent scan reports {coverage}: "
-        f"{listing([r.summary() for r in reports])}.",
+        f"{len(reports)} recent scan reports covering all {len(images)} deployed images: "
+        f"{summary}.",
     )
 
 
