@@ -48,10 +48,13 @@ class EvidenceStore:
 
     def get(self, name: str) -> Any:
         """The evidence ``name``; raises what its gatherer raised."""
+        return self._get(name, nested=False)
+
+    def _get(self, name: str, nested: bool) -> Any:
         registry = gatherers()
         if name not in registry:
             raise ProbeError(f"no gatherer named {name!r} is registered")
-        future = self._start(name)
+        future = self._start(name, nested)
         budget = EXCLUSIVE_BUDGET_S if registry[name].exclusive else self._budget()
         try:
             return future.result(timeout=budget)
@@ -61,7 +64,10 @@ class EvidenceStore:
     def _budget(self) -> float:
         return self.env.timeout * BUDGET_TIMEOUTS + 5.0
 
-    def _start(self, name: str) -> Future[Any]:
+    def _fetcher(self, nested: bool) -> Any:
+        return lambda name: self._get(name, nested)
+
+    def _start(self, name: str, nested: bool = False) -> Future[Any]:
         with self._lock:
             future = self._futures.get(name)
             if future is not None:
@@ -69,20 +75,22 @@ class EvidenceStore:
             future = Future()
             self._futures[name] = future
         thread = threading.Thread(
-            target=self._run, args=(name, future), name=f"ready-{name}", daemon=True
+            target=self._run, args=(name, future, nested), name=f"ready-{name}", daemon=True
         )
         thread.start()
         return future
 
-    def _run(self, name: str, future: Future[Any]) -> None:
+    def _run(self, name: str, future: Future[Any], nested: bool) -> None:
+        """Gather ``name``; ``nested``: on behalf of an exclusive gatherer (holds the turn)."""
         gatherer = gatherers()[name]
         try:
             for key in gatherer.needs:
                 self.env.require(key)
-            if gatherer.exclusive:
+            if gatherer.exclusive and not nested:
                 future.set_result(self._alone(gatherer.func))
             else:
-                future.set_result(gatherer.func(Context(self.env, self.get)))
+                inner = Context(self.env, self._fetcher(nested or gatherer.exclusive))
+                future.set_result(gatherer.func(inner))
         except (ProbeError, NotConfigured) as exc:
             future.set_exception(exc)
         except Exception as exc:  # a bug or an unexpected answer: error, never a pass
@@ -102,8 +110,8 @@ class EvidenceStore:
         for other in others:
             with contextlib.suppress(TimeoutError):  # its own users report the hang
                 other.exception(timeout=self._budget())
-        with self._exclusive:
-            return func(Context(self.env, self.get))
+        with self._exclusive:  # what it asks for runs on its turn (nested)
+            return func(Context(self.env, self._fetcher(True)))
 
 
 def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -> Verdict | None:
