@@ -49,10 +49,13 @@ def parse_memory(value: Any) -> float:
 
 def compare_usage(ctx: Context, containers: list[Container]) -> Verdict:
     """Peak usage of every container against its limits."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.probes.transport import USER_AGENT, http_client
 
     findings, unknown, fine = [], [], 0
-    with http_client(ctx.env, base_url=str(ctx.env.get("prometheus_url"))) as client:
+    # Same credentials as the observability family (SPEC: monitoring.prometheus_headers).
+    headers = {"User-Agent": USER_AGENT, **(ctx.env.get("monitoring.prometheus_headers") or {})}
+    url = str(ctx.env.get("prometheus_url"))
+    with http_client(ctx.env, base_url=url, headers=headers) as client:
         for container in containers:
             verdicts = [_one(client, ctx, container, res) for res in ("cpu", "memory")]
             findings += [v for v in verdicts if v and not v.startswith("?")]
