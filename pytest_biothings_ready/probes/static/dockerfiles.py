@@ -18,8 +18,10 @@ from pytest_biothings_ready.probes.static.common import artifact_files, display
 __all__ = ["Dockerfile", "Instruction", "Stage", "gather_dockerfiles"]
 
 INSTRUCTIONS = frozenset(
-    "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT "
-    "VOLUME USER WORKDIR ARG ONBUILD STOPSIGNAL HEALTHCHECK SHELL COMMENT".split()  # noqa: SIM905
+    """
+FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT
+VOLUME USER WORKDIR ARG ONBUILD STOPSIGNAL HEALTHCHECK SHELL COMMENT
+""".split()  # noqa: SIM905
 )
 
 
