@@ -147,3 +147,10 @@ def test_clean_scan_without_manifests_leaves_vault_unverified() -> None:
     verdict = judge_repo(VAULT, "good", source_paths=["src/"])
     assert verdict.status is Status.UNVERIFIED
     assert "manifests" in verdict.evidence
+
+
+def test_vendored_and_vcs_folders_are_not_scanned(variant: Variant) -> None:
+    leak = 'API_KEY = "AIzaSyD-CANARY0canary1canary2canary3can"\n'
+    repo = variant("good", {"src/node_modules/lib/key.js": leak, "src/.git/config.py": leak})
+    verdict = judge_repo(KEYS, repo, source_paths=["src/"])
+    assert verdict.status is Status.UNVERIFIED, verdict.evidence

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,24 +57,35 @@ def display(env: Environment, path: Path) -> str:
         return str(path)
 
 
-def artifact_files(env: Environment, key: str, suffixes: tuple[str, ...] = ()) -> list[Path]:
-    """The files named by setting ``key`` (folders expanded, sorted); raises if absent."""
+def artifact_files(
+    env: Environment,
+    key: str,
+    suffixes: tuple[str, ...] = (),
+    skip: frozenset[str] = frozenset(),
+) -> list[Path]:
+    """The files named by setting ``key`` (folders expanded, sorted); raises if absent.
+
+    Folders named in ``skip`` are pruned during the walk (``node_modules`` can hold
+    100,000 files that must not even be listed).
+    """
     found: list[Path] = []
     for value in env.get(key) or []:
         path = env.path(str(value))
         if path.is_dir():
             found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and (not suffixes or p.suffix in suffixes)
-                )
+                sorted(p for p in _walk(path, skip) if not suffixes or p.suffix in suffixes)
             )
         elif path.is_file():
             found.append(path)
         else:
             raise ProbeError(f"{key}: {value} does not exist (resolved to {path})")
     return found
+
+
+def _walk(folder: Path, skip: frozenset[str]) -> Iterator[Path]:
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in skip]
+        yield from (Path(current) / name for name in files)
 
 
 def need_any(env: Environment, *keys: str) -> None:

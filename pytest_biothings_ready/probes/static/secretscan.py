@@ -168,9 +168,7 @@ def _scan_files(ctx: Context) -> list[Path]:
         if ctx.env.get(key):
             files.update(dict.fromkeys(artifact_files(ctx.env, key)))
     if ctx.env.get("source_paths"):
-        for path in artifact_files(ctx.env, "source_paths"):
-            if not SKIPPED_DIRS.intersection(path.parts):
-                files[path] = None
+        files.update(dict.fromkeys(artifact_files(ctx.env, "source_paths", skip=SKIPPED_DIRS)))
     return list(files)
 
 
