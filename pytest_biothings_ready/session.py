@@ -128,7 +128,7 @@ class ReadySession:
             ("ready_env", self.options.env),
             ("ready_targets", self.targets()),
             ("ready_plugin_version", __version__),
-            ("ready_checklist", str(self.checklist.path)),
+            ("ready_checklist", _checklist_name(self.checklist.path)),
             ("ready_checklist_sha256", self.checklist.sha256),
             ("ready_config_sha256", self.config.sha256),
             ("ready_attestations_sha256", self.attestations.sha256),
@@ -154,6 +154,10 @@ class ReadySession:
         env = load_environment(ConfigFile(None, {"env": {DEMO: settings}}, ""), DEMO)
         self.announce(f"biothings-ready: demo service started at {settings['base_url']}")
         return env
+
+
+def _checklist_name(path: Path) -> str:
+    return f"builtin:{path.name}" if path == BUILTIN else str(path)
 
 
 def _checklist_path(options: Options, config: ConfigFile, cwd: Path) -> Path:
