@@ -196,6 +196,7 @@ def demo_settings(https_port: int, http_port: int, ca_pem: Path, config: Any) ->
     """The ``[env.demo]`` settings describing a running instance."""
     from pytest_biothings_ready.demo.app import CORS_ORIGIN
     from pytest_biothings_ready.demo.journeys import journeys, smoke_requests
+    from pytest_biothings_ready.probes.static.demo import demo_static_settings
 
     base = f"https://{HOST}:{https_port}"
     user_password = config.users[DEMO_USER][0]
@@ -237,7 +238,8 @@ def demo_settings(https_port: int, http_port: int, ca_pem: Path, config: Any) ->
         },
         "roles": _roles(user_password, admin_password),
         "llm": {"base_url": f"{base}/v1beta"},
-        # ---- other families: their demo settings go here ----
+        # the bundled deployment repository (Dockerfile, compose, manifests, reports)
+        **demo_static_settings(),
     }
 
 
