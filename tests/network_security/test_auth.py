@@ -8,7 +8,7 @@ import pytest
 
 from pytest_biothings_ready.config.environment import Unset
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.auth import WEAK_SECRETS, weak_secret_index
+from pytest_biothings_ready.probes.auth.jwt import WEAK_SECRETS, weak_secret_index
 from tests.network_security import apps
 from tests.support.evaluate import judge
 from tests.support.servers import make_tls_files, serve_asgi

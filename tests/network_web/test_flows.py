@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.web import dig, substitute
+from pytest_biothings_ready.probes.web.steps import dig, substitute
 from tests.network_web.apps import api_app, settings
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi

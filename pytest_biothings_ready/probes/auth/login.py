@@ -1,0 +1,109 @@
+"""The login and the protected endpoint: *User authentication working*."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.auth.jwt import JwtFindings, examine, tampered
+from pytest_biothings_ready.probes.auth.session import obtain_token, send
+from pytest_biothings_ready.probes.base import Context, check, gatherer
+
+__all__ = ["AuthReport", "authentication_works", "gather_auth"]
+
+
+@dataclass(frozen=True)
+class AuthReport:
+    """The login and the protected endpoint, observed once.
+
+    Attributes:
+        login: ``METHOD path`` of the login, or None when a configured token was used.
+        login_status: the login's status (None without login).
+        token_found: a token was obtained.
+        token_field: where the token was looked for.
+        protected_url: the endpoint that needs a token.
+        anonymous_status: its status without a token.
+        tampered_status: its status with the token's claims altered.
+        real_status: its status with the real token.
+        jwt: the offline findings, None when the token is not a JWT or missing.
+    """
+
+    login: str | None
+    login_status: int | None
+    token_found: bool
+    token_field: str
+    protected_url: str
+    anonymous_status: int | None = None
+    tampered_status: int | None = None
+    real_status: int | None = None
+    jwt: JwtFindings | None = None
+
+
+@gatherer("auth", needs=("base_url", "auth.protected_path"))
+def gather_auth(ctx: Context) -> AuthReport:
+    """Log in, then ask the protected endpoint without, with a bad and with the token."""
+    from pytest_biothings_ready.probes.transport import http_client
+
+    env = ctx.env
+    url = str(env.get("base_url")).rstrip("/") + str(env.get("auth.protected_path"))
+    field = str(env.get("auth.token_field"))
+    with http_client(env) as client:
+        login, status, token = obtain_token(client, env)
+        report = AuthReport(login, status, token is not None, field, url)
+        if token is None:
+            return report
+        return AuthReport(
+            login,
+            status,
+            True,
+            field,
+            url,
+            anonymous_status=send(client, "GET", url, None, env).status_code,
+            tampered_status=send(client, "GET", url, tampered(token), env).status_code,
+            real_status=send(client, "GET", url, token, env).status_code,
+            jwt=examine(client, env, url, token),
+        )
+
+
+def _refused(status: int | None) -> bool:
+    return status in (401, 403)
+
+
+@check("User authentication working", uses=("auth",))
+def authentication_works(ctx: Context) -> Verdict:
+    """Login yields a token; the protected endpoint refuses no token and a tampered one.
+
+    The configured login (``auth.*``) must answer 2xx with a token at
+    ``auth.token_field``; ``auth.protected_path`` must answer 401/403 without a token
+    and with a token whose claims were altered, and 2xx with the real token.
+    """
+    report: AuthReport = ctx.evidence("auth")
+    source = (
+        f"{report.login} answered {report.login_status}"
+        if report.login
+        else ("configured auth.token used (no login)")
+    )
+    if not report.token_found:
+        return Verdict.failed(
+            f"Login failed: {source} without a token at {report.token_field!r}; expected 2xx "
+            "with a token for the configured credentials."
+        )
+    observed = (
+        f"{report.protected_url}: no token {report.anonymous_status}, tampered token "
+        f"{report.tampered_status}, real token {report.real_status}"
+    )
+    problems = _auth_problems(report)
+    if problems:
+        return Verdict.failed(f"{source}; {observed}: {'; '.join(problems)}.")
+    return Verdict.passed(f"{source} with a token; {observed} (expected 401/403, 401/403, 2xx).")
+
+
+def _auth_problems(report: AuthReport) -> list[str]:
+    problems = []
+    if not _refused(report.anonymous_status):
+        problems.append("a request without a token was not refused")
+    if not _refused(report.tampered_status):
+        problems.append("a token with altered claims was not refused (signature not verified?)")
+    if report.real_status is None or not 200 <= report.real_status < 300:
+        problems.append("the real token was not accepted")
+    return problems

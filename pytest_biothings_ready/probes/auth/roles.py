@@ -1,0 +1,78 @@
+"""The role matrix: *User roles and permissions configured*."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.auth.session import log_in, send
+from pytest_biothings_ready.probes.base import Context, check, gatherer
+
+if TYPE_CHECKING:
+    import httpx
+
+    from pytest_biothings_ready.config.environment import Environment
+
+__all__ = ["RoleOutcome", "gather_roles", "roles_are_enforced"]
+
+
+@dataclass(frozen=True)
+class RoleOutcome:
+    """One row of the role matrix.
+
+    Attributes:
+        name: the role.
+        request: ``METHOD path``.
+        expected: the status the role must get.
+        status: the status it got.
+    """
+
+    name: str
+    request: str
+    expected: int
+    status: int
+
+
+@gatherer("roles", needs=("base_url", "roles"))
+def gather_roles(ctx: Context) -> tuple[RoleOutcome, ...]:
+    """Play every row of the role matrix with that role's token."""
+    from pytest_biothings_ready.probes.transport import http_client
+
+    with http_client(ctx.env) as client:
+        return tuple(_play_role(client, ctx.env, row) for row in ctx.env.require("roles"))
+
+
+def _play_role(client: httpx.Client, env: Environment, row: dict[str, Any]) -> RoleOutcome:
+    name = str(row.get("name") or row.get("username") or "anonymous")
+    if "path" not in row or "expect_status" not in row:
+        raise NotConfigured("roles", env.name, f"role {name!r} needs path and expect_status")
+    token = row.get("token")
+    if not token and row.get("username"):
+        status, token = log_in(client, env, str(row["username"]), str(row.get("password", "")))
+        if token is None:
+            raise ProbeError(f"could not log in as role {name!r}: login answered {status}")
+    method = str(row.get("method") or "GET").upper()
+    url = str(env.get("base_url")).rstrip("/") + str(row["path"])
+    got = send(client, method, url, str(token) if token else None, env).status_code
+    return RoleOutcome(name, f"{method} {row['path']}", int(row["expect_status"]), got)
+
+
+@check("User roles and permissions configured", uses=("roles",))
+def roles_are_enforced(ctx: Context) -> Verdict:
+    """Every row of the role matrix gets exactly its expected status.
+
+    Each ``[[env.NAME.roles]]`` row (a role's token or login, a method and path, an
+    expected status) is requested; any other status fails the item.
+    """
+    outcomes: tuple[RoleOutcome, ...] = ctx.evidence("roles")
+    rows = [f"{o.name} {o.request} -> {o.status}" for o in outcomes]
+    wrong = [
+        f"{o.name} {o.request} got {o.status}, expected {o.expected}"
+        for o in outcomes
+        if o.status != o.expected
+    ]
+    if wrong:
+        return Verdict.failed("Role matrix violated: " + "; ".join(wrong) + ".")
+    return Verdict.passed(f"Role matrix enforced ({len(rows)} rows): " + "; ".join(rows) + ".")
