@@ -62,7 +62,8 @@ class Backend:
         return ["sh", "-c", f"kill $(cat {self.pidfile})"]
 
     def restore_argv(self) -> list[str]:
-        return ["sh", "-c", self.start]
+        """Start it again, unless it still runs (then the pidfile must stay right)."""
+        return ["sh", "-c", f"kill -0 $(cat {self.pidfile}) 2>/dev/null || ({self.start})"]
 
 
 def _backend(root: Path) -> Backend:
@@ -76,14 +77,15 @@ def _backend(root: Path) -> Backend:
         f">/dev/null 2>&1 & echo $! > {pidfile}"
     )
     backend = Backend(port, pidfile, start)
-    subprocess.run(backend.restore_argv(), check=True)
+    subprocess.run(["sh", "-c", start], check=True)
     wait_for_port(port)
     return backend
 
 
 def _stop(backend: Backend) -> None:
     with suppress(OSError, ValueError):
-        os.kill(int(backend.pidfile.read_text()), signal.SIGKILL)
+        pid = int(backend.pidfile.read_text())
+        os.kill(pid, signal.SIGKILL)
 
 
 @contextmanager

@@ -45,3 +45,11 @@ def test_unreachable_target_is_an_error_within_the_timeout() -> None:
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "no load was sent" in verdict.evidence
     assert time.monotonic() - started < 2 + 1
+
+
+def test_slow_answers_from_a_saturated_generator_are_an_error_not_a_failure() -> None:
+    # cpu_saturation = 0 counts any generator CPU as saturated.
+    with serve_asgi(apps.fixed_latency(0.8)) as url:
+        verdict = judge(LINE, load_settings(url, cpu_saturation=0))
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "the generator, not the target, was the limit" in verdict.evidence

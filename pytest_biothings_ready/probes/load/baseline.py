@@ -43,8 +43,10 @@ class Baseline:
     error_ratio: float
 
     def describe(self) -> str:
-        return (f"{self.requests} requests at {self.rps:.0f}/s from {self.users} users, "
-                f"p95 {self.p95_ms:.0f} ms, {self.error_ratio:.2%} errors ({self.written_at})")
+        return (
+            f"{self.requests} requests at {self.rps:.0f}/s from {self.users} users, "
+            f"p95 {self.p95_ms:.0f} ms, {self.error_ratio:.2%} errors ({self.written_at})"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,13 @@ def settle(env: Environment, phase: PhaseStats) -> BaselineState:
         return BaselineState(path, previous, None, "a baseline exists")
     limit = env.threshold("error_rate")
     if current.error_ratio > limit:
-        return BaselineState(path, previous, None, f"this run had {current.error_ratio:.2%} "
-                             f"errors > {limit:.2%}, too broken to be a baseline")
+        return BaselineState(
+            path,
+            previous,
+            None,
+            f"this run had {current.error_ratio:.2%} "
+            f"errors > {limit:.2%}, too broken to be a baseline",
+        )
     _write(path, current, env)
     return BaselineState(path, previous, current)
 
@@ -84,20 +91,30 @@ def regressions(env: Environment, previous: Baseline, phase: PhaseStats) -> list
     found = []
     p95_limit = previous.p95_ms * (1 + float(env.get("load.regression_p95")))
     if phase.total.p95 > p95_limit and phase.total.p95 - previous.p95_ms > 2:
-        found.append(f"p95 {phase.total.p95:.0f} ms > {p95_limit:.0f} ms allowed "
-                     f"(baseline {previous.p95_ms:.0f} ms)")
+        found.append(
+            f"p95 {phase.total.p95:.0f} ms > {p95_limit:.0f} ms allowed "
+            f"(baseline {previous.p95_ms:.0f} ms)"
+        )
     rps_floor = previous.rps * (1 - float(env.get("load.regression_rps")))
     if phase.total.rps < rps_floor and phase.users >= previous.users:
-        found.append(f"{phase.total.rps:.0f} requests/s < {rps_floor:.0f}/s allowed "
-                     f"(baseline {previous.rps:.0f}/s)")
+        found.append(
+            f"{phase.total.rps:.0f} requests/s < {rps_floor:.0f}/s allowed "
+            f"(baseline {previous.rps:.0f}/s)"
+        )
     return found
 
 
 def _from_phase(phase: PhaseStats) -> Baseline:
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
     total = phase.total
-    return Baseline(now, phase.users, total.requests, round(total.rps, 1), total.p95,
-                    round(total.error_ratio, 5))
+    return Baseline(
+        now,
+        phase.users,
+        total.requests,
+        round(total.rps, 1),
+        total.p95,
+        round(total.error_ratio, 5),
+    )
 
 
 def _read(path: Path) -> Baseline | None:

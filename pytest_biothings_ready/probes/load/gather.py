@@ -97,8 +97,10 @@ def stress_ramp(ctx: Context) -> StressRun:
     users = int(env.get("load.users"))
     steps, factor = int(env.get("load.stress_steps")), float(env.get("load.stress_factor"))
     step_s = float(env.get("load.stress_step_s"))
-    phases = [Phase(f"step {k}", max(1, round(users * factor * k / steps)), step_s)
-              for k in range(1, steps + 1)]
+    phases = [
+        Phase(f"step {k}", max(1, round(users * factor * k / steps)), step_s)
+        for k in range(1, steps + 1)
+    ]
     phases.append(Phase("recovery", users, float(env.get("load.recovery_s"))))
     run = _run(env, phases)
     health, healthy = _health(env)
@@ -118,8 +120,11 @@ def soak(ctx: Context) -> SoakRun:
     if source == "metrics":  # unreadable metrics: an error now, not after the soak
         memory.read_gauge(env, str(env.get("load.memory_metric")))
     started = memory.wall_clock()
-    run = _run(env, [Phase("soak", users, float(env.get("load.soak_s")))],
-               sampler.tick if source == "metrics" else None)
+    run = _run(
+        env,
+        [Phase("soak", users, float(env.get("load.soak_s")))],
+        sampler.tick if source == "metrics" else None,
+    )
     if source == "promql":
         where = f"{env.get('load.memory_promql')} via {env.get('prometheus_url')}"
         samples = memory.query_range(env, started, memory.wall_clock())
@@ -141,11 +146,14 @@ def failover(ctx: Context) -> FailoverRun:
     hooks.configured(env)
     users = int(env.get("failover.users") or env.get("load.users"))
     schedule = hooks.Schedule(env)
-    run = _run(env, [Phase("failover", users, float(env.get("failover.duration_s")))],
-               schedule.tick)
+    run = _run(
+        env, [Phase("failover", users, float(env.get("failover.duration_s")))], schedule.tick
+    )
     if len(schedule.fired) < 2:
-        raise ProbeError(f"only {len(schedule.fired)} of 2 failover hooks fired before the "
-                         "run ended; check out_after_s and restore_after_s")
+        raise ProbeError(
+            f"only {len(schedule.fired)} of 2 failover hooks fired before the "
+            "run ended; check out_after_s and restore_after_s"
+        )
     return FailoverRun(run, tuple(schedule.fired))
 
 
@@ -177,8 +185,10 @@ def _preflight(env: Environment, spec: dict[str, object]) -> None:
             client.get(url)
     except httpx.HTTPError as exc:
         took = time.monotonic() - started
-        raise ProbeError(f"{url} did not answer HTTP ({type(exc).__name__}: {exc}, after "
-                         f"{took:.1f} s); no load was sent") from None
+        raise ProbeError(
+            f"{url} did not answer HTTP ({type(exc).__name__}: {exc}, after "
+            f"{took:.1f} s); no load was sent"
+        ) from None
 
 
 def _health(env: Environment) -> tuple[str, bool]:

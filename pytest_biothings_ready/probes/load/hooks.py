@@ -2,7 +2,8 @@
 
 ``[env.NAME.failover]`` names either ``out_command``/``restore_command`` (argv lists,
 run from the config file's folder, bounded by ``hook_timeout_s``) or
-``out_url``/``restore_url`` (POSTed; the host must be one the environment names).
+``out_url``/``restore_url`` (POSTed; naming them in the environment puts their host
+in its traffic scope).
 """
 
 from __future__ import annotations
@@ -110,8 +111,6 @@ def _run_command(env: Environment, argv: list[str]) -> tuple[bool, str]:
 def _post(env: Environment, url: str) -> tuple[bool, str]:
     import httpx
 
-    if not env.in_scope(url):
-        return False, f"{url} is not a host of this environment (add it to hosts)"
     started = time.monotonic()
     try:
         with http_client(env, timeout=float(env.get("failover.hook_timeout_s"))) as client:

@@ -41,9 +41,11 @@ class MemoryTrend:
 
     def describe(self) -> str:
         first, last = self.samples[0], self.samples[-1]
-        return (f"{self.source}: {first[1] / MB:.1f} MB -> {last[1] / MB:.1f} MB over "
-                f"{last[0] - first[0]:.0f} s ({len(self.samples)} samples), slope "
-                f"{self.slope_mb_h:.1f} MB/h, second half {self.late_slope_mb_h:.1f} MB/h")
+        return (
+            f"{self.source}: {first[1] / MB:.1f} MB -> {last[1] / MB:.1f} MB over "
+            f"{last[0] - first[0]:.0f} s ({len(self.samples)} samples), slope "
+            f"{self.slope_mb_h:.1f} MB/h, second half {self.late_slope_mb_h:.1f} MB/h"
+        )
 
 
 def source_of(env: Environment) -> str:
@@ -52,9 +54,12 @@ def source_of(env: Environment) -> str:
         return "promql"
     if env.get("metrics_url"):
         return "metrics"
-    raise NotConfigured("metrics_url", env.name,
-                        "the leak check samples resident memory from metrics_url, or set "
-                        "load.memory_promql with prometheus_url")
+    raise NotConfigured(
+        "metrics_url",
+        env.name,
+        "the leak check samples resident memory from metrics_url, or set "
+        "load.memory_promql with prometheus_url",
+    )
 
 
 class Sampler:
@@ -89,8 +94,12 @@ def read_gauge(env: Environment, metric: str) -> float:
     try:
         with http_client(env) as client:
             text = client.get(url).raise_for_status().text
-        values = [s.value for f in text_string_to_metric_families(text)
-                  for s in f.samples if s.name == metric]
+        values = [
+            s.value
+            for f in text_string_to_metric_families(text)
+            for s in f.samples
+            if s.name == metric
+        ]
     except (httpx.HTTPError, ValueError) as exc:
         raise ProbeError(f"cannot read {metric} from {url}: {exc}") from None
     if not values:
@@ -103,8 +112,12 @@ def query_range(env: Environment, start: float, end: float) -> list[tuple[float,
     import httpx
 
     url = str(env.get("prometheus_url")).rstrip("/") + "/api/v1/query_range"
-    params = {"query": env.get("load.memory_promql"), "start": start, "end": end,
-              "step": env.get("load.memory_sample_s")}
+    params = {
+        "query": env.get("load.memory_promql"),
+        "start": start,
+        "end": end,
+        "step": env.get("load.memory_sample_s"),
+    }
     try:
         with http_client(env) as client:
             body = client.get(url, params=params).raise_for_status().json()
@@ -121,9 +134,11 @@ def query_range(env: Environment, start: float, end: float) -> list[tuple[float,
 def trend(source: str, samples: list[tuple[float, float]]) -> MemoryTrend:
     """Fit the growth; ProbeError when there are too few samples to tell."""
     if len(samples) < 4:
-        raise ProbeError(f"only {len(samples)} memory samples from {source}; need 4 or more "
-                         "(lengthen load.soak_s or shorten load.memory_sample_s)")
-    half = samples[len(samples) // 2:]
+        raise ProbeError(
+            f"only {len(samples)} memory samples from {source}; need 4 or more "
+            "(lengthen load.soak_s or shorten load.memory_sample_s)"
+        )
+    half = samples[len(samples) // 2 :]
     return MemoryTrend(source, tuple(samples), _slope(samples), _slope(half))
 
 
