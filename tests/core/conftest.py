@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
 
 SMALL_CHECKLIST = """\
 # Small checklist
