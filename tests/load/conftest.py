@@ -10,7 +10,7 @@ def load_settings(url: str, **load: Any) -> dict[str, Any]:
     table = {
         "users": 4,
         "spawn_rate": 100,
-        "duration_s": 2,
+        "duration_s": 1.5,
         "progress_s": 0,
         "stress_step_s": 0.8,
         "recovery_s": 0.5,

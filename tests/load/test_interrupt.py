@@ -54,3 +54,18 @@ def test_progress_lines_are_logged_during_the_run(caplog: pytest.LogCaptureFixtu
     assert verdict.status is Status.PASSED, verdict.evidence
     lines = [r.getMessage() for r in caplog.records]
     assert any(line.startswith("expected: 4 users, 1/2 s") for line in lines), lines
+
+
+def test_a_run_overrunning_its_plan_is_killed_and_an_error() -> None:
+    from pytest_biothings_ready.errors import ProbeError
+    from pytest_biothings_ready.probes.load import process
+    from pytest_biothings_ready.probes.load.plan import Phase, make_spec
+    from tests.support.evaluate import environment
+
+    with serve_asgi(apps.fast()) as url:
+        spec = make_spec(environment(load_settings(url)), [Phase("expected", 2, 60)])
+        started = time.monotonic()
+        with pytest.raises(ProbeError, match="overran its planned 2 s and was killed"):
+            process.run_child(spec, budget_s=2)
+    assert time.monotonic() - started < 5
+    assert not process._LIVE
