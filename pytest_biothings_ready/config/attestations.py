@@ -10,8 +10,6 @@ naming unknown items are errors that list the nearest items.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 from pytest_biothings_ready.checklist.lookup import describe, find_item, nearest
 from pytest_biothings_ready.checklist.model import Checklist, ChecklistItem
+from pytest_biothings_ready.config.tomlfile import read_toml
 from pytest_biothings_ready.errors import ConfigError
 
 __all__ = ["Attestations", "Entry", "load_attestations"]
@@ -95,13 +94,7 @@ def load_attestations(path: Path | None, checklist: Checklist, today: dt.date) -
     """Parse and validate ``path`` against ``checklist``; None gives no entries."""
     if path is None:
         return Attestations()
-    try:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read attestations {path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    data, sha256 = read_toml(path, "attestations")
     unknown = sorted(set(data) - set(FIELDS) - {"deployment"})
     if unknown:
         raise ConfigError(
@@ -114,9 +107,7 @@ def load_attestations(path: Path | None, checklist: Checklist, today: dt.date) -
             entry = _entry(kind, raw_entry, f"{path}: [[{kind}]] #{index}", checklist, today)
             entries.setdefault(entry.item, []).append(entry)
     deployment = _deployment(data.get("deployment", {}), path)
-    return Attestations(
-        path, {k: tuple(v) for k, v in entries.items()}, deployment, hashlib.sha256(raw).hexdigest()
-    )
+    return Attestations(path, {k: tuple(v) for k, v in entries.items()}, deployment, sha256)
 
 
 def _tables(data: Mapping[str, Any], kind: str, path: Path) -> list[Mapping[str, Any]]:

@@ -8,9 +8,7 @@ test runs; errors are :class:`ConfigError` naming the file, the key and the fix.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 from pytest_biothings_ready.config.environment import Environment, Unset, dig
 from pytest_biothings_ready.config.interpolate import SECRET_WORDS, interpolate, secret_values
 from pytest_biothings_ready.config.schema import KINDS, Key, keys
+from pytest_biothings_ready.config.tomlfile import read_toml
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.probes.base import load_families
 
@@ -78,13 +77,7 @@ def read_config(path: Path | None) -> ConfigFile:
     """Parse ``path`` (TOML); a pyproject.toml contributes its tool table only."""
     if path is None:
         return ConfigFile(None, {}, "")
-    try:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    data, sha256 = read_toml(path, "config")
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("biothings-ready", {})
     unknown = sorted(set(data) - {"ready", "env"})
@@ -92,7 +85,7 @@ def read_config(path: Path | None) -> ConfigFile:
         raise ConfigError(
             f"{path}: unknown table [{unknown[0]}]; the tables are [ready] and [env.NAME]"
         )
-    return ConfigFile(path, data, hashlib.sha256(raw).hexdigest())
+    return ConfigFile(path, data, sha256)
 
 
 def load_environment(
