@@ -99,3 +99,16 @@ def test_smoke_requests_are_the_default_and_their_expected_status_counts() -> No
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "GET /api/health:" in verdict.evidence
     assert "status 200, expected 201" in verdict.evidence
+
+
+def test_https_target_is_trusted_through_ca_bundle(tmp_path: Path) -> None:
+    from tests.support.servers import make_tls_files
+
+    tls = make_tls_files(tmp_path)
+    with serve_asgi(apps.fast(), tls=tls) as url:
+        trusted = judge(LINE, {**load_settings(url, duration_s=1), "ca_bundle": str(tls.ca_pem)})
+        untrusted = judge(LINE, load_settings(url, duration_s=1))
+    assert trusted.status is Status.PASSED, trusted.evidence
+    assert "0.00% errors" in trusted.evidence
+    assert untrusted.status is Status.ERROR, untrusted.evidence
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.evidence

@@ -21,7 +21,7 @@ from locust.env import Environment
 from locust.runners import MasterRunner, Runner
 
 from pytest_biothings_ready.probes.load.users import load_user_classes
-from pytest_biothings_ready.probes.load.worker import PLAN_MESSAGE, progress
+from pytest_biothings_ready.probes.load.worker import PHASE_MARK, PLAN_MESSAGE, progress
 
 __all__ = ["run_plan"]
 
@@ -97,7 +97,7 @@ def _run_phase(
     _wait_spawned(runner, users, users / max(rate, 0.1) + 10.0)
     env.stats.reset_all()
     started = time.monotonic()
-    progress(f"phase started: {phase['name']}")  # the parent times its hooks from here
+    progress(PHASE_MARK + phase["name"])
     reporter = gevent.spawn(_report_progress, env, phase, started, spec["progress_s"])
     gevent.sleep(float(phase["duration_s"]))
     reporter.kill()

@@ -26,14 +26,12 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.probes.load.worker import PHASE_MARK, PROGRESS_PREFIX, RESULT_PREFIX
 
 __all__ = ["INSTALL_HINT", "locust_available", "run_child"]
 
 LOG = logging.getLogger("pytest_biothings_ready.load")
 MODULE = "pytest_biothings_ready.probes.load.worker"
-RESULT_PREFIX = "READY-RESULT "
-PROGRESS_PREFIX = "[ready-load] "
-PHASE_MARK = "phase started: "
 INSTALL_HINT = "locust is not installed: install pytest-biothings-ready[load]"
 
 # (phase name, seconds since that phase's measurement started) -> None

@@ -24,12 +24,12 @@ import logging
 import os
 import signal
 import sys
-import time
 from typing import Any
 
 RESULT_PREFIX = "READY-RESULT "
 PROGRESS_PREFIX = "[ready-load] "
 PLAN_MESSAGE = "ready_plan"
+PHASE_MARK = "phase started: "  # the parent times failover hooks and samples from it
 
 
 def main(argv: list[str]) -> int:
@@ -96,10 +96,6 @@ def progress(text: str) -> None:
     """One progress line on stderr; the parent relays it to the terminal."""
     sys.stderr.write(PROGRESS_PREFIX + text + "\n")
     sys.stderr.flush()
-
-
-def now() -> float:
-    return time.monotonic()
 
 
 if __name__ == "__main__":
