@@ -118,22 +118,25 @@ def soak(ctx: Context) -> SoakRun:
     users = int(env.get("load.soak_users") or env.get("load.users"))
     sampler = memory.Sampler(env)
     if source == "metrics":  # unreadable metrics: an error now, not after the soak
-        memory.read_gauge(env, str(env.get("load.memory_metric")))
+        memory.read_gauge(env, sampler.metric)
     started = memory.wall_clock()
-    run = _run(
-        env,
-        [Phase("soak", users, float(env.get("load.soak_s")))],
-        sampler.tick if source == "metrics" else None,
-    )
+    phase = Phase("soak", users, float(env.get("load.soak_s")))
+    run = _run(env, [phase], sampler.tick if source == "metrics" else None)
+    return SoakRun(run, _memory_trend(env, source, sampler, started))
+
+
+def _memory_trend(
+    env: Environment, source: str, sampler: memory.Sampler, started: float
+) -> memory.MemoryTrend:
+    """The trend from the samples taken during the soak, or from Prometheus after it."""
+    from pytest_biothings_ready.probes.load import memory
+
     if source == "promql":
         where = f"{env.get('load.memory_promql')} via {env.get('prometheus_url')}"
-        samples = memory.query_range(env, started, memory.wall_clock())
-    else:
-        where = f"{env.get('load.memory_metric')} at {env.get('metrics_url')}"
-        samples = sampler.samples
-        if len(samples) < 4 and sampler.failures:
-            raise ProbeError(sampler.failures[-1])
-    return SoakRun(run, memory.trend(where, samples))
+        return memory.trend(where, memory.query_range(env, started, memory.wall_clock()))
+    if len(sampler.samples) < 4 and sampler.failures:
+        raise ProbeError(sampler.failures[-1])
+    return memory.trend(f"{sampler.metric} at {env.get('metrics_url')}", sampler.samples)
 
 
 @gatherer("load-failover", exclusive=True)

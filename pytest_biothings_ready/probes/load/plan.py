@@ -109,28 +109,22 @@ def _check_caps(env: Environment, phases: list[Phase]) -> None:
 def _requests(env: Environment) -> list[dict[str, Any]]:
     paths = env.get("load.paths") or {}
     if paths:
-        return [
-            {
-                "name": f"GET {p}",
-                "method": "GET",
-                "path": p,
-                "weight": int(w),
-                "headers": {},
-                "json": None,
-                "expect_status": None,
-            }
-            for p, w in paths.items()
-        ]
-    health = {
-        "name": f"GET {env.get('health_path')}",
+        return [_get(path, int(weight)) for path, weight in paths.items()]
+    smoke = [_smoke_request(s) for s in env.get("smoke") or []]
+    return [_get(str(env.get("health_path")), 1), *smoke]
+
+
+def _get(path: str, weight: int) -> dict[str, Any]:
+    """A plain GET: locust's own rule decides success (errors and >= 400 fail)."""
+    return {
+        "name": f"GET {path}",
         "method": "GET",
-        "path": env.get("health_path"),
-        "weight": 1,
+        "path": path,
+        "weight": weight,
         "headers": {},
         "json": None,
         "expect_status": None,
     }
-    return [health, *(_smoke_request(s) for s in env.get("smoke") or [])]
 
 
 def _smoke_request(smoke: dict[str, Any]) -> dict[str, Any]:
