@@ -112,3 +112,11 @@ def test_https_target_is_trusted_through_ca_bundle(tmp_path: Path) -> None:
     assert "0.00% errors" in trusted.evidence
     assert untrusted.status is Status.ERROR, untrusted.evidence
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted.evidence
+
+
+def test_a_broken_locustfile_is_an_error_with_its_message(tmp_path: Path) -> None:
+    (tmp_path / "locustfile.py").write_text("raise RuntimeError('no such fixture: ACCOUNTS')\n")
+    with serve_asgi(apps.fast()) as url:
+        verdict = judge(LINE, load_settings(url, locustfile="locustfile.py"), root=tmp_path)
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "no such fixture: ACCOUNTS" in verdict.evidence
