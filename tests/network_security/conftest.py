@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import socket
 import socketserver
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.binaries import require_binary
-from tests.support.servers import free_port, wait_for_port
+from tests.support.nginx import run_nginx
+from tests.support.servers import free_port
 
-NGINX_CONF = """
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-worker_processes 1;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
+# The http{} content of nginx_rate_limited.
+RATE_LIMITED = """
     limit_req_zone $binary_remote_addr zone=api:1m rate=20r/s;
     limit_req_status 429;
     server {{
@@ -38,7 +26,6 @@ http {{
             empty_gif;
         }}
     }}
-}}
 """
 
 
@@ -80,19 +67,6 @@ def closed_port() -> int:
 @pytest.fixture
 def nginx_rate_limited(tmp_path: Path) -> Iterator[str]:
     """Debian's nginx on loopback with limit_req (20 r/s, burst 10) answering 429."""
-    binary = require_binary("nginx")
     port = free_port()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(root=tmp_path, port=port))
-    with (tmp_path / "stderr.log").open("wb") as log:
-        process = subprocess.Popen(
-            [binary, "-e", str(tmp_path / "error.log"), "-p", str(tmp_path), "-c", str(conf)],
-            stdout=log,
-            stderr=log,
-        )
-    try:
-        wait_for_port(port)
+    with run_nginx(tmp_path, RATE_LIMITED.format(port=port), [port]):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from tests.support.binaries import require_binary
-from tests.support.servers import TlsFiles, free_port, make_tls_files, wait_for_port
+from tests.support.nginx import run_nginx
+from tests.support.servers import TlsFiles, free_port, make_tls_files
 
-NGINX_CONF = """
-daemon off;
-master_process off;
-pid {root}/nginx.pid;
-error_log stderr warn;
-worker_processes 1;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
+# The http{} content: an HTTPS server and a plain-HTTP one (see the nginx fixture).
+SERVERS = """
     server_tokens {tokens};
     server {{
         listen 127.0.0.1:{https_port} ssl;
@@ -39,7 +27,6 @@ http {{
         listen 127.0.0.1:{http_port};
         location / {{ {plain} }}
     }}
-}}
 """
 
 # What the plain-HTTP server does, as nginx directives ({https} is the https origin).
@@ -62,19 +49,15 @@ def nginx(tmp_path: Path, tls: TlsFiles) -> Iterator[NginxFactory]:
     ``nginx(plain=REDIRECT, hsts="max-age=31536000", tokens="off")`` returns the
     (https_url, http_url) pair.
     """
-    binary = require_binary("nginx")
-    processes: list[subprocess.Popen[bytes]] = []
+    with ExitStack() as running:
 
-    def start(
-        plain: str = REDIRECT, hsts: str | None = "max-age=31536000", tokens: str = "off"
-    ) -> tuple[str, str]:
-        https_port, http_port = free_port(), free_port()
-        https = f"https://127.0.0.1:{https_port}"
-        header = f'add_header Strict-Transport-Security "{hsts}" always;' if hsts else ""
-        conf = tmp_path / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(
-                root=tmp_path,
+        def start(
+            plain: str = REDIRECT, hsts: str | None = "max-age=31536000", tokens: str = "off"
+        ) -> tuple[str, str]:
+            https_port, http_port = free_port(), free_port()
+            https = f"https://127.0.0.1:{https_port}"
+            header = f'add_header Strict-Transport-Security "{hsts}" always;' if hsts else ""
+            body = SERVERS.format(
                 https_port=https_port,
                 http_port=http_port,
                 cert=tls.cert_pem,
@@ -83,21 +66,11 @@ def nginx(tmp_path: Path, tls: TlsFiles) -> Iterator[NginxFactory]:
                 tokens=tokens,
                 plain=plain.format(https=https),
             )
-        )
-        processes.append(
-            subprocess.Popen(
-                [binary, "-e", "stderr", "-p", str(tmp_path), "-c", str(conf)],
-                stdout=subprocess.DEVNULL,
-            )
-        )
-        wait_for_port(https_port)
-        wait_for_port(http_port)
-        return https, f"http://127.0.0.1:{http_port}"
+            folder = tmp_path / f"nginx-{https_port}"  # one prefix each: pid, logs, temp
+            running.enter_context(run_nginx(folder, body, (https_port, http_port)))
+            return https, f"http://127.0.0.1:{http_port}"
 
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+        yield start
 
 
 @pytest.fixture

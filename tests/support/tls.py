@@ -28,8 +28,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from tests.support.binaries import require_binary
-from tests.support.servers import free_port, wait_for_port
+from tests.support.nginx import run_nginx
+from tests.support.servers import free_port
 
 NOW = dt.datetime.now(dt.UTC)
 LOOPBACK = ("127.0.0.1", "localhost")
@@ -167,38 +167,14 @@ def serve_nginx(
     folder: Path, chain: Chain, *, protocols: str = "TLSv1.2 TLSv1.3", ciphers: str = "HIGH"
 ) -> Iterator[int]:
     """Debian's nginx serving TLS on a free loopback port with the given policy."""
-    binary = require_binary("nginx")
     port = free_port()
-    conf = folder / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(root=folder, port=port, chain=chain,
-                                      protocols=protocols, ciphers=ciphers))  # fmt: skip
-    process = subprocess.Popen(
-        [binary, "-e", "stderr", "-p", str(folder), "-c", str(conf)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        wait_for_port(port)
+    body = TLS_SERVER.format(port=port, chain=chain, protocols=protocols, ciphers=ciphers)
+    with run_nginx(folder, body, [port]):
         yield port
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=10)
-        assert process.returncode in (0, -15), errors.decode()
 
 
-NGINX_CONF = """
-daemon off;
-master_process off;
-pid {root}/nginx.pid;
-error_log stderr warn;
-worker_processes 1;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
+# The http{} content of serve_nginx.
+TLS_SERVER = """
     server {{
         listen 127.0.0.1:{port} ssl;
         ssl_certificate {chain.cert_pem};
@@ -207,7 +183,6 @@ http {{
         ssl_ciphers "{ciphers}";
         location / {{ return 200 "ok\\n"; }}
     }}
-}}
 """
 
 
