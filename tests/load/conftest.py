@@ -12,7 +12,7 @@ def load_settings(url: str, **load: Any) -> dict[str, Any]:
         "spawn_rate": 100,
         "duration_s": 1.5,
         "progress_s": 0,
-        "stress_step_s": 0.8,
+        "stress_step_s": 0.6,
         "recovery_s": 0.5,
         **load,
     }

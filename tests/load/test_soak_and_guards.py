@@ -16,7 +16,7 @@ from tests.support.servers import free_port, serve_asgi
 
 LOAD = "Load testing with expected traffic"
 LEAK = "Memory leaks tested and fixed"
-SOAK = {"soak_s": 3, "memory_sample_s": 0.4}
+SOAK = {"soak_s": 2.4, "memory_sample_s": 0.3}
 
 
 def _soak_settings(url: str) -> dict[str, object]:

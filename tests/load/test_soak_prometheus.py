@@ -44,7 +44,7 @@ def test_leak_is_detected_through_promql(tmp_path: Path) -> None:
         settings = {
             **load_settings(
                 url,
-                soak_s=5,
+                soak_s=4,
                 memory_sample_s=1,
                 memory_promql='sum(process_resident_memory_bytes{job="api"})',
             ),
