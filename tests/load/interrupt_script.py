@@ -15,7 +15,7 @@ import time
 from pytest_biothings_ready.probes.load import process
 from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.load import apps
-from tests.load.conftest import load_settings
+from tests.load.settings import load_settings
 from tests.support.evaluate import environment
 from tests.support.servers import serve_asgi
 

@@ -6,7 +6,7 @@ import time
 
 from pytest_biothings_ready.model import Status
 from tests.load import apps
-from tests.load.conftest import load_settings
+from tests.load.settings import load_settings
 from tests.support.evaluate import judge
 from tests.support.servers import serve_asgi
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytest_biothings_ready.model import Status
 from tests.load.backends import Backend, behind_nginx
-from tests.load.conftest import load_settings
+from tests.load.settings import load_settings
 from tests.support.evaluate import judge
 
 LINE = "Failover testing completed"

@@ -10,7 +10,7 @@ import pytest
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.probes.load import process
 from tests.load import apps
-from tests.load.conftest import load_settings
+from tests.load.settings import load_settings
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi
 

@@ -10,7 +10,7 @@ import httpx
 
 from pytest_biothings_ready.model import Status
 from tests.load import apps
-from tests.load.conftest import load_settings
+from tests.load.settings import load_settings
 from tests.support.evaluate import judge
 from tests.support.monitoring import prometheus
 from tests.support.servers import serve_asgi

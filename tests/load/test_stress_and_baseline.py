@@ -8,7 +8,7 @@ from pathlib import Path
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.load import apps
-from tests.load.conftest import load_settings
+from tests.load.settings import load_settings
 from tests.support.evaluate import environment, judge
 from tests.support.servers import serve_asgi
 
