@@ -69,3 +69,19 @@ def test_a_run_overrunning_its_plan_is_killed_and_an_error() -> None:
             process.run_child(spec, budget_s=2)
     assert time.monotonic() - started < 5
     assert not process._LIVE
+
+
+def test_progress_lines_reach_a_configured_sink() -> None:
+    from pytest_biothings_ready.probes.load import process
+
+    seen: list[str] = []
+    process.set_progress_sink(seen.append)
+    try:
+        with serve_asgi(apps.fast()) as url:
+            judge(
+                "Load testing with expected traffic",
+                load_settings(url, progress_s=0.5, duration_s=1.2),
+            )
+    finally:
+        process.set_progress_sink(None)
+    assert any(line.startswith("[ready-load] expected: 4 users") for line in seen), seen

@@ -28,7 +28,7 @@ from typing import IO, Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.load.worker import PHASE_MARK, PROGRESS_PREFIX, RESULT_PREFIX
 
-__all__ = ["INSTALL_HINT", "locust_available", "run_child"]
+__all__ = ["INSTALL_HINT", "locust_available", "run_child", "set_progress_sink"]
 
 LOG = logging.getLogger("pytest_biothings_ready.load")
 MODULE = "pytest_biothings_ready.probes.load.worker"
@@ -38,7 +38,13 @@ INSTALL_HINT = "locust is not installed: install pytest-biothings-ready[load]"
 Tick = Callable[[str, float], None]
 
 _LIVE: set[subprocess.Popen[bytes]] = set()
+_SINK: list[Callable[[str], None]] = []
 _LIVE_LOCK = threading.Lock()
+
+
+def set_progress_sink(sink: Callable[[str], None] | None) -> None:
+    """Also send progress lines to ``sink`` (e.g. the terminal reporter's write_line)."""
+    _SINK[:] = [sink] if sink is not None else []
 
 
 def locust_available() -> bool:
@@ -131,6 +137,8 @@ def _progress_relay() -> Callable[[str], None]:
     def relay(line: str) -> None:
         if line.startswith(PROGRESS_PREFIX) and PHASE_MARK not in line:
             LOG.info(line[len(PROGRESS_PREFIX) :])
+            for sink in _SINK:
+                sink(line)
 
     return relay
 
