@@ -77,3 +77,11 @@ def test_broken_run_writes_no_baseline(tmp_path: Path) -> None:
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "too broken to be a baseline" in verdict.evidence
     assert not path.exists()
+
+
+def test_a_plan_without_users_is_refused() -> None:
+    verdict = judge(
+        "Load testing with expected traffic", load_settings("http://127.0.0.1:9", users=0)
+    )
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "at least 1 user" in verdict.evidence

@@ -95,7 +95,7 @@ def stress_ramp(ctx: Context) -> StressRun:
     """Ramp users in steps beyond the expected load, then check that the service recovers."""
     env = ctx.env
     users = int(env.get("load.users"))
-    steps, factor = int(env.get("load.stress_steps")), float(env.get("load.stress_factor"))
+    steps, factor = max(1, int(env.get("load.stress_steps"))), float(env.get("load.stress_factor"))
     step_s = float(env.get("load.stress_step_s"))
     phases = [
         Phase(f"step {k}", max(1, round(users * factor * k / steps)), step_s)

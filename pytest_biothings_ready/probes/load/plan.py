@@ -92,6 +92,11 @@ def planned_seconds(env: Environment, spec: dict[str, Any]) -> float:
 
 def _check_caps(env: Environment, phases: list[Phase]) -> None:
     max_users, max_s = int(env.get("load.max_users")), float(env.get("load.max_duration_s"))
+    if min(p.users for p in phases) < 1 or min(p.duration_s for p in phases) <= 0:
+        raise ProbeError(
+            "every load phase needs at least 1 user and a positive duration "
+            f"(got {[(p.name, p.users, p.duration_s) for p in phases]})"
+        )
     top = max(p.users for p in phases)
     total = sum(p.duration_s for p in phases)
     if top > max_users:
