@@ -41,8 +41,19 @@ http {{ access_log off; client_body_temp_path {root}; proxy_temp_path {root};
 @contextmanager
 def uvicorn_target() -> Iterator[str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.load.target:app",
-                             "--port", str(port), "--log-level", "warning", "--no-access-log"])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "benchmarks.load.target:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+    )
     try:
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
@@ -58,8 +69,17 @@ def nginx_target() -> Iterator[str]:
         (root / "www" / "api").mkdir(parents=True)
         (root / "www" / "api" / "health").write_text("ok\n")
         (root / "nginx.conf").write_text(NGINX_CONF.format(root=root, port=port))
-        proc = subprocess.Popen(["/usr/sbin/nginx", "-p", folder, "-c", f"{folder}/nginx.conf",
-                                 "-e", f"{folder}/error.log"])
+        proc = subprocess.Popen(
+            [
+                "/usr/sbin/nginx",
+                "-p",
+                folder,
+                "-c",
+                f"{folder}/nginx.conf",
+                "-e",
+                f"{folder}/error.log",
+            ]
+        )
         try:
             wait_for_port(port)
             yield f"http://127.0.0.1:{port}"
@@ -78,8 +98,17 @@ def ours(url: str, users: int, seconds: int) -> Row:
 
 
 def wrk(url: str, users: int, seconds: int) -> Row:
-    out = _run(["wrk", "-t1", f"-c{users}", f"-d{seconds}s", "-s",
-                str(HERE / "wrk_percentiles.lua"), f"{url}/api/health"])
+    out = _run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{users}",
+            f"-d{seconds}s",
+            "-s",
+            str(HERE / "wrk_percentiles.lua"),
+            f"{url}/api/health",
+        ]
+    )
     p50, p95, p99, rps = (float(v) for v in re.search(r"READY (.*)", out).group(1).split())
     return ("wrk -t1", p50, p95, p99, rps)
 
@@ -95,13 +124,37 @@ def hey(url: str, users: int, seconds: int) -> Row | None:
 
 def plain_locust(url: str, users: int, seconds: int) -> Row:
     with tempfile.TemporaryDirectory() as folder:
-        _run([sys.executable, "-m", "locust", "-f", str(HERE / "plain_locustfile.py"),
-              "--headless", "-u", str(users), "-r", "1000", "-t", f"{seconds}s",
-              "--host", url, "--csv", f"{folder}/plain", "--only-summary", "--reset-stats"])
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(HERE / "plain_locustfile.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                "1000",
+                "-t",
+                f"{seconds}s",
+                "--host",
+                url,
+                "--csv",
+                f"{folder}/plain",
+                "--only-summary",
+                "--reset-stats",
+            ]
+        )
         with open(f"{folder}/plain_stats.csv") as stream:
             row = next(r for r in csv.DictReader(stream) if r["Name"] == "Aggregated")
-    return ("plain locust FastHttpUser", float(row["50%"]), float(row["95%"]),
-            float(row["99%"]), float(row["Requests/s"]))
+    return (
+        "plain locust FastHttpUser",
+        float(row["50%"]),
+        float(row["95%"]),
+        float(row["99%"]),
+        float(row["Requests/s"]),
+    )
 
 
 def _run(argv: list[str]) -> str:
@@ -114,12 +167,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--users", type=int, default=10)
     args = parser.parse_args()
-    for label, target in (("fixed 20 ms (uvicorn)", uvicorn_target),
-                          ("nginx static", nginx_target)):
+    for label, target in (
+        ("fixed 20 ms (uvicorn)", uvicorn_target),
+        ("nginx static", nginx_target),
+    ):
         with target() as url:
             rows = [f(url, args.users, args.seconds) for f in (ours, wrk, hey, plain_locust)]
         print(f"\n### {label}, {args.users} connections/users, {args.seconds} s each\n")
-        print("| generator | p50 ms | p95 ms | p99 ms | requests/s |\n| --- | --- | --- | --- | --- |")
+        print("| generator | p50 ms | p95 ms | p99 ms | requests/s |")
+        print("| --- | --- | --- | --- | --- |")
         for row in filter(None, rows):
             print(f"| {row[0]} | {row[1]:.1f} | {row[2]:.1f} | {row[3]:.1f} | {row[4]:.0f} |")
 
