@@ -109,6 +109,9 @@ class ReadyPlugin:
         """Before the first checklist item: start gathering all evidence concurrently."""
         if isinstance(item, ReadyItem) and not self.prefetched:
             self.prefetched = True
+            from pytest_biothings_ready.probes.load.process import set_progress_sink
+
+            set_progress_sink(self._announce)  # long load runs report every few seconds
             self.ready.judge.expected_linked = {
                 item_id: [node.nodeid for node in nodes] for item_id, nodes in self.linked.items()
             }
@@ -147,6 +150,10 @@ class ReadyPlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Stop the demo; write testsuite properties and the --ready-report file."""
         self.ready.close()
+        if self.prefetched:
+            from pytest_biothings_ready.probes.load.process import set_progress_sink
+
+            set_progress_sink(None)
         xml = _junit_writer(self.config)
         if xml is not None:
             for name, value in self.ready.suite_properties():
