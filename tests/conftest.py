@@ -1,8 +1,19 @@
-"""Project-wide test setup: a clean network environment for every test."""
+"""Project-wide test setup: a clean network environment for every test.
+
+The probe families and the libraries they use are imported here, once, before any
+test runs: pytester's in-process runs drop the modules an inner run imported, and a
+half re-imported httpx/httpcore pair stops mapping httpcore's exceptions to httpx's.
+"""
 
 from __future__ import annotations
 
+import httpcore  # noqa: F401
+import httpx  # noqa: F401
 import pytest
+
+from pytest_biothings_ready.probes.base import load_families
+
+load_families()
 
 _PROXY_AND_CA = (
     "HTTP_PROXY",
