@@ -7,9 +7,16 @@ half re-imported httpx/httpcore pair stops mapping httpcore's exceptions to http
 
 from __future__ import annotations
 
+import cryptography.x509  # noqa: F401
+import dns.resolver  # noqa: F401
 import httpcore  # noqa: F401
 import httpx  # noqa: F401
+import prometheus_client  # noqa: F401
 import pytest
+import starlette.applications  # noqa: F401
+import uvicorn  # noqa: F401
+import websockets  # noqa: F401
+import yaml  # noqa: F401
 
 from pytest_biothings_ready.probes.base import load_families
 
