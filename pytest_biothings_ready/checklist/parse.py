@@ -67,6 +67,52 @@ class _Open:
     children: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Parser:
+    """Walks the lines once, tracking headings, nesting and repeated titles."""
+
+    path: Path
+    part: str = ""
+    section: str = ""
+    stack: list[_Open] = field(default_factory=list)
+    built: dict[str, _Open] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def heading(self, level: int, name: str) -> None:
+        if level == 2:
+            self.part = self.section = name
+        elif level >= 3:
+            self.section = name
+        self.stack.clear()
+
+    def checkbox(self, number: int, indent: int, mark: str, raw: str) -> None:
+        title = clean_title(raw)
+        if not title:
+            raise ConfigError(f"checklist {self.path}, line {number}: checkbox without text")
+        while self.stack and self.stack[-1].indent >= indent:
+            self.stack.pop()
+        section = self.section or "Checklist"
+        parent = self.stack[-1] if self.stack else None
+        item = ChecklistItem(
+            id=self._new_id(section, title), title=title, section=section, part=self.part,
+            area=area_for(section, self.part), line=number,
+            parent=parent.item.id if parent else None, checked=mark in "xX",
+        )  # fmt: skip
+        if parent:
+            parent.children.append(item.id)
+        self.stack.append(_Open(item, indent))
+        self.built[item.id] = self.stack[-1]
+
+    def _new_id(self, section: str, title: str) -> str:
+        """``section.title`` slugs; the n-th repeat under one section gets ``-n``."""
+        base = f"{slugify(section) or 'section'}.{slugify(title) or 'item'}"
+        self.seen[base] = self.seen.get(base, 0) + 1
+        return base if self.seen[base] == 1 else f"{base}-{self.seen[base]}"
+
+    def items(self) -> dict[str, ChecklistItem]:
+        return {k: replace(o.item, children=tuple(o.children)) for k, o in self.built.items()}
+
+
 def load_checklist(path: Path) -> Checklist:
     """Read and parse ``path``; ConfigError on an unreadable or empty checklist."""
     try:
@@ -84,50 +130,15 @@ def load_checklist(path: Path) -> Checklist:
 
 def parse_checklist(text: str, path: Path, sha256: str = "") -> Checklist:
     """Parse Markdown ``text`` (read from ``path``) into a checklist."""
-    part = section = ""
-    stack: list[_Open] = []
-    built: dict[str, _Open] = {}
-    seen: dict[str, int] = {}
+    parser = _Parser(path)
     for number, line in enumerate(text.splitlines(), start=1):
         if heading := _HEADING.match(line):
-            level, name = len(heading.group(1)), clean_heading(heading.group(2))
-            if level == 2:
-                part = section = name
-            elif level >= 3:
-                section = name
-            stack.clear()
-            continue
-        box = _CHECKBOX.match(line)
-        if not box:
-            continue
-        indent, mark, raw = len(box.group(1).expandtabs(4)), box.group(2), box.group(3)
-        title = clean_title(raw)
-        if not title:
-            raise ConfigError(f"checklist {path}, line {number}: checkbox without text")
-        while stack and stack[-1].indent >= indent:
-            stack.pop()
-        sect = section or "Checklist"
-        base = f"{slugify(sect) or 'section'}.{slugify(title) or 'item'}"
-        seen[base] = seen.get(base, 0) + 1
-        item_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        parent = stack[-1] if stack else None
-        item = ChecklistItem(
-            id=item_id,
-            title=title,
-            section=sect,
-            part=part,
-            area=area_for(sect, part),
-            line=number,
-            parent=parent.item.id if parent else None,
-            checked=mark in "xX",
-        )
-        if parent:
-            parent.children.append(item_id)
-        stack.append(_Open(item, indent))
-        built[item_id] = stack[-1]
-    if not built:
+            parser.heading(len(heading.group(1)), clean_heading(heading.group(2)))
+        elif box := _CHECKBOX.match(line):
+            indent = len(box.group(1).expandtabs(4))
+            parser.checkbox(number, indent, box.group(2), box.group(3))
+    if not parser.built:
         raise ConfigError(
             f"checklist {path} has no checkbox lines ('- [ ] text'); is it the right file?"
         )
-    items = {k: replace(o.item, children=tuple(o.children)) for k, o in built.items()}
-    return Checklist(path=path, items=items, sha256=sha256)
+    return Checklist(path=path, items=parser.items(), sha256=sha256)
