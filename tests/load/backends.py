@@ -17,18 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.binaries import require_binary
+from tests.support.nginx import run_nginx
 from tests.support.servers import free_port, wait_for_port
 
-NGINX_CONF = """
-daemon off;
-worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp;
-    fastcgi_temp_path {root}/tmp; uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
+UPSTREAMS = """
     upstream backends {{
 {servers}
     }}
@@ -40,7 +32,6 @@ http {{
             proxy_connect_timeout 1s;
         }}
     }}
-}}
 """
 
 
@@ -91,25 +82,15 @@ def _stop(backend: Backend) -> None:
 @contextmanager
 def behind_nginx(root: Path, count: int) -> Iterator[tuple[str, list[Backend]]]:
     """``count`` backends behind nginx; yields nginx's URL and the backends."""
-    nginx = require_binary("nginx")
-    (root / "tmp").mkdir(parents=True, exist_ok=True)
+    require_binary("nginx")  # before starting backends that would need stopping
     backends = [_backend(root) for _ in range(count)]
     port = free_port()
     servers = "\n".join(
         f"        server 127.0.0.1:{b.port} max_fails=1 fail_timeout=2s;" for b in backends
     )
-    conf = root / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(root=root, servers=servers, port=port))
-    proc = subprocess.Popen(
-        [nginx, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}", backends
+        with run_nginx(root / "nginx", UPSTREAMS.format(servers=servers, port=port), [port]):
+            yield f"http://127.0.0.1:{port}", backends
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
         for backend in backends:
             _stop(backend)
