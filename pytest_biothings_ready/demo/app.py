@@ -37,6 +37,7 @@ from pytest_biothings_ready.demo.middleware import (
     MetricsMiddleware,
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
+    TraceContextMiddleware,
 )
 
 __all__ = ["CORS_ORIGIN", "DemoConfig", "build_app", "redirect_app"]
@@ -264,6 +265,7 @@ def build_app(config: DemoConfig, metrics: DemoMetrics | None = None) -> Starlet
     ]
     middleware = [
         Middleware(SecurityHeadersMiddleware),
+        Middleware(TraceContextMiddleware),
         Middleware(MetricsMiddleware, metrics=metrics),
         Middleware(
             CORSMiddleware,

@@ -6,13 +6,19 @@ passes through untouched and responses are not buffered.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from pytest_biothings_ready.demo.metrics import DemoMetrics
 
-__all__ = ["MetricsMiddleware", "RateLimitMiddleware", "SecurityHeadersMiddleware"]
+__all__ = [
+    "MetricsMiddleware",
+    "RateLimitMiddleware",
+    "SecurityHeadersMiddleware",
+    "TraceContextMiddleware",
+]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -47,6 +53,32 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class TraceContextMiddleware:
+    """W3C Trace Context: a request's ``traceparent`` comes back as ``traceresponse``.
+
+    The demo joins the caller's trace (same trace id, a span id of its own), as an
+    OpenTelemetry-instrumented service that returns trace context would.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        parent = dict(scope.get("headers", [])).get(b"traceparent", b"")
+        parts = parent.split(b"-")
+        if scope["type"] != "http" or len(parts) != 4 or len(parts[1]) != 32:
+            await self.app(scope, receive, send)
+            return
+        header = b"00-" + parts[1] + b"-" + secrets.token_hex(8).encode() + b"-01"
+
+        async def send_with_trace(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"traceresponse", header)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_trace)
 
 
 class RateLimitMiddleware:

@@ -136,3 +136,12 @@ def test_websocket_echoes_answers_pings_and_pong_events(demo: dict[str, Any]) ->
 
 def test_health_is_exempt_from_rate_limiting(client: httpx.Client) -> None:
     assert {client.get("/api/health").status_code for _ in range(40)} == {200}
+
+
+def test_trace_context_comes_back_as_traceresponse(client: httpx.Client) -> None:
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    parent = f"00-{trace_id}-00f067aa0ba902b7-01"
+    answer = client.get("/api/health", headers={"traceparent": parent})
+    returned = answer.headers["traceresponse"].split("-")
+    assert returned[1] == trace_id and returned[2] != "00f067aa0ba902b7"
+    assert "traceresponse" not in client.get("/api/health").headers
