@@ -19,5 +19,8 @@ def _app() -> Starlette:
 
 def test_serve_asgi_over_tls_is_trusted_with_the_test_ca(tmp_path: Path) -> None:
     tls = make_tls_files(tmp_path)
-    with serve_asgi(_app(), tls=tls) as url, httpx.Client(verify=ssl.create_default_context(cafile=str(tls.ca_pem))) as client:
+    with (
+        serve_asgi(_app(), tls=tls) as url,
+        httpx.Client(verify=ssl.create_default_context(cafile=str(tls.ca_pem))) as client,
+    ):
         assert client.get(url).text == "ok"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-
 SMALL_CHECKLIST = """\
 # Small checklist
 
