@@ -7,7 +7,8 @@ Rules (docs/record-format.md explains them to users):
 3. Group lines fold their children: the worst child status wins.
 4. Otherwise the automated checks and the linked tests are the evidence; a failure or
    error of either decides.  A valid attestation covers what they left unverified;
-   an expired one fails the item.  Nothing at all: unverified.
+   an expired one fails the item.  Passing linked tests decide where the probe could
+   only say "unverified".  Nothing at all: unverified.
 5. A valid waiver (on the item or a group above it) turns failed, error or
    unverified into waived; it never makes anything pass.
 """
@@ -113,27 +114,29 @@ class Judge:
         return Verdict(worst, "not passed: " + "; ".join(lagging), Method.GROUP)
 
     def _evidence(self, item: ChecklistItem) -> Verdict:
-        sources = [v for v in (self._automated(item), self._linked(item)) if v is not None]
+        automated, linked = self._automated(item), self._linked(item)
+        sources = [v for v in (automated, linked) if v is not None]
         bad = [v for v in sources if v.status in (Status.FAILED, Status.ERROR)]
         if bad:
             return max(bad, key=lambda v: SEVERITY[v.status])
         attested = self._attested(item, sources)
         if attested is not None:
             return attested
+        if (
+            linked is not None
+            and linked.status is Status.PASSED
+            and automated is not None
+            and (automated.status is Status.UNVERIFIED)
+        ):
+            # A probe left unverified (not configured, or half-observable) does not
+            # outweigh the team's own passing test; its note stays in the evidence.
+            return Verdict(Status.PASSED, f"{linked.evidence}. Probe: {automated.evidence}",
+                           Method.LINKED_TEST)  # fmt: skip
         if sources and all(v.status is Status.PASSED for v in sources):
-            return (
-                sources[0]
-                if len(sources) == 1
-                else Verdict(
-                    Status.PASSED, " ".join(v.evidence for v in sources), sources[0].method
-                )
-            )
+            return Verdict(Status.PASSED, " ".join(v.evidence for v in sources), sources[0].method)
         partial = [v.evidence for v in sources if v.status is not Status.PASSED]
-        return Verdict(
-            Status.UNVERIFIED,
-            " ".join(partial) or NOBODY,
-            sources[0].method if sources else Method.NONE,
-        )
+        return Verdict(Status.UNVERIFIED, " ".join(partial) or NOBODY,
+                       sources[0].method if sources else Method.NONE)  # fmt: skip
 
     def _automated(self, item: ChecklistItem) -> Verdict | None:
         checks = checks_for(item)

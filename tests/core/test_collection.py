@@ -166,3 +166,17 @@ def test_xdist_gives_the_same_record_as_a_serial_run(deployment: pytest.Pytester
     deployment.runpytest("--ready-env=staging", "--junitxml=serial.xml")
     deployment.runpytest_subprocess("--ready-env=staging", "-n", "2", "--junitxml=dist.xml")
     assert record_statuses(deployment, "dist.xml") == record_statuses(deployment, "serial.xml")
+
+
+def test_passing_linked_test_decides_where_the_probe_is_not_configured(
+    deployment: pytest.Pytester,
+) -> None:
+    deployment.makefile(".md", checklist="### Ops\n- [ ] Smoke tests passed\n")
+    deployment.makepyfile(
+        "from pytest_biothings_ready import ready\n"
+        "@ready.item('Smoke tests passed')\n"
+        "def test_smoke():\n    pass\n"
+    )
+    result = deployment.runpytest("--ready-env=staging", "--junitxml=record.xml")
+    assert record_statuses(deployment) == {"ops.smoke-tests-passed": "passed"}
+    result.stdout.fnmatch_lines(["*2 passed*"])
