@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -101,3 +102,22 @@ def test_record_statuses_helper_reads_ids(pytester: pytest.Pytester) -> None:
         "</properties></testcase></testsuite></testsuites>"
     )
     assert record_statuses(pytester, "r.xml") == {"a.b": "passed"}
+
+
+def test_ctrl_c_ends_the_run_and_stops_the_demo(tmp_path: Path) -> None:
+    """SIGINT mid-run: pytest exits as interrupted, and the demo's port is closed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--ready-env=demo", "-q"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()  # "biothings-ready: demo service started at ..."
+    while "demo service started" not in first:
+        first = process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=30)
+    assert process.returncode == pytest.ExitCode.INTERRUPTED, out
+    port = urlsplit(first.split()[-1]).port
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port or 0)) != 0
