@@ -68,8 +68,10 @@ def render_html(ready: ReadySession, results: Results) -> str:
     for result in results:
         sections.setdefault(result.section, []).append(result)
     body = "".join(_section_html(name, rows) for name, rows in sections.items())
+    totals = {s.value: sum(1 for r in results if r.status == s.value) for s, _ in COLUMNS}
     filters = "".join(
-        f'<label><input type="checkbox" checked data-status="{s.value}"> {label}</label> '
+        f'<label><input type="checkbox" checked data-status="{s.value}"> {label} '
+        f"({totals[s.value]})</label> "
         for s, label in COLUMNS
     )
     title = html.escape(f"Readiness: {ready.options.env}")
