@@ -14,6 +14,7 @@ from pathlib import Path
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.base import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
+from pytest_biothings_ready.probes.static.heredocs import fold_heredocs
 
 __all__ = ["Dockerfile", "Instruction", "Stage", "gather_dockerfiles"]
 
@@ -101,7 +102,9 @@ def _parse(path: Path, shown: str) -> Dockerfile:
         raw = path.read_bytes()
     except OSError as exc:
         raise ProbeError(f"{shown}: cannot read ({exc})") from None
-    parser = DockerfileParser(fileobj=io.BytesIO(raw), env_replace=False)
+    # utf-8-sig: a BOM would glue itself to the first instruction's name.
+    text = fold_heredocs(raw.decode("utf-8-sig", errors="replace"))
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode()), env_replace=False)
     instructions = [
         Instruction(str(s["instruction"]).upper(), str(s["value"]), int(s["startline"]) + 1)
         for s in parser.structure
