@@ -22,7 +22,7 @@ server {
 def test_policies_without_default_deny_fail() -> None:
     verdict = judge_repo(SEGMENTS, "weak-k8s", manifests=["app.yaml"])
     assert verdict.status is Status.FAILED
-    assert "no default-deny NetworkPolicy in namespace (default)" in verdict.evidence
+    assert "no default-deny NetworkPolicy in namespace default" in verdict.evidence
     assert "Deployment/admin: no NetworkPolicy allows its ingress explicitly" in verdict.evidence
     assert "Deployment/api:" not in verdict.evidence
 

@@ -17,6 +17,12 @@ from typing import Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.base import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
+from pytest_biothings_ready.probes.static.unrendered import (
+    helm_chart_of,
+    helm_message,
+    kustomize_message,
+    plain_kustomization,
+)
 from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
 
 __all__ = ["Container", "Manifest", "ManifestSet", "Workload", "gather_manifests"]
@@ -45,7 +51,17 @@ DestinationRule BackendConfig FrontendConfig TargetGroupBinding IngressRoute Mid
 )
 
 WORKLOAD_KINDS = frozenset(
-    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Rollout"}
+    {
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "ReplicationController",
+        "Job",
+        "CronJob",
+        "Pod",
+        "Rollout",
+    }
 )
 SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "Rollout"})
 
@@ -57,8 +73,11 @@ class Manifest:
     Attributes:
         file: path shown in evidence.
         line: line of the document's first key.
-        kind, api_version, name, namespace: identity ("" when absent).
+        kind, api_version, name: identity ("" when absent).
+        namespace: its namespace; ``default`` when the object names none, since
+            ``kubectl apply`` puts it there unless told otherwise.
         body: the parsed document (mappings are LineDicts).
+        namespace_set: whether the object names its namespace itself.
     """
 
     file: str
@@ -68,6 +87,7 @@ class Manifest:
     name: str
     namespace: str
     body: Mapping[str, Any]
+    namespace_set: bool = True
 
     @property
     def ref(self) -> str:
@@ -218,12 +238,20 @@ def _read(path: Path, shown: str) -> Iterator[Manifest]:
 
     from pytest_biothings_ready.probes.static.yamlload import load_all, yaml_error
 
+    chart = helm_chart_of(path)
+    if chart is not None:
+        # The chart folder as evidence shows it: as many levels up from ``shown``.
+        shown_chart = Path(shown).parents[list(path.parents).index(chart)].as_posix()
+        raise ProbeError(helm_message(shown, shown_chart))
     try:
-        documents = load_all(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")
+        documents = load_all(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProbeError(f"{shown}: cannot read ({exc})") from None
     except yaml.YAMLError as exc:
-        raise ProbeError(yaml_error(shown, exc)) from None
+        # Unquoted {{ ... }} either breaks the YAML or reads as a mapping used as a key.
+        message = helm_message(shown, None) if "{{" in text else yaml_error(shown, exc)
+        raise ProbeError(message) from None
     for doc in documents:
         yield from _objects(doc, shown)
 
@@ -235,16 +263,28 @@ def _objects(doc: Any, shown: str) -> Iterator[Manifest]:
         for inner in _seq(doc.get("items")):
             yield from _objects(inner, shown)
         return
+    if str(doc["apiVersion"]).startswith("kustomize.config.k8s.io/"):
+        _kustomization(doc, shown)
+        return
     meta = _map(doc.get("metadata"))
+    namespace = str(meta.get("namespace") or "")
     yield Manifest(
         shown,
         line_of(doc, 1),
         str(doc["kind"]),
         str(doc["apiVersion"]),
         str(meta.get("name", "")),
-        str(meta.get("namespace", "")),
+        namespace or "default",
         doc,
+        bool(namespace),
     )
+
+
+def _kustomization(doc: Mapping[str, Any], shown: str) -> None:
+    """Accept a kustomization that only lists resources; others must be rendered."""
+    if not plain_kustomization(doc):
+        folder = Path(shown).parent.as_posix()
+        raise ProbeError(kustomize_message(f"{shown}:{line_of(doc, 1)}", folder))
 
 
 def _crd_kinds(objects: list[Manifest]) -> set[str]:

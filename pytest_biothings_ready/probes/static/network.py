@@ -82,7 +82,7 @@ def network_segmentation(ctx: Context) -> Verdict:
             problems.append(
                 Problem(
                     "manifests",
-                    f"no default-deny NetworkPolicy in namespace {namespace or '(default)'}",
+                    f"no default-deny NetworkPolicy in namespace {namespace}",
                 )
             )
     allowed = _allowed(kube, policies)

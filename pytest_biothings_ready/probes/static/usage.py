@@ -80,7 +80,7 @@ def _one(client: Any, ctx: Context, container: Container, resource: str) -> str 
     limit = (parse_cpu if resource == "cpu" else parse_memory)(limits[resource])
     name = str(container.spec.get("name", ""))
     selector = f'container="{name}"'
-    if container.workload.namespace:
+    if container.workload.namespace_set:
         selector += f',namespace="{container.workload.namespace}"'
     window = str(ctx.env.get("usage_window"))
     # Peak of the instantaneous CPU rate (irate: last two samples, so short histories

@@ -46,6 +46,11 @@ def _loader() -> type[Any]:
         yield data
         loader.flatten_mapping(node)
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.MappingNode):
+                # No artifact uses mapping keys; an unquoted ``{{ x }}`` reads as one.
+                raise yaml.constructor.ConstructorError(
+                    None, None, "found a mapping used as a key", key_node.start_mark
+                )
             key = loader.construct_object(key_node, deep=True)
             key = str(key) if not isinstance(key, str) else key
             data[key] = loader.construct_object(value_node, deep=True)
