@@ -56,22 +56,38 @@ class Dashboards:
     boards: tuple[Board, ...]
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _panels(node: dict[str, Any]) -> list[dict[str, Any]]:
     """Every panel, including those nested in rows (both JSON layouts)."""
     found = []
-    for panel in list(node.get("panels") or []) + [
-        p for row in node.get("rows") or [] for p in row.get("panels") or []
-    ]:
+    rows = [p for row in _dicts(node.get("rows")) for p in _dicts(row.get("panels"))]
+    for panel in _dicts(node.get("panels")) + rows:
         found.append(panel)
         found += _panels(panel) if panel.get("panels") else []
     return found
 
 
+def _prometheus(source: Any) -> bool:
+    """Whether a panel or target datasource may be Prometheus (Loki's LogQL is not)."""
+    kind = source.get("type") if isinstance(source, dict) else None
+    return not kind or kind == "prometheus" or "$" in str(kind)
+
+
+def _queries(panel: dict[str, Any]) -> list[str]:
+    return [
+        str(t["expr"])
+        for t in _dicts(panel.get("targets"))
+        if t.get("expr") and _prometheus(t.get("datasource") or panel.get("datasource"))
+    ]
+
+
 def _board(content: dict[str, Any]) -> Board:
-    dashboard = content.get("dashboard", content)
-    queries = tuple(
-        str(t["expr"]) for p in _panels(dashboard) for t in p.get("targets") or [] if t.get("expr")
-    )
+    inner = content.get("dashboard")
+    dashboard = inner if isinstance(inner, dict) else content
+    queries = tuple(q for p in _panels(dashboard) for q in _queries(p))
     return Board(str(dashboard.get("title") or "untitled"), queries)
 
 
@@ -116,7 +132,8 @@ def gather_dashboards(ctx: Context) -> Dashboards:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: dashboards exported on Windows often start with a BOM.
+        content = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ProbeError(f"cannot read dashboard {path}: {exc.strerror}") from None
     except ValueError as exc:

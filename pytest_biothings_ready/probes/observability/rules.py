@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.probes.observability.rulefiles import (
+    check_rule_file,
+    load_yaml_all,
+    rule_groups,
+)
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
@@ -28,6 +33,8 @@ _UP = re.compile(r"(?<![\w:])up\s*(\{|==|<|$|\s|\))|absent\s*\(")
 _ERRORS = re.compile(r'5\.\.|5xx|"5|error|fail', re.IGNORECASE)
 _METRIC = re.compile(r"(?<![\w:\"'])([a-zA-Z_:][\w:]*)\s*(?=\{|\[)")
 _NAME_MATCH = re.compile(r'__name__\s*=~?\s*"([^"]*)"')
+# A PromQL string literal (kept) or a ``#`` comment up to the end of its line (dropped).
+_COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)|#[^\n]*")
 _KEYWORDS = {
     "by",
     "without",
@@ -99,8 +106,8 @@ class RuleSet:
 def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
     """The alerting rules of rule groups, as the API or a rule file lists them."""
     found = []
-    for group in groups or []:
-        for rule in group.get("rules") or []:
+    for group in _dicts(groups):
+        for rule in _dicts(group.get("rules")):
             name = rule.get("alert") or (
                 rule.get("name") if rule.get("type") == "alerting" else None
             )
@@ -109,14 +116,29 @@ def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
             found.append(
                 AlertRule(
                     str(name),
-                    str(rule.get("expr") or rule.get("query") or ""),
-                    {str(k): str(v) for k, v in (rule.get("labels") or {}).items()},
-                    {str(k): str(v) for k, v in (rule.get("annotations") or {}).items()},
+                    _promql(str(rule.get("expr") or rule.get("query") or "")),
+                    _strings(rule.get("labels")),
+                    _strings(rule.get("annotations")),
                     str(rule.get("health", "file")),
                     str(rule.get("lastError") or ""),
                 )
             )
     return found
+
+
+def _promql(expr: str) -> str:
+    """``expr`` on one line without comments: a comment saying "failed scrapes" must not
+    make an alert an error-rate alert, and evidence quotes the expression."""
+    return " ".join(_COMMENT.sub(lambda m: m.group(1) or "", expr).split())
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The mappings of a list (hand-written files hold stray scalars too)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def promtool(*args: str, timeout: float = 20.0) -> str | None:
@@ -152,9 +174,9 @@ def load_yaml(path: Path) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProbeError(f"cannot read {path}: {exc.strerror}") from None
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProbeError(f"cannot read {path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise ProbeError(f"{path} is not valid YAML: {exc}") from None
 
@@ -174,11 +196,9 @@ def rules_from_files(env: Environment) -> RuleSet | None:
         return None
     alerts: list[AlertRule] = []
     for path in dict.fromkeys(files):
-        if complaint := promtool("check", "rules", str(path)):
-            problems.append(complaint)
-        content = load_yaml(path)
-        groups = content.get("groups") if isinstance(content, dict) else None
-        alerts += alerts_from_groups(groups if isinstance(groups, list) else [])
+        documents = load_yaml_all(path)
+        problems += check_rule_file(path, documents, promtool)
+        alerts += alerts_from_groups(rule_groups(documents))
     source = ", ".join(str(p) for p in dict.fromkeys(files)) or str(config)
     return RuleSet(source, tuple(alerts), tuple(problems), tuple(jobs))
 
@@ -196,8 +216,9 @@ def _scrape_config(path: Path) -> tuple[list[str], list[Path], str | None]:
     content = load_yaml(path)
     if not isinstance(content, dict):
         raise ProbeError(f"{path} is not a Prometheus configuration (no mapping)")
-    jobs = [str(j.get("job_name")) for j in content.get("scrape_configs") or []]
+    jobs = [str(j.get("job_name")) for j in _dicts(content.get("scrape_configs"))]
     rule_files = []
-    for pattern in content.get("rule_files") or []:
+    patterns = content.get("rule_files")
+    for pattern in patterns if isinstance(patterns, list) else []:
         rule_files += _expand(path.parent / str(pattern))
     return jobs, rule_files, complaint
