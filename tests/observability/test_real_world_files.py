@@ -118,3 +118,79 @@ def test_dashboard_with_bom_rows_and_loki_panels_is_judged_on_prometheus_queries
     }
     verdict = judge(CONFIGURED, settings, root=tmp_path)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+ROUTING = "Alert routing configured (Slack, email, PagerDuty)"
+ESCALATION = "Alert escalation policies defined"
+
+RECEIVERS = [
+    {"name": "pager", "pagerduty_configs": [{"routing_key": "x"}]},
+    {"name": "quiet"},
+]
+
+
+def _alertmanager(folder: Path, content: Any) -> dict[str, Any]:
+    text = content if isinstance(content, str) else yaml.safe_dump(content)
+    (folder / "alertmanager.yml").write_text(text, encoding="utf-8")
+    return {"timeout_s": 2, "monitoring": {"alertmanager_config": "alertmanager.yml"}}
+
+
+def _config(**route: Any) -> dict[str, Any]:
+    return {"route": {"receiver": "quiet", **route}, "receivers": RECEIVERS}
+
+
+def test_malformed_routes_fail_with_amtool_reason_not_a_crash(tmp_path: Path) -> None:
+    config = _config(routes=["stray", {"match": "severity=critical", "receiver": "pager"}])
+    settings = _alertmanager(tmp_path, config)
+    for line in (ROUTING, ESCALATION):
+        verdict = judge(line, settings, root=tmp_path)
+        assert verdict.status is Status.FAILED, verdict.evidence
+        assert "cannot unmarshal" in verdict.evidence  # amtool's reason, from its stdout
+
+
+def test_invalid_regex_matcher_fails_instead_of_crashing(tmp_path: Path) -> None:
+    config = _config(routes=[{"match_re": {"severity": "(crit"}, "receiver": "pager"}])
+    verdict = judge(ROUTING, _alertmanager(tmp_path, config), root=tmp_path)
+    assert verdict.status is Status.FAILED
+    assert "error parsing regexp" in verdict.evidence
+
+
+def test_repeat_interval_that_is_no_duration_is_reported(tmp_path: Path) -> None:
+    route = {"matchers": ["severity=critical"], "receiver": "pager"}
+    config = _config(repeat_interval="4 hours", routes=[route])
+    verdict = judge(ESCALATION, _alertmanager(tmp_path, config), root=tmp_path)
+    assert verdict.status is Status.FAILED
+    assert "critical repeat_interval '4 hours' is not a duration" in verdict.evidence
+
+
+def _secret(config: dict[str, Any], encoded: bool) -> dict[str, Any]:
+    import base64
+
+    text = yaml.safe_dump(config)
+    secret: dict[str, Any] = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "am"}}
+    if encoded:
+        secret["data"] = {"alertmanager.yaml": base64.b64encode(text.encode()).decode()}
+    else:
+        secret["stringData"] = {"alertmanager.yaml": text}
+    return secret
+
+
+def test_alertmanager_config_inside_a_secret_is_judged(tmp_path: Path) -> None:
+    route = {"matchers": ['severity="critical"'], "receiver": "pager", "repeat_interval": "1h"}
+    for encoded in (False, True):
+        settings = _alertmanager(tmp_path, _secret(_config(routes=[route]), encoded))
+        verdict = judge(ESCALATION, settings, root=tmp_path)
+        assert verdict.status is Status.PASSED, verdict.evidence
+        assert "alertmanager.yml (alertmanager.yaml): critical alerts escalate" in verdict.evidence
+
+
+def test_alertmanager_config_resource_is_an_error_saying_so(tmp_path: Path) -> None:
+    resource = {
+        "apiVersion": "monitoring.coreos.com/v1alpha1",
+        "kind": "AlertmanagerConfig",
+        "metadata": {"name": "team"},
+        "spec": {"route": {"receiver": "pager"}, "receivers": [{"name": "pager"}]},
+    }
+    verdict = judge(ROUTING, _alertmanager(tmp_path, resource), root=tmp_path)
+    assert verdict.status is Status.ERROR
+    assert "AlertmanagerConfig resource, which is not judged" in verdict.evidence

@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.base import Context, check, gatherer
+from pytest_biothings_ready.probes.observability.amfiles import (
+    check_config_file,
+    embedded_config,
+)
 from pytest_biothings_ready.probes.observability.promapi import api_get, duration_seconds
 from pytest_biothings_ready.probes.observability.rules import amtool, load_yaml
 
@@ -72,10 +77,19 @@ def gather_alertmanager(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
             raise ProbeError("Alertmanager /api/v2/status carries no config.original")
         found.append(_parse(str(ctx.env.get("alertmanager_url")), yaml.safe_load(original), []))
     if path_setting := ctx.env.get("monitoring.alertmanager_config"):
-        path = ctx.env.path(str(path_setting))
-        complaint = amtool("check-config", str(path))
-        found.append(_parse(str(path), load_yaml(path), [complaint] if complaint else []))
+        found.append(_from_file(ctx.env.path(str(path_setting))))
     return tuple(found)
+
+
+def _from_file(path: Path) -> AlertmanagerConfig:
+    """A plain alertmanager.yml, or the one a Secret/ConfigMap carries."""
+    content = load_yaml(path)
+    if embedded := embedded_config(str(path), content):
+        shown = f"{path} ({embedded[0]})"
+        complaint = check_config_file(embedded[1], amtool, shown)
+        return _parse(shown, embedded[1], [complaint] if complaint else [])
+    complaint = amtool("check-config", str(path))
+    return _parse(str(path), content, [complaint] if complaint else [])
 
 
 def _configs(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
@@ -86,17 +100,28 @@ def _configs(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
 
 
 def _matches(route: dict[str, Any], labels: dict[str, str]) -> bool:
-    """Whether ``labels`` satisfy every matcher of ``route`` (all three syntaxes)."""
-    checks = [(k, "=", str(v)) for k, v in (route.get("match") or {}).items()]
-    checks += [(k, "=~", str(v)) for k, v in (route.get("match_re") or {}).items()]
-    for text in route.get("matchers") or []:
+    """Whether ``labels`` satisfy every matcher of ``route`` (all three syntaxes).
+
+    A matcher of the wrong shape (``match: "a=b"``) matches nothing: Alertmanager
+    refuses such a file, and amtool's complaint is reported.
+    """
+    match, match_re = route.get("match") or {}, route.get("match_re") or {}
+    matchers = route.get("matchers") or []
+    if not (isinstance(match, dict) and isinstance(match_re, dict) and isinstance(matchers, list)):
+        return False
+    checks = [(k, "=", str(v)) for k, v in match.items()]
+    checks += [(k, "=~", str(v)) for k, v in match_re.items()]
+    for text in matchers:
         if found := _MATCHER.match(str(text)):
             checks.append((found[1], found[2], found[3]))
     return all(_one(labels.get(k, ""), op, v) for k, op, v in checks)
 
 
 def _one(value: str, op: str, wanted: str) -> bool:
-    hit = value == wanted if op in ("=", "!=") else bool(re.fullmatch(wanted, value))
+    try:
+        hit = value == wanted if op in ("=", "!=") else bool(re.fullmatch(wanted, value))
+    except re.error:
+        return False  # Alertmanager rejects the file; amtool says why.
     return hit if op in ("=", "=~") else not hit
 
 
@@ -107,8 +132,9 @@ def route_for(
     node = {**(inherited or {}), **{k: v for k, v in route.items() if k != "routes"}}
     node["depth"] = (inherited or {}).get("depth", -1) + 1
     leaves: list[dict[str, Any]] = []
-    for child in route.get("routes") or []:
-        if _matches(child, labels):
+    children = route.get("routes")
+    for child in children if isinstance(children, list) else []:
+        if isinstance(child, dict) and _matches(child, labels):
             leaves += route_for({**child, "continue": False}, labels, node)
             if not child.get("continue"):
                 break
@@ -122,6 +148,15 @@ def _critical(ctx: Context) -> dict[str, str]:
         ),
         "alertname": "ServiceDown",
     }
+
+
+def _repeat_problem(repeat: str, limit: str) -> str | None:
+    """What is wrong with a critical ``repeat_interval`` against ``limit``, if anything."""
+    try:
+        slow = duration_seconds(repeat) > duration_seconds(limit)
+    except ValueError:
+        return f"{repeat!r} is not a duration"
+    return f"{repeat} > {limit}" if slow else None
 
 
 @check("Alert routing configured (Slack, email, PagerDuty)", uses=("alertmanager-config",))
@@ -167,8 +202,8 @@ def escalation_defined(ctx: Context) -> Verdict:
                 f"{config.source}: no nested route matches on {label!r}; "
                 f"critical alerts go to the root receiver"
             )
-        elif duration_seconds(repeat) > duration_seconds(limit):
-            findings.append(f"{config.source}: critical repeat_interval {repeat} > {limit}")
+        elif problem := _repeat_problem(repeat, limit):
+            findings.append(f"{config.source}: critical repeat_interval {problem}")
         else:
             good.append(
                 f"{config.source}: critical alerts escalate to "

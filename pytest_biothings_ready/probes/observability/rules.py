@@ -160,7 +160,8 @@ def _tool(name: str, args: tuple[str, ...], timeout: float) -> str | None:
         return f"{name} {' '.join(args)} gave no answer within {timeout:.0f} s"
     if done.returncode == 0:
         return None
-    message = " ".join((done.stderr or done.stdout).split())
+    # amtool gives the reason on stdout and only "failed to validate" on stderr.
+    message = " ".join(f"{done.stdout} {done.stderr}".split())
     return f"{name} {' '.join(args)}: {message[:400]}"
 
 
