@@ -203,3 +203,28 @@ def test_empty_documents_comments_bom_and_crlf_are_read(tmp_path: Path) -> None:
     (tmp_path / "k8s" / "hpa.yaml").write_text(HPA_IN_DEFAULT)
     verdict = judge_repo(HPA, tmp_path, manifests=["k8s/"])
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_compose_user_zero_is_reported_as_root(tmp_path: Path) -> None:
+    text = "services:\n  api:\n    image: example.org/api:1\n    user: 0\n"
+    root = _write(tmp_path, {"compose.yaml": text})
+    verdict = judge_repo(NON_ROOT, root, compose_files=["compose.yaml"])
+    assert verdict.status is Status.FAILED
+    assert "compose.yaml:4 service api has user: 0" in verdict.evidence
+
+
+def test_service_declared_without_settings_is_quoted_at_its_line(tmp_path: Path) -> None:
+    text = "\ufeffservices:\n  api:\n    image: example.org/api:1\n  worker:\n"
+    root = _write(tmp_path, {"compose.yaml": text})
+    verdict = judge_repo(LIMITS, root, compose_files=["compose.yaml"])
+    assert verdict.status is Status.FAILED
+    assert "compose.yaml:4 service worker has no cpu or memory limit" in verdict.evidence
+
+
+def test_nameless_claim_template_is_not_a_persistent_volume(tmp_path: Path) -> None:
+    stateful = DEPLOYMENT.replace("Deployment", "StatefulSet")
+    stateful += "  volumeClaimTemplates:\n  - spec: {accessModes: [ReadWriteOnce]}\n"
+    root = _write(tmp_path, {"db.yaml": stateful})
+    verdict = judge_repo("Persistent volumes configured for data", root, manifests=["db.yaml"])
+    assert verdict.status is Status.FAILED
+    assert "StatefulSet/api mounts no PersistentVolumeClaim" in verdict.evidence

@@ -10,7 +10,7 @@ from typing import Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.base import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
-from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
+from pytest_biothings_ready.probes.static.yamlload import LineDict, key_line, line_of
 
 __all__ = ["ComposeFile", "Service", "gather_compose"]
 
@@ -81,7 +81,7 @@ def _parse(ctx: Context, path: Any) -> ComposeFile:
 
     shown = display(ctx.env, path)
     try:
-        docs = load_all(path.read_text(encoding="utf-8"))
+        docs = load_all(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ProbeError(f"{shown}: cannot read ({exc})") from None
     except yaml.YAMLError as exc:
@@ -90,8 +90,16 @@ def _parse(ctx: Context, path: Any) -> ComposeFile:
     if not isinstance(doc, Mapping) or not isinstance(doc.get("services"), Mapping):
         raise ProbeError(f"{shown}:1: not a compose file (no `services` mapping)")
     services = tuple(
-        Service(shown, str(name), body if isinstance(body, Mapping) else {})
+        Service(shown, str(name), body if isinstance(body, Mapping) else _empty(doc, name))
         for name, body in doc["services"].items()
     )
     volumes: Mapping[str, Any] = doc["volumes"] if isinstance(doc.get("volumes"), Mapping) else {}
     return ComposeFile(shown, services, frozenset(str(v) for v in volumes), path.parent)
+
+
+def _empty(doc: Mapping[str, Any], name: str) -> LineDict:
+    """The body of a service declared with no settings (``worker:``), at its name's line."""
+    body = LineDict()
+    body.line = key_line(doc["services"], name, line_of(doc))
+    body.key_lines = {}
+    return body

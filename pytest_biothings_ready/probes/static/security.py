@@ -122,7 +122,8 @@ def _compose_problems(compose: ComposeFile, built: set[Path]) -> list[Problem]:
     """
     problems = []
     for service in compose.services:
-        user = str(service.get("user") or "").split(":")[0]
+        raw = service.get("user")  # ``user: 0`` is root, not "no user"
+        user = "" if raw is None else str(raw).split(":")[0].strip()
         if user in ROOT_USERS:
             problems.append(Problem(service.at("user"), f"service {service.name} has user: {user}"))
         elif not user and compose.dockerfile_of(service) not in built:

@@ -60,8 +60,16 @@ def _claims(item: Workload, writable: bool = False) -> list[str]:
         for v in volumes
         if dig(v, "persistentVolumeClaim") and v.get("name") in mounted
     ]
-    templates = dig(item.manifest.body, "spec", "volumeClaimTemplates") or []
-    return claims + [str(dig(t, "metadata", "name")) for t in templates]
+    return claims + sorted(_templates(item))
+
+
+def _templates(item: Workload) -> set[str]:
+    """Names of a workload's volumeClaimTemplates (nameless ones create no claim)."""
+    templates = dig(item.manifest.body, "spec", "volumeClaimTemplates")
+    names = (
+        [dig(t, "metadata", "name") for t in templates or []] if isinstance(templates, list) else []
+    )
+    return {str(n) for n in names if n}
 
 
 @check("Persistent volumes configured for data", uses=("manifests", "compose"))
@@ -90,10 +98,7 @@ def _kube_volumes(kube: ManifestSet) -> tuple[list[Problem], list[str]]:
     declared = {(c.namespace, c.name) for c in kube.of("PersistentVolumeClaim")}
     problems, used = [], []
     for item in kube.workloads():
-        templates = {
-            str(dig(t, "metadata", "name"))
-            for t in dig(item.manifest.body, "spec", "volumeClaimTemplates") or []
-        }
+        templates = _templates(item)
         claims = _claims(item)
         if item.manifest.kind == "StatefulSet" and not claims:
             problems.append(
