@@ -194,3 +194,19 @@ def test_alertmanager_config_resource_is_an_error_saying_so(tmp_path: Path) -> N
     verdict = judge(ROUTING, _alertmanager(tmp_path, resource), root=tmp_path)
     assert verdict.status is Status.ERROR
     assert "AlertmanagerConfig resource, which is not judged" in verdict.evidence
+
+
+def test_alert_rules_pattern_matching_nothing_is_an_error_saying_so(tmp_path: Path) -> None:
+    settings = {"timeout_s": 2, "monitoring": {"alert_rules": ["rules/*.yml"]}}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.ERROR
+    assert "rules/*.yml matches no file" in verdict.evidence
+
+
+def test_prometheus_config_whose_rule_glob_matches_nothing_has_no_rules(tmp_path: Path) -> None:
+    config = {"rule_files": ["rules/*.yml"], "scrape_configs": [{"job_name": "api"}]}
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
+    settings = {"timeout_s": 2, "monitoring": {"prometheus_config": "prometheus.yml"}}
+    verdict = judge(RUNBOOKS, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED
+    assert "no alert rules found" in verdict.evidence

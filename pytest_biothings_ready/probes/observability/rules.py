@@ -204,11 +204,18 @@ def rules_from_files(env: Environment) -> RuleSet | None:
     return RuleSet(source, tuple(alerts), tuple(problems), tuple(jobs))
 
 
-def _expand(path: Path) -> list[Path]:
-    """A path, or the files a glob pattern in it matches (``rules/*.yml``)."""
+def _expand(path: Path, strict: bool = True) -> list[Path]:
+    """A path, or the files a glob pattern in it matches (``rules/*.yml``).
+
+    A pattern named in ``alert_rules`` must match something; one in prometheus.yml
+    may match nothing, as Prometheus allows.
+    """
     if not any(c in path.name for c in "*?["):
         return [path]
-    return sorted(path.parent.glob(path.name)) or [path]
+    found = sorted(path.parent.glob(path.name))
+    if not found and strict:
+        raise ProbeError(f"rule file pattern {path} matches no file")
+    return found
 
 
 def _scrape_config(path: Path) -> tuple[list[str], list[Path], str | None]:
@@ -221,5 +228,5 @@ def _scrape_config(path: Path) -> tuple[list[str], list[Path], str | None]:
     rule_files = []
     patterns = content.get("rule_files")
     for pattern in patterns if isinstance(patterns, list) else []:
-        rule_files += _expand(path.parent / str(pattern))
+        rule_files += _expand(path.parent / str(pattern), strict=False)
     return jobs, rule_files, complaint
