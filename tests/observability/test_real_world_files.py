@@ -210,3 +210,12 @@ def test_prometheus_config_whose_rule_glob_matches_nothing_has_no_rules(tmp_path
     verdict = judge(RUNBOOKS, settings, root=tmp_path)
     assert verdict.status is Status.FAILED
     assert "no alert rules found" in verdict.evidence
+
+
+def test_long_expressions_are_cut_in_the_evidence(tmp_path: Path) -> None:
+    long = _rule("Saturation", "sum(rate(queue_depth_total{job='api'}[5m])) " + "+ 0 " * 60 + "> 1")
+    text = yaml.safe_dump({"groups": [{"name": "g", "rules": [DOWN, long]}]})
+    verdict = judge(CRITICAL, _settings(tmp_path, text), root=tmp_path)
+    assert verdict.status is Status.FAILED
+    assert "Saturation [sum(rate(queue_depth_total" in verdict.evidence
+    assert "...]" in verdict.evidence and len(verdict.evidence) < 600

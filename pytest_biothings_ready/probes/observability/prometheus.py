@@ -166,8 +166,13 @@ def critical_findings(ctx: Context, rules: RuleSet) -> tuple[list[str], list[str
     return findings, good
 
 
+def _short(expr: str, limit: int = 120) -> str:
+    """An expression cut for evidence (real rules run to several hundred characters)."""
+    return expr if len(expr) <= limit else expr[: limit - 3] + "..."
+
+
 def _missing(kind: str, critical: list[AlertRule], rules: RuleSet, label: str, value: str) -> str:
-    names = ", ".join(f"{a.name} [{a.expr}]" for a in critical[:4]) or "none"
+    names = ", ".join(f"{a.name} [{_short(a.expr)}]" for a in critical[:4]) or "none"
     jobs = f"; scrape jobs: {', '.join(rules.jobs)}" if rules.jobs else ""
     return (
         f"no working {label}={value} {kind} alert in {rules.source} "
