@@ -68,6 +68,7 @@ class ReadySession:
     judge: Judge = field(init=False)
     _store: EvidenceStore | None = None
     _demo: Any = None
+    _redactor: tuple[Environment | None, Redactor] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -93,7 +94,10 @@ class ReadySession:
 
     @property
     def redact(self) -> Redactor:
-        return Redactor(self.env.secrets if self.env else ())
+        """The masker of this run's secrets (rebuilt once the demo's env exists)."""
+        if self._redactor is None or self._redactor[0] is not self.env:
+            self._redactor = (self.env, Redactor(self.env.secrets if self.env else ()))
+        return self._redactor[1]
 
     def environment(self) -> Environment:
         """The environment; for ``demo`` this starts the bundled service."""

@@ -8,7 +8,7 @@ required setting raises :class:`NotConfigured` (the item is ``unverified``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,8 +109,19 @@ class Environment:
         """Whether ``url`` points at a host this environment names."""
         return urlsplit(url).hostname in self.hosts()
 
-    def items(self) -> Iterator[tuple[str, Any]]:
-        return iter(self.settings.items())
+    def guard_production(self, what: str) -> None:
+        """SPEC's guard: ``what`` (load, a burst) never runs where ``production = true``.
+
+        Raises NotConfigured (the item is unverified, nothing was sent) unless
+        ``allow_load_in_production = true``.
+        """
+        if self.production and not self.get("allow_load_in_production"):
+            raise NotConfigured(
+                "allow_load_in_production",
+                self.name,
+                f"refused: the environment is marked production = true, and {what} runs "
+                "there only with allow_load_in_production = true; no traffic was sent",
+            )
 
 
 def _urls(value: Any) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.config.schema import Key, register
-from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.base import Context, check, gatherer
 
@@ -185,7 +185,7 @@ def gather_burst(ctx: Context) -> BurstReport:
     from pytest_biothings_ready.probes.transport import http_client
 
     env = ctx.env
-    _refuse_production(env)
+    env.guard_production("the rate-limit burst")
     path = env.get("rate_limit.path") or env.get("health_path")
     url = str(env.get("base_url")).rstrip("/") + str(path)
     concurrency = max(1, int(env.get("rate_limit.concurrency")))
@@ -199,16 +199,6 @@ def gather_burst(ctx: Context) -> BurstReport:
             reason = burst.errors[0] if burst.errors else "no request was sent"
             raise ProbeError(f"{burst.method} {url}: {reason}")
         return _report(burst, env, client)
-
-
-def _refuse_production(env: Environment) -> None:
-    if env.production and not env.get("allow_load_in_production"):
-        raise NotConfigured(
-            "allow_load_in_production",
-            env.name,
-            "the environment is marked production = true, so the rate-limit burst was not "
-            "run; set allow_load_in_production = true to allow it",
-        )
 
 
 def _run_threads(burst: _Burst, concurrency: int, timeout: float) -> None:

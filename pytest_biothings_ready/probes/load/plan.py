@@ -47,13 +47,7 @@ def guard(env: Environment) -> None:
             f"add an [env.{env.name}.load] table (users, spawn_rate, duration_s) "
             "to enable load, stress, soak and failover runs",
         )
-    if env.production and not env.get("allow_load_in_production"):
-        raise NotConfigured(
-            "allow_load_in_production",
-            env.name,
-            "refused: the environment is marked production = true, and load traffic "
-            "runs there only with allow_load_in_production = true; no traffic was sent",
-        )
+    env.guard_production("load traffic")
     if not env.get("base_url"):
         raise NotConfigured("base_url", env.name, "the load runs target base_url")
 
