@@ -9,6 +9,7 @@ from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.base import Context, check
 
 if TYPE_CHECKING:
+    from pytest_biothings_ready.probes.static.manifests import Manifest
     from pytest_biothings_ready.probes.tls.certs import CertificateInfo
     from pytest_biothings_ready.probes.tls.report import TlsReport
 
@@ -56,7 +57,7 @@ def certificate_status(ctx: Context) -> Verdict:
     return _certificate_verdict(ctx)
 
 
-@check("Certificate auto-renewal configured", uses=("tls",))
+@check("Certificate auto-renewal configured", uses=("tls", "manifests"))
 def certificate_renewal(ctx: Context) -> Verdict:
     """The certificate has cert_min_days left and shows automated issuance.
 
@@ -76,8 +77,9 @@ def certificate_renewal(ctx: Context) -> Verdict:
             f"certificate on {report.where} has {left} days left < cert_min_days "
             f"{minimum}: it was not renewed in time (expires {cert.not_after:%Y-%m-%d})"
         )
-    signs = automation_signs(cert, report.host, ctx.env)
-    observed = f"{left} days left >= cert_min_days {minimum} on {report.where}"
+    manifests, unreadable = _manifests(ctx)
+    signs = automation_signs(cert, report.host, manifests)
+    observed = f"{left} days left >= cert_min_days {minimum} on {report.where}{unreadable}"
     if signs:
         return Verdict.passed(f"{observed}; automated issuance: {'; '.join(signs)}")
     return Verdict.unverified(
@@ -145,6 +147,16 @@ def _certificate_verdict(ctx: Context) -> Verdict:
 def _trust(ctx: Context) -> str:
     bundle = ctx.env.get("ca_bundle")
     return f"system roots plus ca_bundle {bundle}" if bundle else "system roots"
+
+
+def _manifests(ctx: Context) -> tuple[tuple[Manifest, ...], str]:
+    """The static family's parsed manifests, and a note when they could not be read."""
+    if not ctx.env.get("manifests"):
+        return (), ""
+    try:
+        return ctx.evidence("manifests").objects, ""
+    except ProbeError as exc:
+        return (), f" (manifests not read: {exc})"
 
 
 def _certificate(report: TlsReport) -> CertificateInfo:
