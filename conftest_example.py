@@ -21,7 +21,7 @@ from pytest_biothings_ready.config.environment import Environment
 @pytest.fixture
 def ready_http(ready_env: Environment) -> Iterator[httpx.Client]:
     """Override: the plugin's client plus a header your gateway requires."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     with http_client(
         ready_env,

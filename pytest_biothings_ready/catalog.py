@@ -15,7 +15,7 @@ from pathlib import Path
 from pytest_biothings_ready.checklist.model import ChecklistItem
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
 from pytest_biothings_ready.config.schema import Key, keys
-from pytest_biothings_ready.probes.base import Check, checks_for, load_families
+from pytest_biothings_ready.evidence.registry import Check, checks_for, load_families
 
 __all__ = ["render_checklist", "render_settings"]
 

@@ -127,7 +127,7 @@ class ReadyItem(pytest.Item):
 
 
 def _is_smoke(entry: ChecklistItem) -> bool:
-    from pytest_biothings_ready.probes.base import checks_for
+    from pytest_biothings_ready.evidence.registry import checks_for
 
     return any(check.smoke for check in checks_for(entry))
 

@@ -83,7 +83,7 @@ def ready_env(request: pytest.FixtureRequest) -> Environment:
 @pytest.fixture
 def ready_http(ready_env: Environment) -> Iterator[httpx.Client]:
     """An httpx.Client on the environment's base_url, with its CA bundle and timeouts."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     with http_client(ready_env, base_url=str(ready_env.require("base_url"))) as client:
         yield client

@@ -27,8 +27,8 @@ from pytest_biothings_ready.config.load import (
     read_config,
 )
 from pytest_biothings_ready.errors import ConfigError
-from pytest_biothings_ready.probes.base import checks_for
-from pytest_biothings_ready.probes.runner import EvidenceStore
+from pytest_biothings_ready.evidence.registry import checks_for
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.redact import Redactor
 from pytest_biothings_ready.verdicts.engine import Judge
 

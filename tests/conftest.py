@@ -18,7 +18,7 @@ import uvicorn  # noqa: F401
 import websockets  # noqa: F401
 import yaml  # noqa: F401
 
-from pytest_biothings_ready.probes.base import load_families
+from pytest_biothings_ready.evidence.registry import load_families
 
 load_families()
 

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.probes.load.results import RunResult
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.support.servers import free_port, wait_for_port
 
 HERE = Path(__file__).resolve().parent

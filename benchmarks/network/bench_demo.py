@@ -28,9 +28,9 @@ from pathlib import Path
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
 from pytest_biothings_ready.config.environment import Environment
 from pytest_biothings_ready.demo import DemoService
+from pytest_biothings_ready.evidence.registry import checks_for
+from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.base import checks_for
-from pytest_biothings_ready.probes.runner import EvidenceStore, run_checks
 
 NETWORK = ("tls", "ports", "dns", "http", "web", "websocket", "cors", "ratelimit", "auth", "apikey")
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,8 +24,8 @@ from generate import generate  # noqa: E402
 
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist  # noqa: E402
 from pytest_biothings_ready.config.environment import Environment  # noqa: E402
-from pytest_biothings_ready.probes.base import checks_for  # noqa: E402
-from pytest_biothings_ready.probes.runner import EvidenceStore, run_checks  # noqa: E402
+from pytest_biothings_ready.evidence.registry import checks_for  # noqa: E402
+from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks  # noqa: E402
 
 STATIC_GATHERERS = ("manifests", "dockerfiles", "compose", "nginx", "scan-reports", "secrets-scan")
 

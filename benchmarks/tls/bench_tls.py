@@ -58,8 +58,8 @@ started = time.perf_counter()
 from pathlib import Path
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
 from pytest_biothings_ready.config.environment import Environment
-from pytest_biothings_ready.probes.base import checks_for, normalize_title
-from pytest_biothings_ready.probes.runner import EvidenceStore, run_checks
+from pytest_biothings_ready.evidence.registry import checks_for, normalize_title
+from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks
 env = Environment("bench", {"base_url": sys.argv[1], "ca_bundle": sys.argv[2], "timeout_s": 5.0})
 store = EvidenceStore(env)
 wanted = {normalize_title(t) for t in sys.argv[3:]}
@@ -113,8 +113,8 @@ def _ours_in_process(url: str, ca_pem: Path, runs: int) -> float:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
     from pytest_biothings_ready.config.environment import Environment
-    from pytest_biothings_ready.probes.base import checks_for, normalize_title
-    from pytest_biothings_ready.probes.runner import EvidenceStore, run_checks
+    from pytest_biothings_ready.evidence.registry import checks_for, normalize_title
+    from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks
 
     items = [i for i in load_checklist(BUILTIN) if normalize_title(i.title) in
              {normalize_title(t) for t in LINES}]  # fmt: skip

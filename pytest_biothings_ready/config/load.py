@@ -19,7 +19,7 @@ from pytest_biothings_ready.config.interpolate import SECRET_WORDS, interpolate,
 from pytest_biothings_ready.config.schema import KINDS, Key, keys
 from pytest_biothings_ready.config.tomlfile import read_toml
 from pytest_biothings_ready.errors import ConfigError
-from pytest_biothings_ready.probes.base import load_families
+from pytest_biothings_ready.evidence.registry import load_families
 
 __all__ = ["ConfigFile", "find_config", "load_environment", "read_config"]
 

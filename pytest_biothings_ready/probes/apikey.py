@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     import httpx
@@ -103,7 +103,7 @@ def _base_url(env: Environment) -> str:
 @gatherer("apikey")
 def gather_api_key(ctx: Context) -> ApiKeyReport | str:
     """Call the models list with the key; the setting's name when the key is empty."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     env = ctx.env
     source, key = _key(env)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     import httpx
@@ -92,7 +92,7 @@ class CorsReport:
 @gatherer("cors", needs=("base_url", "cors_allowed_origins"))
 def gather_cors(ctx: Context) -> CorsReport:
     """Send the preflight and simple request of every origin of the matrix."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     env = ctx.env
     path = env.get("cors.path") or env.get("health_path")

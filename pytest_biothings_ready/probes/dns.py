@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     import dns.resolver

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     import httpx
@@ -179,7 +179,7 @@ def gather_https(ctx: Context) -> HttpsReport:
     """Ask every plain-HTTP URL for its redirect and the HTTPS URL for its headers."""
     from dataclasses import replace
 
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     with http_client(ctx.env) as client:
         answers = [a for urls in _plain_urls(ctx.env) for a in _ask_entry(ctx.env, client, urls)]

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment

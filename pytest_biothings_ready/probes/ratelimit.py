@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     import httpx
@@ -182,7 +182,7 @@ class _Burst:
 @gatherer("ratelimit", needs=("base_url",), exclusive=True)
 def gather_burst(ctx: Context) -> BurstReport:
     """Run the bounded burst and, when it was limited, wait for recovery."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     env = ctx.env
     env.guard_production("the rate-limit burst")

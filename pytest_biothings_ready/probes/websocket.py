@@ -2,7 +2,7 @@
 
 The ``websockets`` asyncio client runs in the gatherer's thread (``asyncio.run``), so
 N concurrent connections cost no extra threads.  ``wss://`` uses the environment's
-trust (:func:`~pytest_biothings_ready.probes.transport.ssl_context`).  Every
+trust (:func:`~pytest_biothings_ready.evidence.transport.ssl_context`).  Every
 operation is bounded by ``timeout_s``.
 
 A refused upgrade (the server answers e.g. 403 or 200 instead of 101) is an
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -136,7 +136,7 @@ async def _bounded(awaitable: Awaitable[T], seconds: float, what: str) -> T:
 
 
 def _connect_options(env: Environment) -> dict[str, Any]:
-    from pytest_biothings_ready.probes.transport import ssl_context
+    from pytest_biothings_ready.evidence.transport import ssl_context
 
     url = str(env.require("websocket_url"))
     if not env.in_scope(url):

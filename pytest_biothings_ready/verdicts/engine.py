@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from pytest_biothings_ready.checklist.model import Checklist, ChecklistItem
 from pytest_biothings_ready.config.attestations import Attestations, Entry
+from pytest_biothings_ready.evidence.registry import checks_for
+from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks
 from pytest_biothings_ready.model import SEVERITY, Method, Status, Verdict
-from pytest_biothings_ready.probes.base import checks_for
-from pytest_biothings_ready.probes.runner import EvidenceStore, run_checks
 
 __all__ = ["Judge", "LinkedOutcome"]
 

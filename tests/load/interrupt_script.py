@@ -12,8 +12,8 @@ import sys
 import threading
 import time
 
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.probes.load import process
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.load import apps
 from tests.load.settings import load_settings
 from tests.support.evaluate import environment

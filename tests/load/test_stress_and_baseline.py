@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.load import apps
 from tests.load.settings import load_settings
 from tests.support.evaluate import environment, judge

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.network_security import apps
 from tests.support.evaluate import environment, judge
 from tests.support.servers import serve_asgi

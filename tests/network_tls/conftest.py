@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.support.evaluate import environment, judge
 from tests.support.tls import Chain, make_certificate
 

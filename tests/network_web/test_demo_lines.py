@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pytest_biothings_ready.demo import DemoService
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.support.evaluate import environment, judge
 
 LINES = (

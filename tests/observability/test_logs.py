@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.observability.standins import elasticsearch_app, loki_app
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi

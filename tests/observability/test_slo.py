@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from pytest_biothings_ready.evidence.registry import load_families
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.base import load_families
 from tests.observability.conftest import Stack
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.observability.standins import TraceStore, jaeger_app, otlp_app, traced_service_app
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.runner import EvidenceStore
 from tests.static.conftest import REPOS, judge_repo
 from tests.support.evaluate import environment, judge
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
 from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.evidence.registry import checks_for, normalize_title
+from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import checks_for, normalize_title
-from pytest_biothings_ready.probes.runner import EvidenceStore, run_checks
 
 _CHECKLIST = load_checklist(BUILTIN)
 

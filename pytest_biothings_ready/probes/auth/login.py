@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.auth.jwt import JwtFindings, examine, tampered
 from pytest_biothings_ready.probes.auth.session import obtain_token, send
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 __all__ = ["AuthReport", "authentication_works", "gather_auth"]
 
@@ -42,7 +42,7 @@ class AuthReport:
 @gatherer("auth", needs=("base_url", "auth.protected_path"))
 def gather_auth(ctx: Context) -> AuthReport:
     """Log in, then ask the protected endpoint without, with a bad and with the token."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     env = ctx.env
     url = str(env.get("base_url")).rstrip("/") + str(env.get("auth.protected_path"))

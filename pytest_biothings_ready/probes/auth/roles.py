@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.auth.session import log_in, send
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 if TYPE_CHECKING:
     import httpx
@@ -38,7 +38,7 @@ class RoleOutcome:
 @gatherer("roles", needs=("base_url", "roles"))
 def gather_roles(ctx: Context) -> tuple[RoleOutcome, ...]:
     """Play every row of the role matrix with that role's token."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     with http_client(ctx.env) as client:
         return tuple(_play_role(client, ctx.env, row) for row in ctx.env.require("roles"))

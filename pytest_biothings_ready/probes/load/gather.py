@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.probes.base import Context, gatherer
+from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.load.plan import Phase, guard, make_spec, planned_seconds
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def _preflight(env: Environment, spec: dict[str, object]) -> None:
     """One request before the load: unreachable, hanging or non-HTTP targets are errors."""
     import httpx
 
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     url = f"{spec['host']}{env.get('health_path')}"
     started = time.monotonic()
@@ -197,7 +197,7 @@ def _preflight(env: Environment, spec: dict[str, object]) -> None:
 def _health(env: Environment) -> tuple[str, bool]:
     import httpx
 
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     url = f"{str(env.get('base_url')).rstrip('/')}{env.get('health_path')}"
     try:

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.query import api_get, duration_seconds
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 from pytest_biothings_ready.probes.observability.amfiles import (
     check_config_file,
     embedded_config,
 )
-from pytest_biothings_ready.probes.observability.promapi import api_get, duration_seconds
 from pytest_biothings_ready.probes.observability.rules import amtool, load_yaml
 
 __all__ = ["AlertmanagerConfig", "route_for"]

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.query import prometheus_data
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
+from pytest_biothings_ready.evidence.transport import http_client
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
-from pytest_biothings_ready.probes.observability.promapi import prometheus_data
 from pytest_biothings_ready.probes.observability.rules import AlertRule
-from pytest_biothings_ready.probes.transport import http_client
 
 __all__ = ["Board", "Dashboards"]
 

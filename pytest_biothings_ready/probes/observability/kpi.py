@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from string import Template
 
 from pytest_biothings_ready.errors import NotConfigured
-from pytest_biothings_ready.probes.base import Context, gatherer
-from pytest_biothings_ready.probes.observability.promapi import duration_seconds, instant_query
+from pytest_biothings_ready.evidence.query import duration_seconds, instant_query
+from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.observability.prometheus import service_job
 from pytest_biothings_ready.probes.observability.settings import KPI_KEYS
 

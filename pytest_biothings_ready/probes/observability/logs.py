@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 
 __all__ = ["LogSample"]
 

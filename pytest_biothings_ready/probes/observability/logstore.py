@@ -21,10 +21,10 @@ from datetime import datetime
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.query import duration_seconds
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
+from pytest_biothings_ready.evidence.transport import http_client
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
-from pytest_biothings_ready.probes.observability.promapi import duration_seconds
-from pytest_biothings_ready.probes.transport import http_client
 
 __all__ = ["LogStore"]
 

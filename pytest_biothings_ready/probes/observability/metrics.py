@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
+from pytest_biothings_ready.evidence.transport import http_client
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
-from pytest_biothings_ready.probes.transport import http_client
 
 __all__ = ["RUNTIME_PREFIXES", "Family", "MetricsScrape"]
 

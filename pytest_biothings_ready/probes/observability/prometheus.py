@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.query import prometheus_data
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
-from pytest_biothings_ready.probes.observability.promapi import prometheus_data
 from pytest_biothings_ready.probes.observability.rules import (
     AlertRule,
     RuleSet,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from pytest_biothings_ready.evidence.registry import Context, check
+from pytest_biothings_ready.evidence.transport import http_client
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check
 from pytest_biothings_ready.probes.observability.prometheus import rule_sources
-from pytest_biothings_ready.probes.transport import http_client
 
 __all__: list[str] = []
 

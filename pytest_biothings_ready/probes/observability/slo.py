@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.query import duration_seconds
+from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check
 from pytest_biothings_ready.probes.observability.kpi import KpiValue
-from pytest_biothings_ready.probes.observability.promapi import duration_seconds
 from pytest_biothings_ready.probes.observability.rules import RuleSet
 
 __all__: list[str] = []

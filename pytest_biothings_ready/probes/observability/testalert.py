@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.query import api_get, api_post
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
-from pytest_biothings_ready.probes.observability.promapi import api_get, api_post
 
 __all__ = ["TestAlert"]
 

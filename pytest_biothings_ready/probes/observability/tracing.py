@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
+from pytest_biothings_ready.evidence.transport import http_client
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
-from pytest_biothings_ready.probes.transport import http_client
 
 __all__ = ["TracedRequest"]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.probes.base import Context
+from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.probes.static.common import display
 from pytest_biothings_ready.probes.static.secretscan import Finding
 

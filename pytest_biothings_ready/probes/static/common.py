@@ -13,8 +13,8 @@ from pytest_biothings_ready.errors import NotConfigured, ProbeError
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
+    from pytest_biothings_ready.evidence.registry import Context
     from pytest_biothings_ready.model import Verdict
-    from pytest_biothings_ready.probes.base import Context
 
 __all__ = [
     "Problem",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.probes.base import Context, gatherer
+from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
 from pytest_biothings_ready.probes.static.unrendered import (
     helm_chart_of,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.probes.base import Context, gatherer
+from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
 
 __all__ = ["Report", "gather_reports", "normalize_image"]

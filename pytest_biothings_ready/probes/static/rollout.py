@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check
 from pytest_biothings_ready.probes.static.common import Problem, dig, need_any, plural, verdict
 from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check
 from pytest_biothings_ready.probes.static.common import Problem, dig, listing, plural, verdict
 from pytest_biothings_ready.probes.static.manifests import SCALABLE_KINDS, Manifest, ManifestSet
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check
 from pytest_biothings_ready.probes.static.common import Problem, listing, optional, seconds, verdict
 from pytest_biothings_ready.probes.static.reports import Report, normalize_image
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pytest_biothings_ready.probes.base import Context
+from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.probes.static.common import dig
 from pytest_biothings_ready.probes.static.compose import ComposeFile
 from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile

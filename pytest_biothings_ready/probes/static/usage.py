@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context
 from pytest_biothings_ready.probes.static.common import dig, listing, plural, seconds
 from pytest_biothings_ready.probes.static.manifests import Container
 
@@ -49,7 +49,7 @@ def parse_memory(value: Any) -> float:
 
 def compare_usage(ctx: Context, containers: list[Container]) -> Verdict:
     """Peak usage of every container against its limits."""
-    from pytest_biothings_ready.probes.transport import USER_AGENT, http_client
+    from pytest_biothings_ready.evidence.transport import USER_AGENT, http_client
 
     findings, unknown, fine = [], [], 0
     # Same credentials as the observability family (SPEC: monitoring.prometheus_headers).

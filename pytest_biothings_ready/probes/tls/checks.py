@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.probes.static.manifests import Manifest

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.probes.base import Context, gatherer
+from pytest_biothings_ready.evidence.registry import Context, gatherer
 
 if TYPE_CHECKING:
     import ssl
@@ -148,7 +148,7 @@ def _verifying_context(env: Environment) -> ssl.SSLContext:
     server still gets its certificate judged (versions are judged separately)."""
     import ssl
 
-    from pytest_biothings_ready.probes.transport import ssl_context
+    from pytest_biothings_ready.evidence.transport import ssl_context
 
     context = ssl_context(env)
     context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED  # TLSv1 would warn

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 from pytest_biothings_ready.probes.http import fetch
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _fetch_asset(env: Environment, client: httpx.Client, url: str) -> AssetAnswe
 @gatherer("frontend", needs=("frontend_url",))
 def gather_frontend(ctx: Context) -> FrontendReport:
     """Load ``frontend_url`` and every script and stylesheet it references."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     env, url = ctx.env, str(ctx.env.require("frontend_url"))
     with http_client(env) as client:
@@ -151,7 +151,7 @@ def frontend_loading(ctx: Context) -> Verdict:
 @gatherer("cdn")
 def gather_cdn(ctx: Context) -> tuple[AssetAnswer, ...]:
     """Fetch ``cdn.asset_urls``, or reuse the assets the frontend probe fetched."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     urls = [str(u) for u in ctx.env.get("cdn.asset_urls") or []]
     if not urls:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 from pytest_biothings_ready.probes.http import fetch
 from pytest_biothings_ready.probes.web.common import below_base
 
@@ -70,7 +70,7 @@ def _ask_cached(env: Environment, client: httpx.Client, url: str) -> CachingAnsw
 @gatherer("api-caching", needs=("caching.paths",))
 def gather_caching(ctx: Context) -> tuple[CachingAnswer, ...]:
     """GET each ``caching.paths`` entry, then repeat it with its validator."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     with http_client(ctx.env) as client:
         return tuple(

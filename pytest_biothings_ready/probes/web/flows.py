@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer, normalize_title
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer, normalize_title
 from pytest_biothings_ready.probes.web.steps import StepResult, run_step
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class FlowResult:
 def _run_flow(
     env: Environment, kind: str, entry: dict[str, Any], steps: list[dict[str, Any]]
 ) -> FlowResult:
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     variables: dict[str, str] = {}
     done: list[StepResult] = []

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Status, Verdict
-from pytest_biothings_ready.probes.base import Context, check, gatherer
 from pytest_biothings_ready.probes.http import fetch
 from pytest_biothings_ready.probes.web.common import below_base
 
@@ -59,7 +59,7 @@ def _ask_health(env: Environment, client: httpx.Client, url: str) -> HealthAnswe
 @gatherer("health", needs=("base_url",))
 def gather_health(ctx: Context) -> tuple[HealthAnswer, ...]:
     """Ask every health URL once, the service's own first."""
-    from pytest_biothings_ready.probes.transport import http_client
+    from pytest_biothings_ready.evidence.transport import http_client
 
     main = below_base(ctx.env, str(ctx.env.get("health_path")))
     urls = dict.fromkeys([main, *(str(u) for u in ctx.env.get("health.urls") or [])])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.probes.transport import http_client
+from pytest_biothings_ready.evidence.transport import http_client
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment

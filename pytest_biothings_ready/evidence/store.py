@@ -15,8 +15,8 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.registry import Check, Context, gatherers
 from pytest_biothings_ready.model import SEVERITY, Method, Status, Verdict
-from pytest_biothings_ready.probes.base import Check, Context, gatherers
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
