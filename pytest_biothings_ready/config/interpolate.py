@@ -34,7 +34,9 @@ class Interpolated(str):
     variables: tuple[str, ...]
     values: tuple[str, ...]
 
-    def __new__(cls, text: str, variables: tuple[str, ...], values: tuple[str, ...]) -> Interpolated:
+    def __new__(
+        cls, text: str, variables: tuple[str, ...], values: tuple[str, ...]
+    ) -> Interpolated:
         made = super().__new__(cls, text)
         made.variables = variables
         made.values = values
