@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from pytest_biothings_ready.config.environment import Environment
 from pytest_biothings_ready.config.load import ConfigFile, load_environment, read_config
 from pytest_biothings_ready.errors import ConfigError, NotConfigured
 
 BASE = {"base_url": "https://staging.example.org"}
 
 
-def _env(table: dict[str, object], environ: dict[str, str] | None = None):  # noqa: ANN202
+def _env(table: dict[str, object], environ: dict[str, str] | None = None) -> Environment:
     return load_environment(
         ConfigFile(None, {"env": {"s": {**BASE, **table}}}, ""), "s", environ or {}
     )
@@ -111,7 +112,7 @@ def test_a_role_path_naming_another_host_is_refused() -> None:
 
 
 def test_a_path_from_the_environment_is_checked_after_substitution() -> None:
-    with pytest.raises(ConfigError, match="auth.login_path"):
+    with pytest.raises(ConfigError, match=r"auth\.login_path"):
         _env({"auth": {"login_path": "${LOGIN}"}}, {"LOGIN": "@127.0.0.1:1/login"})
 
 
@@ -152,7 +153,7 @@ ROW_13_FILES = [
         "readiness.toml",
         "[env.staging]\nbase_url = 'https://a.test'\ndns = " + "{a = " * 40 + "1" + "}" * 40 + "\n",
         "dns",
-    ),  # fmt: skip
+    ),
     # pytest itself reads ./pyproject.toml first (and crashes on `tool = 5`): a subfolder
     ("sub/pyproject.toml", "tool = 5\n", "tool"),
     ("sub/pyproject.toml", "[tool]\nbiothings-ready = 5\n", "tool.biothings-ready"),
