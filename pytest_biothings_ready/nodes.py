@@ -142,6 +142,8 @@ class ReadyItem(pytest.Item):
             f"  evidence: {verdict.evidence}",
             f"  catalog:  {DOCS} ({entry.section})",
         ]
+        if verdict.error_reason:
+            lines.insert(4, f"  reason:   {verdict.error_reason}")
         crash = ReprFileLocation(str(self.ready.checklist.path), entry.line, headline)
         return FindingRepr(lines, crash)
 

@@ -30,6 +30,7 @@ MASK = "***"
 MIN_LENGTH = 4
 # A cut-off head or tail shorter than this is left alone (it would mask ordinary words).
 PIECE_MIN = 6
+_PERCENT = re.compile(r"%[0-9A-F]{2}")
 _CUT = re.compile(r"\.\.\.|…|\[\.\.\.\]")
 # C0 except tab and newline, DEL, C1, lone surrogates, bidi embeddings/overrides/isolates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
@@ -68,6 +69,7 @@ def transformed(secret: str) -> set[str]:
         html.escape(secret, quote=False),
         *_b64(secret),
     }
+    forms |= {_PERCENT.sub(lambda m: m.group().lower(), form) for form in forms if "%" in form}
     return {form for form in forms if len(form) >= MIN_LENGTH}
 
 
