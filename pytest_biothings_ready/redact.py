@@ -4,7 +4,9 @@
 encoded, JSON- or Python-escaped, HTML-escaped, base64 of the value and, for each
 username/password pair, base64 of ``user:password`` (HTTP Basic).  Values are
 stripped of surrounding whitespace first, so ``"tok3n\\r\\n"`` is masked wherever
-``tok3n`` shows.  Text that was cut short elsewhere still cannot carry a secret's
+``tok3n`` shows.  Quoted config snippets (a YAML error quoting
+``smtp_auth_password: x``) have the values of secret-named keys masked, whether or not
+the value is known.  Text that was cut short elsewhere still cannot carry a secret's
 head or tail: a secret's prefix right before a cut marker (``...``, ``…``, end of
 text) or its suffix right after one is masked too.  Redact before truncating anyway.
 
@@ -23,7 +25,15 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "MIN_LENGTH", "Redactor", "clean", "neutralise", "transformed"]
+__all__ = [
+    "MASK",
+    "MIN_LENGTH",
+    "Redactor",
+    "clean",
+    "mask_assignments",
+    "neutralise",
+    "transformed",
+]
 
 MASK = "***"
 # Shorter values would mask ordinary words; the loader refuses them as secrets.
@@ -34,6 +44,32 @@ _PERCENT = re.compile(r"%[0-9A-F]{2}")
 _CUT = re.compile(r"\.\.\.|…|\[\.\.\.\]")
 # C0 except tab and newline, DEL, C1, lone surrogates, bidi embeddings/overrides/isolates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+# A quoted config line assigning a secret-named key (``smtp_auth_password: x``,
+# ``"client_secret": "x"``, ``API_TOKEN=x``): the key ends in a secret word and is
+# either compound (``_``/``-``) or starts a line, so prose ("JWT secret: 12 bytes")
+# is left alone.  Placeholders (``${VAR}``, ``<...>``, ``***``) stay readable.
+_SECRET_END = (
+    r"(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|authorization)"
+)
+_SEP = r"""(?P<sep>["']?[ \t]*[:=][ \t]*["']?(?:(?:bearer|basic|token)[ \t]+)?)"""
+_VALUE = r"""(?P<value>(?!\$\{|<|\*\*\*)[^\s"'`,;}\]]+)"""
+_ASSIGNMENTS = (
+    re.compile(
+        rf"(?i)(?<![\w.-])(?P<key>[a-z0-9]+(?:[_.-][a-z0-9]+)*[_.-]{_SECRET_END}){_SEP}{_VALUE}"
+    ),
+    re.compile(rf"""(?im)^(?P<key>[ \t"'-]*{_SECRET_END}){_SEP}{_VALUE}"""),
+    # a snippet cut mid-key by the parser: "... ssword: value"
+    re.compile(rf"(?i)(?P<key>(?:\.\.\.|…)[ \t]*[\w.-]*(?:ord|wd|ret|ken|key)){_SEP}{_VALUE}"),
+)
+
+
+def mask_assignments(text: str) -> str:
+    """Mask the values of secret-named keys in quoted config snippets."""
+    for pattern in _ASSIGNMENTS:
+        text = pattern.sub(lambda m: f"{m.group('key')}{m.group('sep')}{MASK}", text)
+    return text
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -92,12 +128,12 @@ class Redactor:
         self._forms = sorted(forms, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
-        if not self._forms or not text:
+        if not text:
             return text
         for form in self._forms:
             if form in text:
                 text = text.replace(form, MASK)
-        return self._cut_pieces(text)
+        return mask_assignments(self._cut_pieces(text) if self._values else text)
 
     def _cut_pieces(self, text: str) -> str:
         """Mask a secret's head before a cut marker (or the end) and its tail after one."""
@@ -146,5 +182,5 @@ def _longest_tail(text: str, cut: int, value: str) -> int:
 
 
 def clean(text: str, redact: Redactor | None = None) -> str:
-    """``text`` redacted by ``redact`` (if any), then neutralised."""
-    return neutralise(redact(text) if redact else text)
+    """``text`` redacted by ``redact`` (else only secret-named assignments), neutralised."""
+    return neutralise(redact(text) if redact is not None else mask_assignments(text))
