@@ -184,7 +184,7 @@ def _reason(
             return "the certificate does not name this host", f"check the host in `{where}`"
         detail = text.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0]
         return (
-            f"certificate not trusted ({sanitize(detail).strip()})",
+            f"certificate not trusted (CERTIFICATE_VERIFY_FAILED: {sanitize(detail).strip()})",
             "set `ca_bundle` to the CA that issued it",
         )
     if "Illegal header" in text or ("header" in text.lower() and "invalid" in text.lower()):
