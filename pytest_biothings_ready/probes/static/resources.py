@@ -18,6 +18,7 @@ from pytest_biothings_ready.probes.static.common import (
 )
 from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
+from pytest_biothings_ready.probes.static.selectors import quantity
 
 __all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
 
@@ -26,10 +27,12 @@ __all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
 def resource_limits_set(ctx: Context) -> Verdict:
     """Every container declares CPU and memory requests and limits.
 
-    Kubernetes: every container of every workload (Deployment, StatefulSet,
-    DaemonSet, Job, CronJob, Pod, Rollout) has ``resources.requests`` and
-    ``resources.limits`` for both ``cpu`` and ``memory``.  Compose: every service has
-    ``deploy.resources.limits`` (cpus and memory) or ``cpus`` plus ``mem_limit``.
+    Kubernetes: every container, init containers included, of every workload
+    (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, Rollout) has
+    ``resources.requests`` and ``resources.limits`` for both ``cpu`` and ``memory``,
+    each a positive quantity (``0``, ``"0"``, ``0m``, ``0Mi`` are no limit).  Compose:
+    every service has positive ``deploy.resources.limits`` (cpus and memory) or
+    ``cpus`` plus ``mem_limit``.
     """
     problems, seen = limits_problems(ctx)
     return verdict(
@@ -42,7 +45,7 @@ def limits_problems(ctx: Context) -> tuple[list[Problem], str]:
     need_any(ctx.env, "manifests", "compose_files")
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
     compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
-    containers = list(kube.containers()) if kube else []
+    containers = list(kube.containers(init=True)) if kube else []
     services = [s for f in compose for s in f.services]
     problems = [p for c in containers if (p := _container_gap(c))]
     problems += [p for s in services if (p := _service_gap(s))]
