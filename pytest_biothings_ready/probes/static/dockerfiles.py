@@ -91,7 +91,8 @@ class Dockerfile:
 def gather_dockerfiles(ctx: Context) -> tuple[Dockerfile, ...]:
     """Parse every named Dockerfile once."""
     return tuple(
-        parse_dockerfile(path, display(ctx.env, path)) for path in artifact_files(ctx.env, "dockerfiles")
+        parse_dockerfile(path, display(ctx.env, path))
+        for path in artifact_files(ctx.env, "dockerfiles")
     )
 
 

@@ -148,9 +148,13 @@ def _compose_gap(ctx: Context, compose: ComposeFile, service: Service) -> Proble
         reason = compose_test_problem(check_.get("test"))
         return Problem(service.at("healthcheck"), f"{label} {reason}") if reason else None
     built = built_image(ctx, compose, service)
-    if built is not None and built.dockerfile is not None and built.stages:
-        if _image_gap(built.dockerfile, built.stages) is None:
-            return None  # compose runs the image's own HEALTHCHECK
+    if (
+        built is not None
+        and built.dockerfile is not None
+        and built.stages
+        and _image_gap(built.dockerfile, built.stages) is None
+    ):
+        return None  # compose runs the image's own HEALTHCHECK
     what = "healthcheck has no test" if isinstance(check_, Mapping) else "has no healthcheck"
     return Problem(service.at("healthcheck"), f"{label} {what}")
 
@@ -201,7 +205,10 @@ def _service_gaps(kube: ManifestSet, service: Manifest) -> list[Problem]:
             )
         )
     if not selected_workloads(kube, service):
-        return [*problems, Problem(service.at(), f"{service.ref} selects no workload in the manifests")]
+        return [
+            *problems,
+            Problem(service.at(), f"{service.ref} selects no workload in the manifests"),
+        ]
     for container in backends(kube, service):
         reason = probe_problem(container, "readinessProbe")
         if reason:

@@ -66,16 +66,25 @@ def limits_problems(ctx: Context) -> tuple[list[Problem], str]:
 def _container_gap(container: Container) -> Problem | None:
     resources = container.spec.get("resources")
     resources = resources if isinstance(resources, Mapping) else {}
-    missing = [
-        f"{kind}.{res}"
-        for kind in ("requests", "limits")
-        for res in ("cpu", "memory")
-        if not _field(resources.get(kind), res)
-    ]
-    if not missing:
+    missing, zero = [], []
+    for kind in ("requests", "limits"):
+        for res in ("cpu", "memory"):
+            value = _field(resources.get(kind), res)
+            if value is None or value == "":
+                missing.append(f"{kind}.{res}")
+            elif not _positive(value):
+                zero.append(f"{kind}.{res}={value!r}")
+    if not missing and not zero:
         return None
     where = container.at("resources" if resources else "")
-    return Problem(where, f"{container.label} lacks {', '.join(missing)}")
+    parts = [f"lacks {', '.join(missing)}"] * bool(missing)
+    parts += [f"sets {', '.join(zero)} (zero is no limit)"] * bool(zero)
+    return Problem(where, f"{container.label} {' and '.join(parts)}")
+
+
+def _positive(value: Any) -> bool:
+    number = quantity(value)
+    return number is not None and number > 0
 
 
 def _field(node: Any, key: str) -> Any:
@@ -84,12 +93,16 @@ def _field(node: Any, key: str) -> Any:
 
 def _service_gap(service: Service) -> Problem | None:
     limits = service.get("deploy", "resources", "limits")
-    cpu = _field(limits, "cpus") or service.get("cpus") or service.get("cpu_quota")
-    memory = _field(limits, "memory") or service.get("mem_limit")
-    missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if not value]
+    cpu = _first(_field(limits, "cpus"), service.get("cpus"), service.get("cpu_quota"))
+    memory = _first(_field(limits, "memory"), service.get("mem_limit"))
+    missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if not _positive(value)]
     if not missing:
         return None
     return Problem(service.at(), f"service {service.name} has no {' or '.join(missing)} limit")
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v is not None and v != ""), None)
 
 
 @check("Container resource requests/limits tuned", uses=("manifests", "compose"))
