@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,10 +96,20 @@ def _service_gap(service: Service) -> Problem | None:
     limits = service.get("deploy", "resources", "limits")
     cpu = _first(_field(limits, "cpus"), service.get("cpus"), service.get("cpu_quota"))
     memory = _first(_field(limits, "memory"), service.get("mem_limit"))
-    missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if not _positive(value)]
+    missing = [
+        name for name, value in (("cpu", cpu), ("memory", memory)) if not _compose_positive(value)
+    ]
     if not missing:
         return None
     return Problem(service.at(), f"service {service.name} has no {' or '.join(missing)} limit")
+
+
+def _compose_positive(value: Any) -> bool:
+    """A positive compose size or CPU count (``1g``, ``256M``, ``"0.5"``; ``0``/``0m`` are not)."""
+    if isinstance(value, bool) or value is None:
+        return False
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([kmgt]?i?b?)?\s*", str(value), re.IGNORECASE)
+    return match is not None and float(match.group(1)) > 0
 
 
 def _first(*values: Any) -> Any:
