@@ -70,7 +70,7 @@ class ReadyPlugin:
         if terminal is None or capture is None:
             return
         with capture.global_and_fixture_disabled():
-            terminal.write_line(message)
+            terminal.write_line(clean(message, self.ready.redact))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(
@@ -124,11 +124,13 @@ class ReadyPlugin:
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Secrets and a target's control characters never leave, in any report field.
 
-        Checklist items need nothing: their evidence was cleaned when decided and
-        their findings render from it (ReadyItem._repr_failure_py).
+        Checklist items only need their captured output cleaned: their evidence was
+        cleaned when decided and their findings render from it.
         """
         report = yield
-        if not isinstance(item, ReadyItem):
+        if isinstance(item, ReadyItem):  # output captured while it ran (gatherer threads)
+            report.sections = [(t, clean(c, self.ready.redact)) for t, c in report.sections]
+        else:
             _clean_report(report, self.ready.redact)
         return report
 
