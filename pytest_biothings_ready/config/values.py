@@ -35,6 +35,8 @@ _INT = re.compile(r"^[+-]?\d+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Converted by type; what is left is text (a secret when it came from the environment).
 _TYPED = ("bool", "int", "float")
+# One network operation never needs a day; beyond the threading limit waits would crash.
+MAX_TIMEOUT_S = 86400
 
 
 class _Walk:
@@ -170,8 +172,11 @@ def _check_number(value: Any, name: str, where: str) -> None:
     if not math.isfinite(value):
         raise ConfigError(f"{where}: {name} must be a finite number, got {value}")
     leaf = name.rsplit(".", 1)[-1].rsplit(" ", 1)[-1]
-    if leaf.endswith("timeout_s") and value <= 0:
-        raise ConfigError(f"{where}: {name} must be more than 0 seconds, got {value}")
+    if leaf.endswith("timeout_s") and not 0 < value <= MAX_TIMEOUT_S:
+        raise ConfigError(
+            f"{where}: {name} must be more than 0 and at most {MAX_TIMEOUT_S} seconds, "
+            f"got {value}"
+        )
     if leaf.endswith(("_s", "_ms")) and value < 0:
         raise ConfigError(f"{where}: {name} must not be negative, got {value}")
 

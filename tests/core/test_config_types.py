@@ -122,6 +122,7 @@ ROW_13 = [
     ("timeout_s = nan", "timeout_s"),
     ("timeout_s = -1", "timeout_s"),
     ("timeout_s = 0", "timeout_s"),
+    ("timeout_s = 1e300", "timeout_s"),
     ('base_url = "https://example.org:99999"', "base_url"),
 ]
 
