@@ -35,6 +35,8 @@ _INT = re.compile(r"^[+-]?\d+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Converted by type; what is left is text (a secret when it came from the environment).
 _TYPED = ("bool", "int", "float")
+# Text kinds whose values say how, not what: a duration from the environment is no secret.
+_NOT_SECRET = ("duration", "date")
 # One network operation never needs a day; beyond the threading limit waits would crash.
 MAX_TIMEOUT_S = 86400
 
@@ -117,6 +119,8 @@ def _scalar(kind: str, value: Any, name: str, walk: _Walk) -> Any:
         return _text(value, name, walk)
     if isinstance(value, Interpolated) and kind in _TYPED:
         value = _convert(kind, value, name, walk.where)
+    elif isinstance(value, Interpolated) and kind in _NOT_SECRET:
+        value = str(value).strip()
     elif isinstance(value, Interpolated):
         value = _text(value, name, walk)
     predicate, description = KINDS[kind]

@@ -60,9 +60,13 @@ def test_numbers_from_the_environment_are_parsed_and_checked() -> None:
         _env({"timeout_s": "${T}"}, {"T": "0"})
 
 
-def test_a_substituted_bool_is_not_treated_as_a_secret() -> None:
-    env = _env({"production": "${IS_PROD}"}, {"IS_PROD": "true"})
-    assert "true" not in env.secrets
+def test_a_substituted_bool_or_duration_is_not_treated_as_a_secret() -> None:
+    env = _env(
+        {"production": "${IS_PROD}", "monitoring": {"slo_window": "${WINDOW}"}},
+        {"IS_PROD": "true", "WINDOW": "7d"},
+    )
+    assert env.get("monitoring.slo_window") == "7d"
+    assert not env.secrets
 
 
 def test_a_substituted_text_value_is_a_secret_stripped_of_whitespace() -> None:
