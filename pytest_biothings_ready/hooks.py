@@ -158,7 +158,8 @@ class ReadyPlugin:
         Each step is guarded: whatever one of them raises, the JUnit record (written
         by pytest after this hook) is still written, and the failure is announced.
         """
-        for step in (self._stop, self._suite_properties, self._report):
+        self.session = session
+        for step in (self._stop, self._unrun_lines, self._suite_properties, self._report):
             try:
                 step()
             except Exception as exc:  # the record must survive our own bugs
@@ -174,6 +175,19 @@ class ReadyPlugin:
             from pytest_biothings_ready.probes.load.process import set_progress_sink
 
             set_progress_sink(None)
+
+    def _unrun_lines(self) -> None:
+        """Lines collected but never run (``pytest.exit``, ``-x``, Ctrl-C) become errors."""
+        from pytest_biothings_ready.nodes import unrun_reports
+
+        why = str(self.session.shouldstop or self.session.shouldfail or "interrupted")
+        xml = _junit_writer(self.config)
+        for item in self.session.items:
+            if isinstance(item, ReadyItem) and self.results.get(item.entry.id) is None:
+                for report in unrun_reports(item, why):
+                    if xml is not None:
+                        xml.pytest_runtest_logreport(report)
+                    self.pytest_runtest_logreport(report)
 
     def _suite_properties(self) -> None:
         xml = _junit_writer(self.config)

@@ -178,8 +178,7 @@ def _check_number(value: Any, name: str, where: str) -> None:
     leaf = name.rsplit(".", 1)[-1].rsplit(" ", 1)[-1]
     if leaf.endswith("timeout_s") and not 0 < value <= MAX_TIMEOUT_S:
         raise ConfigError(
-            f"{where}: {name} must be more than 0 and at most {MAX_TIMEOUT_S} seconds, "
-            f"got {value}"
+            f"{where}: {name} must be more than 0 and at most {MAX_TIMEOUT_S} seconds, got {value}"
         )
     if leaf.endswith(("_s", "_ms")) and value < 0:
         raise ConfigError(f"{where}: {name} must not be negative, got {value}")

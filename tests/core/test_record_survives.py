@@ -191,3 +191,29 @@ def test_a_crashing_report_writer_costs_neither_the_record_nor_the_exit_code(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert len(record_statuses(deployment)) == LINES
     result.stdout.fnmatch_lines(["*biothings-ready: report failed: ZeroDivisionError*"])
+
+
+@pytest.mark.parametrize(
+    ("test", "args", "why"),
+    [
+        ("import pytest\n\ndef test_stops():\n    pytest.exit('enough')\n", (), "interrupted"),
+        ("def test_fails():\n    assert False\n", ("-x",), "stopping after 1 failures"),
+    ],
+    ids=["pytest.exit", "exitfirst"],
+)
+def test_lines_the_session_never_reached_are_errors_in_the_record(
+    deployment: pytest.Pytester, test: str, args: tuple[str, ...], why: str
+) -> None:
+    deployment.makepyfile(test_first=test)
+    deployment.runpytest(
+        "--ready-env=staging", "--junitxml=record.xml", "--ready-report=r.md", *args
+    )
+    statuses = record_statuses(deployment)
+    assert len(statuses) == LINES
+    assert set(statuses.values()) == {"error"}
+    root = ET.parse(deployment.path / "record.xml").getroot()
+    evidence = [p.get("value") for p in root.iter("property") if p.get("name") == "ready_evidence"]
+    assert all(
+        f"not decided: the session stopped before this line ({why}" in str(e) for e in evidence
+    )
+    assert "**error** (probe): not decided" in (deployment.path / "r.md").read_text()
