@@ -180,6 +180,8 @@ class ReadyPlugin:
         """Lines collected but never run (``pytest.exit``, ``-x``, Ctrl-C) become errors."""
         from pytest_biothings_ready.nodes import unrun_reports
 
+        if self.config.option.collectonly:
+            return
         why = str(self.session.shouldstop or self.session.shouldfail or "interrupted")
         xml = _junit_writer(self.config)
         for item in self.session.items:

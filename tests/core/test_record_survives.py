@@ -217,3 +217,8 @@ def test_lines_the_session_never_reached_are_errors_in_the_record(
         f"not decided: the session stopped before this line ({why}" in str(e) for e in evidence
     )
     assert "**error** (probe): not decided" in (deployment.path / "r.md").read_text()
+
+
+def test_collect_only_records_no_lines(deployment: pytest.Pytester) -> None:
+    deployment.runpytest("--ready-env=staging", "--junitxml=record.xml", "--collect-only")
+    assert record_statuses(deployment) == {}
