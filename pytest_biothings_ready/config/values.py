@@ -31,6 +31,7 @@ __all__ = ["check_url_path", "typed"]
 
 TRUE = frozenset({"true", "1", "yes", "on"})
 FALSE = frozenset({"false", "0", "no", "off"})
+BODY_KEYS = frozenset({"json", "expect_json", "extract", "body", "expect_body"})
 _INT = re.compile(r"^[+-]?\d+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Converted by type; what is left is text (a secret when it came from the environment).
@@ -55,8 +56,19 @@ def typed(settings: Mapping[str, Any], where: str) -> tuple[dict[str, Any], froz
     result = _table(settings, "", walk)
     named = secret_values(result)
     for value, name in {**named, **walk.secrets}.items():
-        _check_secret(value, name, where)
+        if value in walk.secrets or not _in_body(name):
+            _check_secret(value, name, where)
     return result, frozenset(v.strip() for v in (*named, *walk.secrets))
+
+
+def _in_body(name: str) -> bool:
+    """Whether ``name`` lies in request or expected-answer data (``json``, ``expect_json``).
+
+    A field named ``token`` there is masked like any secret, but a short one is data
+    (``expect_json = { token_type = "jwt" }``), not a credential that must be maskable.
+    """
+    segments = re.split(r"[. ]", name)
+    return any(segment in BODY_KEYS for segment in segments)
 
 
 def _check_secret(value: str, name: str, where: str) -> None:

@@ -199,3 +199,8 @@ def test_read_config_refuses_a_non_table_ready(tmp_path: Path) -> None:
     path.write_text("ready = 5\n")
     with pytest.raises(ConfigError, match="ready must be a table"):
         read_config(path)
+
+
+def test_a_short_token_field_in_expected_json_is_data_not_a_usage_error() -> None:
+    smoke = [{"name": "who", "path": "/api/me", "expect_json": {"token": "jwt"}}]
+    assert _env({"smoke": smoke}).get("smoke")[0]["expect_json"] == {"token": "jwt"}
