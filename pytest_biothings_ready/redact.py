@@ -91,6 +91,13 @@ def _b64(raw: str) -> list[str]:
     return forms + [form.rstrip("=") for form in forms]  # padded first when longest
 
 
+def _bytes_repr(raw: str) -> str:
+    try:
+        return repr(raw.encode("utf-8"))[2:-1]
+    except UnicodeEncodeError:
+        return raw
+
+
 def transformed(secret: str) -> set[str]:
     """The forms ``secret`` takes in transit (itself included), each at least MIN_LENGTH."""
     forms = {
@@ -103,7 +110,11 @@ def transformed(secret: str) -> set[str]:
         repr(secret)[1:-1],
         html.escape(secret),
         html.escape(secret, quote=False),
+        _bytes_repr(secret),
         *_b64(secret),
+        # an API key used as the Basic-auth username or password alone
+        *_b64(secret + ":"),
+        *_b64(":" + secret),
     }
     forms |= {_PERCENT.sub(lambda m: m.group().lower(), form) for form in forms if "%" in form}
     return {form for form in forms if len(form) >= MIN_LENGTH}

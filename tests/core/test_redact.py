@@ -28,11 +28,13 @@ def redact() -> Redactor:
         json.dumps(SECRET)[1:-1],
         json.dumps(SECRET, ensure_ascii=False)[1:-1],
         repr(SECRET)[1:-1],
+        repr(SECRET.encode())[2:-1],
+        base64.b64encode(f"{SECRET}:".encode()).decode(),
         base64.b64encode(SECRET.encode()).decode(),
         base64.b64encode(f"bob:{PASSWORD}".encode()).decode(),
         base64.urlsafe_b64encode(f"bob:{PASSWORD}".encode()).decode().rstrip("="),
     ],
-    ids=["plain", "url", "json", "json-utf8", "python", "base64", "basic", "basic-urlsafe"],
+    ids=["plain", "url", "json", "json-utf8", "python", "bytes", "basic-key-only", "base64", "basic", "basic-urlsafe"],
 )
 def test_every_transit_form_of_a_secret_is_masked(redact: Redactor, form: str) -> None:
     text = redact(f"header: Authorization: Basic {form} (echoed)")
