@@ -34,7 +34,18 @@ def redact() -> Redactor:
         base64.b64encode(f"bob:{PASSWORD}".encode()).decode(),
         base64.urlsafe_b64encode(f"bob:{PASSWORD}".encode()).decode().rstrip("="),
     ],
-    ids=["plain", "url", "json", "json-utf8", "python", "bytes", "basic-key-only", "base64", "basic", "basic-urlsafe"],
+    ids=[
+        "plain",
+        "url",
+        "json",
+        "json-utf8",
+        "python",
+        "bytes",
+        "basic-key-only",
+        "base64",
+        "basic",
+        "basic-urlsafe",
+    ],
 )
 def test_every_transit_form_of_a_secret_is_masked(redact: Redactor, form: str) -> None:
     text = redact(f"header: Authorization: Basic {form} (echoed)")
