@@ -124,13 +124,11 @@ class ReadyPlugin:
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Secrets and a target's control characters never leave, in any report field.
 
-        Checklist items only need their captured output cleaned: their evidence was
-        cleaned when decided and their findings render from it.
+        Checklist items need nothing: their evidence was cleaned when decided and
+        their findings render from it (ReadyItem._repr_failure_py).
         """
         report = yield
-        if isinstance(item, ReadyItem):  # output captured while it ran (gatherer threads)
-            report.sections = [(t, clean(c, self.ready.redact)) for t, c in report.sections]
-        else:
+        if not isinstance(item, ReadyItem):
             _clean_report(report, self.ready.redact)
         return report
 

@@ -148,6 +148,10 @@ class ReadyItem(pytest.Item):
         crash = ReprFileLocation(str(self.ready.checklist.path), entry.line, headline)
         return FindingRepr(lines, crash)
 
+    def add_report_section(self, when: str, key: str, content: str) -> None:
+        """Output captured while the line was decided (gatherer threads print too), cleaned."""
+        super().add_report_section(when, key, clean(content, self.ready.redact))
+
     def reportinfo(self) -> tuple[Any, int, str]:
         return (
             self.ready.checklist.path,

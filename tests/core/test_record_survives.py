@@ -122,6 +122,7 @@ from pytest_biothings_ready.model import Verdict
 @check("Vault holds every secret")
 def hostile_target(ctx):
     token = ctx.env.get("secrets.TOKEN")
+    print("captured while deciding: {ANSI} " + token)
     return Verdict.failed("target said: {ANSI}\\ud800 \\u202e echo " + token)
 
 @check("Keys are rotated")
@@ -139,6 +140,7 @@ def test_target_control_characters_and_surrogates_reach_no_output_raw(
         assert _leaks(text) == []
         assert "\x1b" not in text and "\ud800" not in text and "\u202e" not in text
     assert "\\x1b[2J\\x1b[1;32mALL CHECKS PASSED" in files[1]
+    assert "captured while deciding: \\x1b[2J" in files[0]  # junit_logging=all
     assert len(record_statuses(leaky)) == LINES
 
 
