@@ -8,7 +8,8 @@ stripped of surrounding whitespace first, so ``"tok3n\\r\\n"`` is masked whereve
 ``smtp_auth_password: x``) have the values of secret-named keys masked, whether or not
 the value is known.  Text that was cut short elsewhere still cannot carry a secret's
 head or tail: a secret's prefix right before a cut marker (``...``, ``…``, end of
-text) or its suffix right after one is masked too.  Redact before truncating anyway.
+text) or its suffix right after one is masked too, and so is a long head or tail
+anywhere (a cut without a marker).  Redact before truncating anyway.
 
 :func:`neutralise` turns control characters (ANSI escapes, carriage returns, C1 codes,
 lone surrogates, bidi overrides) into visible ``\\xNN`` escapes, so a target cannot
@@ -40,6 +41,8 @@ MASK = "***"
 MIN_LENGTH = 4
 # A cut-off head or tail shorter than this is left alone (it would mask ordinary words).
 PIECE_MIN = 6
+# A piece of a secret found away from any cut marker is masked from this length on.
+LOOSE_MIN = 12
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 _CUT = re.compile(r"\.\.\.|…|\[\.\.\.\]")
 # C0 except tab and newline, DEL, C1, lone surrogates, bidi embeddings/overrides/isolates.
@@ -150,7 +153,7 @@ class Redactor:
         """Mask a secret's head before a cut marker (or the end) and its tail after one."""
         while True:
             cuts = [(m.start(), m.end()) for m in _CUT.finditer(text)] + [(len(text), len(text))]
-            found = _first_piece(text, cuts, self._values)
+            found = _first_piece(text, cuts, self._values) or _loose_piece(text, self._values)
             if found is None:
                 return text
             start, end = found  # every replacement shortens the text: this ends
@@ -173,6 +176,31 @@ def _first_piece(
                 return start - head, start
             if tail := _longest_tail(text, end, value):
                 return end, end + tail
+    return None
+
+
+def _loose_piece(text: str, values: list[str]) -> tuple[int, int] | None:
+    """A long head or tail of a secret anywhere (a cut without a marker), else None.
+
+    At least LOOSE_MIN characters and half the secret: a random token's piece that
+    long does not occur by chance.  URL-shaped secrets are skipped (``https://host``
+    heads are common and carry nothing).
+    """
+    for value in values:
+        size = max(LOOSE_MIN, len(value) // 2)
+        if len(value) <= size or "://" in value:
+            continue
+        head, tail = value[:size], value[-size:]
+        if (at := text.find(head)) >= 0:
+            end = at + size
+            while end < len(text) and end - at < len(value) and text[end] == value[end - at]:
+                end += 1
+            return at, end
+        if (at := text.find(tail)) >= 0:
+            start, offset = at, len(value) - size
+            while start > 0 and offset > 0 and text[start - 1] == value[offset - 1]:
+                start, offset = start - 1, offset - 1
+            return start, at + size
     return None
 
 
