@@ -171,9 +171,11 @@ def test_an_exclusive_gatherer_waits_for_busy_gatherers_but_not_for_quiet_ones()
         busy_done.set()
         return "busy"
 
+    release = threading.Event()
+
     @gatherer("fake-hold", quiet=True)
     def hold(ctx: Context) -> str:
-        time.sleep(1.5)
+        release.wait(10)  # held until the burst has run: it must not wait for this
         quiet_done.set()
         return "hold"
 
@@ -185,7 +187,10 @@ def test_an_exclusive_gatherer_waits_for_busy_gatherers_but_not_for_quiet_ones()
 
     store = _store()
     store.prefetch(["fake-busy", "fake-hold", "fake-exclusive"])  # exclusive: not prefetched
-    assert store.get("fake-exclusive") == "burst"
+    try:
+        assert store.get("fake-exclusive") == "burst"
+    finally:
+        release.set()
     assert seen == {"busy finished first": True, "hold still running": True}
 
 
