@@ -150,11 +150,13 @@ def test_exclusive_gatherers_run_alone_and_in_the_order_asked_for() -> None:
         exclusive(name)
     store = _store()
     threads = []
-    for name in ("fake-burst-a", "fake-burst-b", "fake-burst-c"):
+    for number, name in enumerate(("fake-burst-a", "fake-burst-b", "fake-burst-c"), start=1):
         thread = threading.Thread(target=store.get, args=(name,))
         thread.start()
         threads.append(thread)
-        time.sleep(0.01)  # asked for in this order
+        deadline = time.monotonic() + 5
+        while store._turns._next < number and time.monotonic() < deadline:
+            time.sleep(0.001)  # asked for in this order: each has taken its ticket
     for thread in threads:
         thread.join(5)
     assert overlaps == []
