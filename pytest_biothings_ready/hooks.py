@@ -149,6 +149,18 @@ class ReadyPlugin:
         outcomes = self.ready.judge.linked.setdefault(item_id, [])
         outcomes.append(LinkedOutcome(report.nodeid, status, message))
 
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        """A module-level skip or a collection error carries no secret or control bytes."""
+        report = yield
+        _clean_longrepr(report, self.ready.redact)
+        report.sections = [
+            (title, clean(text, self.ready.redact)) for title, text in report.sections
+        ]
+        return report
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Stop the demo; write testsuite properties and the --ready-report file.
@@ -237,6 +249,16 @@ def _clean_report(report: pytest.TestReport, redact: Redactor) -> None:
     A skip's longrepr stays a (path, line, reason) tuple: pytest's ``-rs`` summary
     and junitxml need that shape (a string there was an INTERNALERROR).
     """
+    _clean_longrepr(report, redact)
+    if isinstance(getattr(report, "wasxfail", None), str):
+        report.wasxfail = clean(report.wasxfail, redact)
+    report.sections = [(title, clean(content, redact)) for title, content in report.sections]
+    report.user_properties = [
+        (name, _clean_value(value, redact)) for name, value in report.user_properties
+    ]
+
+
+def _clean_longrepr(report: pytest.TestReport | pytest.CollectReport, redact: Redactor) -> None:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         report.longrepr = (longrepr[0], longrepr[1], clean(str(longrepr[2]), redact))
@@ -245,12 +267,6 @@ def _clean_report(report: pytest.TestReport, redact: Redactor) -> None:
         cleaned = clean(text, redact)
         if cleaned != text:
             report.longrepr = cleaned
-    if isinstance(getattr(report, "wasxfail", None), str):
-        report.wasxfail = clean(report.wasxfail, redact)
-    report.sections = [(title, clean(content, redact)) for title, content in report.sections]
-    report.user_properties = [
-        (name, _clean_value(value, redact)) for name, value in report.user_properties
-    ]
 
 
 def _clean_value(value: object, redact: Redactor) -> object:

@@ -224,3 +224,16 @@ def test_lines_the_session_never_reached_are_errors_in_the_record(
 def test_collect_only_records_no_lines(deployment: pytest.Pytester) -> None:
     deployment.runpytest("--ready-env=staging", "--junitxml=record.xml", "--collect-only")
     assert record_statuses(deployment) == {}
+
+
+def test_module_level_skips_and_collection_errors_leak_nothing(leaky: pytest.Pytester) -> None:
+    leaky.makepyfile(
+        test_skipped="import os, pytest\n"
+        "pytest.skip('no vault for ' + os.environ['READY_CANARY'], allow_module_level=True)\n",
+        test_broken="import os\nraise RuntimeError('\\x1b[2J' + os.environ['READY_CANARY'])\n",
+    )
+    terminal, files = _run(leaky)
+    for text in [terminal, files[0]]:
+        assert _leaks(text) == [] and "\x1b" not in text
+    assert "no vault for ***" in terminal
+    assert len(record_statuses(leaky)) == LINES  # collection stopped: lines still recorded
