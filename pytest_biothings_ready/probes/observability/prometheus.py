@@ -127,7 +127,7 @@ def _exposed(ctx: Context) -> frozenset[str] | None:
         scrape: MetricsScrape = ctx.evidence("metrics")
     except ProbeError:
         return None
-    return scrape.sample_names
+    return None if scrape.missing else scrape.sample_names
 
 
 def _job_known(rule: AlertRule, jobs: tuple[str, ...]) -> bool:
