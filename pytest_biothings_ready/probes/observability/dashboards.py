@@ -19,6 +19,7 @@ from typing import Any
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.query import GRAFANA, get_json, prometheus_data
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
+from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.rules import AlertRule
 
@@ -87,7 +88,7 @@ def _board(content: dict[str, Any]) -> Board:
     inner = content.get("dashboard")
     dashboard = inner if isinstance(inner, dict) else content
     queries = tuple(q for p in _panels(dashboard) for q in _queries(p))
-    return Board(str(dashboard.get("title") or "untitled"), queries)
+    return Board(sanitize(str(dashboard.get("title") or "untitled")), queries)
 
 
 def _grafana(ctx: Context, path: str, **params: Any) -> Any:

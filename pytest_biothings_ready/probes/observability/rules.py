@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.probes.observability.rulefiles import (
     check_rule_file,
     load_yaml_all,
@@ -115,12 +116,12 @@ def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
                 continue
             found.append(
                 AlertRule(
-                    str(name),
+                    sanitize(str(name)),
                     _promql(str(rule.get("expr") or rule.get("query") or "")),
                     _strings(rule.get("labels")),
                     _strings(rule.get("annotations")),
                     str(rule.get("health", "file")),
-                    str(rule.get("lastError") or ""),
+                    sanitize(str(rule.get("lastError") or ""))[:300],
                 )
             )
     return found

@@ -20,7 +20,7 @@ from typing import Any
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.query import JAEGER, get_json
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.transport import http_client, sanitize
 from pytest_biothings_ready.model import Verdict
 
 __all__ = ["TracedRequest"]
@@ -171,7 +171,9 @@ def probe_backend(ctx: Context) -> Backend:
     """List Jaeger's services, else send an empty OTLP/HTTP trace export."""
     if jaeger := ctx.env.get("monitoring.jaeger_url"):
         services = (_jaeger(ctx, "/api/services") or {}).get("data") or []
-        return Backend("jaeger", str(jaeger), None, tuple(sorted(str(s) for s in services)))
+        return Backend(
+            "jaeger", str(jaeger), None, tuple(sorted(sanitize(str(s)) for s in services))
+        )
     if endpoint := ctx.env.get("monitoring.otlp_endpoint"):
         url = str(endpoint).rstrip("/") + "/v1/traces"
         return Backend("otlp", url, _otlp(url, ctx))
