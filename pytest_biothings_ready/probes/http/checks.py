@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
@@ -43,9 +44,13 @@ def hsts_problem(report: HttpsReport, minimum: int) -> str | None:
 
 
 def _sampled(report: HttpsReport) -> str:
-    paths = len(report.redirects)
+    by_entry: dict[str, list[str]] = {}
+    for answer in report.redirects:
+        parts = urlsplit(answer.url)
+        by_entry.setdefault(f"{parts.scheme}://{parts.netloc}", []).append(parts.path or "/")
+    asked = "; ".join(f"{e} ({', '.join(paths)})" for e, paths in by_entry.items())
     landed = sorted({str(a.landed_status) for a in report.redirects if a.landed_status})
-    note = f"{paths} plain-HTTP URLs asked ({', '.join(a.url for a in report.redirects)})"
+    note = f"{len(report.redirects)} plain-HTTP URLs asked: {asked}"
     note += f"; each answered 301/308 to the same path on HTTPS, which answered {'/'.join(landed)}"
     if report.skipped:
         note += f"; not sampled (http.max_paths): {', '.join(report.skipped)}"
