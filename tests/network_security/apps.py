@@ -273,3 +273,65 @@ def reflects_null(origin: str, path: str) -> bool:
 def refuses_everyone(origin: str, path: str) -> bool:
     """No origin at all, not even the configured one."""
     return False
+
+
+# --- rate limiters, real and fake (issue 13 row 4, issue 9 row 16) -------------------
+
+
+def window_limiter_app(
+    limit: int,
+    window_s: float = 1.0,
+    status: int = 429,
+    recovers: bool = True,
+    retry_after: str | None = None,
+    extra: dict[str, str] | None = None,
+    lockout_s: float | None = None,
+) -> Starlette:
+    """A fixed-window limiter on ``/api/health``: ``limit`` requests per ``window_s``.
+
+    A refused answer carries ``Retry-After`` (the seconds left in the window, or
+    ``retry_after``) and ``extra`` headers.  ``recovers=False``: once limited, always;
+    ``lockout_s``: refuses that long after the first refusal whatever it advertised.
+    """
+    import math
+    import time
+
+    state = {"start": 0.0, "count": 0, "locked_until": 0.0, "forever": False}
+
+    async def limited(request: Request) -> Response:
+        now = time.monotonic()
+        if now - state["start"] >= window_s and now >= state["locked_until"]:
+            state["start"], state["count"] = now, 0
+        state["count"] += 1
+        if state["count"] <= limit and not state["forever"]:
+            return PlainTextResponse("ok")
+        state["forever"] = not recovers
+        if lockout_s is not None and state["locked_until"] <= now:
+            state["locked_until"] = now + lockout_s
+        left = max(1, math.ceil(window_s - (now - state["start"])))
+        headers = {"Retry-After": retry_after or str(left), **(extra or {})}
+        return PlainTextResponse("slow down", status, headers=headers)
+
+    return Starlette(routes=[Route("/api/health", limited)])
+
+
+def sporadic_429_app(every: int = 40) -> Starlette:
+    """No limiter: an upstream quota's 429 (with Retry-After) on every ``every``-th request."""
+    state = {"count": 0}
+
+    async def upstream(request: Request) -> Response:
+        state["count"] += 1
+        if state["count"] % every == 0:
+            return PlainTextResponse("quota", 429, headers={"Retry-After": "1"})
+        return PlainTextResponse("ok")
+
+    return Starlette(routes=[Route("/api/health", upstream)])
+
+
+def status_app(status: int) -> Starlette:
+    """``/api/health`` always answers ``status`` (a path that is down before any burst)."""
+
+    async def answer(request: Request) -> Response:
+        return PlainTextResponse("unavailable", status)
+
+    return Starlette(routes=[Route("/api/health", answer)])
