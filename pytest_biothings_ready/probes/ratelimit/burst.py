@@ -5,7 +5,8 @@
    ``rate_limit.path``.
 2. **Burst**: ``rate_limit.requests`` paced over ``rate_limit.seconds`` by
    ``rate_limit.concurrency`` threads.  After the first limited answer (429, or 503
-   with ``Retry-After``) the same pace goes on for ``rate_limit.persist_s`` so that
+   with ``Retry-After``) the same pace goes on for ``rate_limit.persist_s`` or
+   ``rate_limit.persist_requests`` more requests, whichever ends first, so that
    persistence can be measured: a limiter refuses most of those, an upstream
    quota's sporadic 429 does not.
 3. **Release**: wait what the last limited answer advertised (capped by
@@ -90,6 +91,8 @@ class Burst:
         self.planned = int(env.get("rate_limit.requests"))
         self.seconds = float(env.get("rate_limit.seconds"))
         self.persist_s = float(env.get("rate_limit.persist_s"))
+        self.persist_requests = int(env.get("rate_limit.persist_requests"))
+        self.dispatched_after = 0  # requests started after the first limited answer
         self.interval = self.seconds / max(self.planned, 1)
         self.stop = threading.Event()
         self.lock = threading.Lock()
@@ -117,6 +120,10 @@ class Burst:
             with self.lock:
                 index = next(self.indices)
                 first = self.first
+                if first is not None:
+                    self.dispatched_after += 1
+                    if self.dispatched_after > self.persist_requests:
+                        return
             due = self.start + index * self.interval
             if first is None and index >= self.planned:
                 return

@@ -26,8 +26,8 @@ def _limited_phrase(report: BurstReport) -> str:
         f"Rate limiting on {report.url} (baseline {report.baseline_status}): first "
         f"{report.limited_status}{headers} after {report.limited_after} requests "
         f"({report.limited_at_s} s into a burst of up to {report.planned} over "
-        f"{report.seconds:g} s); kept up {report.persist_s:g} s more: {report.window_limited} "
-        f"of {report.window_sent} refused; answers {report.counts()}"
+        f"{report.seconds:g} s); kept up: {report.window_limited} of the next "
+        f"{report.window_sent} refused; answers {report.counts()}"
     )
 
 
@@ -42,8 +42,8 @@ def _persistence_problem(report: BurstReport, ratio: float) -> str | None:
         return None
     return (
         f"a sporadic {report.limited_status} is not a limiter: only {report.window_limited} of "
-        f"{report.window_sent} requests in the {report.persist_s:g} s after the first one were "
-        f"refused ({share:.0%}; required: at least {ratio:.0%}, rate_limit.persist_ratio)"
+        f"{report.window_sent} requests after the first one were refused ({share:.0%}; "
+        f"required: at least {ratio:.0%}, rate_limit.persist_ratio)"
     )
 
 

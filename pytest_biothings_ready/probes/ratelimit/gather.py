@@ -19,8 +19,9 @@ __all__ = ["BURST_TRAFFIC", "BurstReport", "burst_traffic", "gather_burst"]
 
 BURST_TRAFFIC = (
     "the rate-limit burst: up to rate_limit.requests (default 300) requests paced over "
-    "rate_limit.seconds (default 5 s) to base_url + rate_limit.path, kept up "
-    "rate_limit.persist_s (default 1 s) after the first limited answer, then polls until "
+    "rate_limit.seconds (default 5 s) to base_url + rate_limit.path, kept up for "
+    "rate_limit.persist_requests (default 50) more requests within rate_limit.persist_s "
+    "(default 1 s) after the first limited answer, then polls until "
     "released (at most rate_limit.recovery_s, default 30 s); sent only when the environment "
     "has a [env.NAME.rate_limit] table"
 )
@@ -34,7 +35,8 @@ def burst_traffic(env: Environment) -> str | None:
     return (
         f"rate-limit burst: up to {env.get('rate_limit.requests')} "
         f"{str(env.get('rate_limit.method')).upper()} requests over "
-        f"{env.get('rate_limit.seconds'):g} s (+{env.get('rate_limit.persist_s'):g} s) to "
+        f"{env.get('rate_limit.seconds'):g} s (+{env.get('rate_limit.persist_requests')} after "
+        "the first limited answer) to "
         f"{str(env.get('base_url')).rstrip('/')}{path}"
     )
 

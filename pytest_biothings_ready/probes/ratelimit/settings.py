@@ -40,6 +40,13 @@ register(
         family="ratelimit",
     ),
     Key(
+        "rate_limit.persist_requests",
+        "int",
+        "Most requests sent after the first limited answer (ends the window early).",
+        50,
+        family="ratelimit",
+    ),
+    Key(
         "rate_limit.persist_ratio",
         "float",
         "Share of the requests after the first limited answer that must be limited.",
