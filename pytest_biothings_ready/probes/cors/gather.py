@@ -9,7 +9,9 @@ requests: paths beyond it are named in the evidence as not sampled.
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,8 @@ OTHER_KINDS = ("preflight", "credentialed")
 PROBE_COOKIE = "ready_cors_probe=1"
 # The matrix gives up after this many operation timeouts in total.
 DEADLINE_TIMEOUTS = 5
+# Connections the matrix is sent over (latency-bound: a few in parallel, not a load test).
+WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -178,10 +182,22 @@ def gather_cors(ctx: Context) -> CorsReport:
 def _send(
     env: Environment, client: httpx.Client, base: str, todo: list[tuple[str, str, str]]
 ) -> tuple[list[CorsAnswer], str | None]:
+    """Send ``todo`` over a few connections, in order; stop at the time budget."""
     deadline = time.monotonic() + DEADLINE_TIMEOUTS * env.timeout
-    answers: list[CorsAnswer] = []
-    for index, step in enumerate(todo):
-        if time.monotonic() > deadline:
-            return answers, f"stopped after {index} of {len(todo)} requests (time budget)"
-        answers.append(_ask(env, client, base, step))
+    failed = threading.Event()  # one transport failure ends the matrix (an error)
+
+    def one(step: tuple[str, str, str]) -> CorsAnswer | None:
+        if failed.is_set() or time.monotonic() > deadline:
+            return None
+        try:
+            return _ask(env, client, base, step)
+        except ProbeError:
+            failed.set()
+            raise
+
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="ready-cors") as pool:
+        found = list(pool.map(one, todo))
+    answers = [a for a in found if a is not None]
+    if len(answers) < len(todo):
+        return answers, f"stopped after {len(answers)} of {len(todo)} requests (time budget)"
     return answers, None
