@@ -230,3 +230,13 @@ def test_advertised_wait_beyond_the_cap_is_an_error_naming_recovery_s():
     assert enabled.status is Status.PASSED
     assert effective.status is Status.ERROR
     assert "raise rate_limit.recovery_s" in effective.evidence
+
+
+def test_every_document_states_the_burst_rule_in_the_same_sentence():
+    from pathlib import Path
+
+    from pytest_biothings_ready.probes.ratelimit import BURST_RULE
+
+    docs = Path(__file__).parents[2] / "docs"
+    for name in ("configuration.md", "probes/ratelimit.md"):
+        assert BURST_RULE in (docs / name).read_text(encoding="utf-8"), name

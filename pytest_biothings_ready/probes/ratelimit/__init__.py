@@ -10,10 +10,16 @@ environment.  Limited answers' headers are read by :mod:`.headers`.
 from __future__ import annotations
 
 from pytest_biothings_ready.probes.ratelimit import checks, settings
-from pytest_biothings_ready.probes.ratelimit.gather import BURST_TRAFFIC, BurstReport, burst_traffic
+from pytest_biothings_ready.probes.ratelimit.gather import (
+    BURST_RULE,
+    BURST_TRAFFIC,
+    BurstReport,
+    burst_traffic,
+)
 from pytest_biothings_ready.probes.ratelimit.headers import LimitHeaders, read_limit_headers
 
 __all__ = [
+    "BURST_RULE",
     "BURST_TRAFFIC",
     "BurstReport",
     "LimitHeaders",

@@ -15,7 +15,15 @@ from pytest_biothings_ready.probes.ratelimit.headers import LimitHeaders
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["BURST_TRAFFIC", "BurstReport", "burst_traffic", "gather_burst"]
+__all__ = ["BURST_RULE", "BURST_TRAFFIC", "BurstReport", "burst_traffic", "gather_burst"]
+
+# The one sentence every document uses for when the burst is sent (tests check it).
+BURST_RULE = (
+    "The rate-limit burst is sent only when the environment has a `[env.NAME.rate_limit]` "
+    "table (an empty table takes the defaults; the demo's built-in environment has one), "
+    "and never where `production = true` unless `allow_load_in_production = true`; without "
+    "the table both rate-limit lines are `unverified` with a message naming it."
+)
 
 BURST_TRAFFIC = (
     "the rate-limit burst: up to rate_limit.requests (default 300) requests paced over "
