@@ -201,3 +201,19 @@ def test_every_allowed_origin_gets_its_own_look_alikes():
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "https://admin.example.net.evil.example" in verdict.evidence
     assert "https://evilexample.net" in verdict.evidence
+
+
+def test_api_path_behind_a_limiter_answering_429_to_everything_is_an_error_not_a_pass():
+    inner = apps.hand_rolled_cors_app(apps.exact)
+
+    async def limited_items(scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == "/api/items":
+            await send({"type": "http.response.start", "status": 429, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await inner(scope, receive, send)
+
+    with serve_asgi(limited_items) as url:
+        verdict = judge(LINE, _settings(url, **API))
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "every hostile-origin request on /api/items was answered 429" in verdict.evidence

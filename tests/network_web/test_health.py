@@ -180,3 +180,31 @@ def test_other_services_bodies_are_read_too() -> None:
         verdict = judge(ALL, settings(good, **API, **extra))
     assert verdict.status is Status.FAILED
     assert f"{bad}/api/health reports not healthy: status: down" in verdict.evidence
+
+
+def test_empty_204_health_passes_on_its_status_and_says_so() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def empty(request: Any) -> Response:
+        return Response(status_code=204)
+
+    with serve_asgi(Starlette(routes=[Route("/api/health", empty)])) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "an empty body (judged by its status alone)" in verdict.evidence
+
+
+def test_empty_200_on_every_path_is_a_catch_all() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def empty(request: Any) -> Response:
+        return Response(status_code=200)
+
+    with serve_asgi(Starlette(routes=[Route("/{rest:path}", empty)])) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED
+    assert "does not exist as a health endpoint" in verdict.evidence

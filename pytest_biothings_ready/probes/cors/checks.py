@@ -89,6 +89,18 @@ def _allowed_elsewhere(report: CorsReport) -> str:
     return f"configured origins allowed on {len(ok)} of {len(report.paths)} paths"
 
 
+def unjudged(report: CorsReport) -> tuple[int, list[str]]:
+    """Hostile answers a limiter or a broken upstream gave (not judged), and the paths
+    where every hostile answer was such (nothing observed there)."""
+    hostile = {origin for _, origin in report.hostile}
+    per_path: dict[str, list[bool]] = {}
+    for answer in report.answers:
+        if answer.origin in hostile:
+            per_path.setdefault(answer.path, []).append(answer.status in INCONCLUSIVE)
+    count = sum(sum(flags) for flags in per_path.values())
+    return count, [path for path, flags in per_path.items() if all(flags)]
+
+
 @check("CORS is properly configured for production domains", uses=("cors",))
 def cors_is_restricted(ctx: Context) -> Verdict:
     """Only the configured origins are allowed, on every known path; never * with credentials.
@@ -107,11 +119,18 @@ def cors_is_restricted(ctx: Context) -> Verdict:
         )
     if report.cut:
         return Verdict.error(f"could not probe: CORS matrix {report.cut}; {sampled(report)}")
+    count, blind = unjudged(report)
+    if blind:
+        return Verdict.error(
+            f"could not probe: every hostile-origin request on {', '.join(blind)} was "
+            f"answered 429/502/503/504, so its CORS policy was not observed; {sampled(report)}"
+        )
+    skipped = f" {count} hostile answers were 429/5xx (not judged)." if count else ""
     credentials = any(
         a.allow_credentials for a in report.answers if a.origin in report.allowed_origins
     )
     return Verdict.passed(
         f"CORS: {', '.join(report.allowed_origins)} allowed on {report.primary} (preflight "
         f"and GET{' with credentials' if credentials else ''}); no hostile origin allowed "
-        f"anywhere; {_allowed_elsewhere(report)}. Sampled: {sampled(report)}."
+        f"anywhere; {_allowed_elsewhere(report)}.{skipped} Sampled: {sampled(report)}."
     )

@@ -78,8 +78,6 @@ class HealthAnswer:
 def _doc_problem(doc: HealthDoc) -> str | None:
     if doc.kind == "html":
         return f"answered {doc.read}, not a health document (JSON or text)"
-    if doc.kind == "empty":
-        return "answered an empty body; a health endpoint says its state"
     if doc.bad:
         return f"reports not healthy: {', '.join(doc.bad)} (read {doc.read})"
     return None

@@ -100,7 +100,7 @@ def read_health(content_type: str, body: bytes) -> HealthDoc:
     if _is_html(content_type, text):
         return HealthDoc("html", f"an HTML page ({text.strip()[:SHOWN_CHARS]!r})")
     if not text.strip():
-        return HealthDoc("empty", "an empty body")
+        return HealthDoc("empty", "an empty body (judged by its status alone)")
     try:
         return _read_json(json.loads(text))
     except ValueError:
