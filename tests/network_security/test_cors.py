@@ -83,7 +83,7 @@ def test_missing_allowed_origins_is_unverified_naming_the_key():
 def test_unreachable_service_is_an_error(closed_port):
     verdict = judge(LINE, _settings(f"http://127.0.0.1:{closed_port}"))
     assert verdict.status is Status.ERROR
-    assert "Connection refused" in verdict.evidence
+    assert "connection refused (ConnectError)" in verdict.evidence
 
 
 def test_silent_service_is_an_error_within_the_timeout(silent_port):

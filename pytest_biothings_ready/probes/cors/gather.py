@@ -163,7 +163,8 @@ def gather_cors(ctx: Context) -> CorsReport:
 
     env = ctx.env
     base = str(env.get("base_url")).rstrip("/")
-    primary = "/" + str(env.get("cors.path") or env.get("health_path")).lstrip("/")
+    # As written (not normalized): "@host:port/x" must reach the transport's scope refusal.
+    primary = str(env.get("cors.path") or env.get("health_path"))
     allowed = [str(o) for o in env.require("cors_allowed_origins")]
     hostile = hostile_origins(allowed, str(env.get("cors.foreign_origin")))
     origins = allowed + [o for _, o in hostile]

@@ -1,4 +1,10 @@
-"""The bounded, in-scope request helper the HTTP, web, CORS and WebSocket probes share."""
+"""The request helper the HTTP, web, CORS and WebSocket probes share.
+
+The client comes from :func:`pytest_biothings_ready.evidence.transport.http_client`,
+whose transport already enforces scope, bounds and one wording for failures (an
+``AccessError``, itself a :class:`ProbeError`, naming the setting to check); this
+helper only keeps that wording and maps what else httpx may raise.
+"""
 
 from __future__ import annotations
 
@@ -20,10 +26,10 @@ def fetch(
     """One bounded, in-scope request; transport failures become :class:`ProbeError`."""
     import httpx
 
-    if not env.in_scope(url):
-        raise ProbeError(f"{url} is outside the hosts of environment {env.name!r}")
     try:
         return client.request(method, url, **options)
+    except ProbeError:
+        raise  # the transport's own message: it names the setting to check
     except httpx.TimeoutException:
         raise ProbeError(f"{method} {url}: no answer within {env.timeout:g} s") from None
     except httpx.HTTPError as exc:

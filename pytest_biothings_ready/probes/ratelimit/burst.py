@@ -110,7 +110,7 @@ class Burst:
 
         try:
             response = self.client.request(self.method, self.url, headers=self.headers)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ProbeError) as exc:
             self.errors.append(f"{type(exc).__name__}: {exc}")
             return None, None
         return response.status_code, response
@@ -142,7 +142,7 @@ class Burst:
 
         try:
             response = self.client.request(self.method, self.url, headers=self.headers)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ProbeError) as exc:
             self._record_error(exc)
             return
         now = time.monotonic()
