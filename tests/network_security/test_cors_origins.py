@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pytest_biothings_ready.probes.cors import hostile_origins, look_alikes
+from pytest_biothings_ready.probes.cors import (
+    CorsAnswer,
+    CorsReport,
+    hostile_origins,
+    judge_cors,
+    look_alikes,
+)
 
 
 def test_look_alikes_of_a_subdomain_origin_cover_every_lax_match() -> None:
@@ -50,3 +56,25 @@ def test_hostile_origins_never_include_an_allowed_one_and_add_null_and_foreign()
     assert found["null"] == "null origin"
     assert found["https://evil.example"] == "foreign origin"
     assert len(found) == len(set(found))
+
+
+def _report(*answers: CorsAnswer) -> CorsReport:
+    hostile = (("foreign origin", "https://evil.example"),)
+    return CorsReport("https://h", "/p", ("https://app.example.org",), hostile, answers)
+
+
+def test_a_reflected_preflight_refused_with_403_does_not_let_a_browser_through() -> None:
+    refused = CorsAnswer(
+        "https://evil.example", "preflight", "/p", 403, "https://evil.example", True
+    )
+    assert judge_cors(_report(refused)) == []
+
+
+def test_a_reflected_simple_answer_fails_whatever_its_status() -> None:
+    reflected = CorsAnswer(
+        "https://evil.example", "credentialed", "/p", 404, "https://evil.example", True
+    )
+    assert judge_cors(_report(reflected)) == [
+        "credentialed from https://evil.example on /p (foreign origin): reflected "
+        "(Access-Control-Allow-Origin https://evil.example with credentials)"
+    ]

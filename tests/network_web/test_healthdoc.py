@@ -35,6 +35,8 @@ BODIES: list[tuple[Any, str, tuple[str, ...]]] = [
     ({"ok": True}, "json", ()),
     ({"healthy": False}, "json", ("status: down",)),
     ({"version": "1.2.3"}, "json", ()),
+    ({"status": "ok", "log_level": "error", "theme": "red"}, "json", ()),
+    ({"status": "ok", "cache": "unavailable"}, "json", ("cache: unavailable",)),
     ("OK", "text", ()),
     ("healthy\n", "text", ()),
     ("FAIL: disk full", "text", ("text: fail",)),
@@ -53,8 +55,20 @@ def test_health_bodies_are_read_by_what_they_say(
     assert (doc.kind, doc.bad) == (kind, bad)
 
 
-def test_html_is_recognized_by_its_content_type_alone() -> None:
-    assert read_health("text/html; charset=utf-8", b"hello").kind == "html"
+def test_a_bare_ok_served_as_text_html_is_text_and_says_how_it_was_served() -> None:
+    doc = read_health("text/html; charset=utf-8", b"OK")
+    assert (doc.kind, doc.bad) == ("text", ())
+    assert "served as text/html" in doc.read
+
+
+def test_json_served_as_text_html_is_read_as_json() -> None:
+    assert read_health("text/html", b'{"status": "down"}').bad == ("status: down",)
+
+
+def test_an_html_page_is_html_whatever_its_content_type() -> None:
+    page = b"\n  <!DOCTYPE html>\n<html><head></head><body><div id=root></div></body></html>"
+    assert read_health("application/json", page).kind == "html"
+    assert read_health("text/plain", b"<html><body>ok</body></html>").kind == "html"
 
 
 def test_json_documents_with_the_same_keys_and_statuses_have_the_same_shape() -> None:

@@ -118,3 +118,9 @@ def test_hsts_is_read_strictly_per_rfc_6797(
         assert hsts.valid, hsts.problem
     else:
         assert hsts.problem is not None and phrase in hsts.problem
+
+
+def test_a_permanent_redirect_without_location_is_named() -> None:
+    problem, target = judge_redirect(ASKED, 301, None, HTTPS)
+    assert problem == "answered 301 without a Location header"
+    assert target is None

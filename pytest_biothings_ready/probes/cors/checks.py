@@ -21,6 +21,8 @@ def _where(answer: CorsAnswer) -> str:
 def _hostile_problem(answer: CorsAnswer, kinds: dict[str, str]) -> str | None:
     if not answer.allowed:
         return None
+    if answer.kind == "preflight" and not 200 <= answer.status < 300:
+        return None  # a browser needs an ok status to pass a preflight, whatever its headers
     kind = kinds.get(answer.origin, "hostile origin")
     credentials = " with credentials" if answer.allow_credentials else ""
     how = "reflected" if answer.allow_origin == answer.origin else "allowed"

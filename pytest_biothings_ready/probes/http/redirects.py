@@ -61,11 +61,13 @@ def judge_redirect(
     if status not in REDIRECT_STATUSES:
         kind = "a temporary redirect" if 300 <= status < 400 else "content"
         return f"answered {status} ({kind}); required: 301 or 308 to https", None
+    if location is None:
+        return f"answered {status} without a Location header", None
     asked = browser_url(url)
-    target = browser_url(location, base=url) if location is not None else None
+    target = browser_url(location, base=url)
     if asked is None or target is None:
         return f"redirects to {location!r}, which a browser cannot parse as a URL", None
-    return _target_problem(asked, target, location or "", https), target
+    return _target_problem(asked, target, location, https), target
 
 
 def _target_problem(

@@ -13,6 +13,7 @@ when every status it states is a healthy word.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,16 @@ BAD_WORDS = frozenset(
 STATUS_KEYS = ("status", "state", "health", "healthy", "overall", "ok")
 CONTAINERS = ("checks", "components", "details", "services", "dependencies", "entries")
 SHOWN_CHARS = 60
+# Words that decide as a bare field value ("db": "down"); "error", "warn", "red"... are
+# also log levels and colours, so only a status field's value is read for those.
+FLAT_WORDS = frozenset(
+    {
+        "up", "ok", "healthy", "pass", "passed", "passing", "down", "unhealthy", "degraded",
+        "fail", "failed", "failing", "failure", "unavailable", "out_of_service", "outofservice",
+        "dead", "stopped",
+    }
+)  # fmt: skip
+_HTML = re.compile(r"^\s*<(?:!doctype\s+html|html|head|body)\b|<html[\s>]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ def _statuses(node: Any, where: str, found: list[tuple[str, str]]) -> None:
             found.append((where or "status", word))
         elif lower in CONTAINERS or isinstance(value, dict | list):
             _statuses(value, "" if lower in CONTAINERS and not where else label, found)
-        elif isinstance(value, str) and _word(value) in GOOD_WORDS | BAD_WORDS:
+        elif isinstance(value, str) and _word(value) in FLAT_WORDS:
             found.append((label, _word(value) or ""))
 
 
@@ -89,15 +100,19 @@ def _read_json(data: Any) -> HealthDoc:
     return HealthDoc("json", f"JSON {seen}{more}", bad, len(found))
 
 
-def _is_html(content_type: str, text: str) -> bool:
-    head = text.lstrip()[:64].lower()
-    return "html" in content_type.lower() or head.startswith(("<!doctype html", "<html"))
+def _is_html(text: str) -> bool:
+    """An HTML document, by its body (Flask serves a bare "OK" as text/html: that is text)."""
+    return _HTML.search(text[:1024]) is not None
 
 
 def read_health(content_type: str, body: bytes) -> HealthDoc:
-    """Judge a health body by what it says, whatever its content type claims."""
+    """Judge a health body by what it says, whatever its content type claims.
+
+    ``content_type`` is only reported: a JSON document or "OK" served as text/html is
+    read as what it is; an HTML page is HTML whatever the header says.
+    """
     text = body.decode("utf-8", errors="replace")
-    if _is_html(content_type, text):
+    if _is_html(text):
         return HealthDoc("html", f"an HTML page ({text.strip()[:SHOWN_CHARS]!r})")
     if not text.strip():
         return HealthDoc("empty", "an empty body (judged by its status alone)")
@@ -105,7 +120,8 @@ def read_health(content_type: str, body: bytes) -> HealthDoc:
         return _read_json(json.loads(text))
     except ValueError:
         pass
-    shown = repr(text.strip()[:SHOWN_CHARS])
+    served = f" served as {content_type.split(';')[0]}" if "html" in content_type.lower() else ""
+    shown = repr(text.strip()[:SHOWN_CHARS]) + served
     first = text.strip().split()[0].strip(".:!,;").lower()
     bad = (f"text: {first}",) if first in BAD_WORDS or first == "not" else ()
     return HealthDoc("text", f"plain text {shown}", bad, 1 if first in GOOD_WORDS else 0)
