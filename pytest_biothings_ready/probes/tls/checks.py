@@ -59,12 +59,13 @@ def certificate_status(ctx: Context) -> Verdict:
 
 @check("Certificate auto-renewal configured", uses=("tls", "manifests"))
 def certificate_renewal(ctx: Context) -> Verdict:
-    """The certificate has cert_min_days left and shows automated issuance.
+    """The certificate has cert_min_days left and there is positive evidence of automation.
 
-    Automated issuance is an ACME or cloud-managed issuer (Let's Encrypt, ZeroSSL,
-    Google Trust Services, Amazon...), a lifetime of 90 days or less, or a
-    cert-manager ``Certificate`` in ``manifests`` covering the host.  Without any
-    such sign the item stays unverified (renewal may exist but was not observed).
+    Evidence is an ACME CA (Let's Encrypt, ZeroSSL, Google Trust Services, Buypass)
+    recognised by issuer or CA Issuers/OCSP URLs on a chain verified as served, a
+    cert-manager Certificate, annotated Ingress or ACME Issuer in ``manifests``, or a
+    CronJob running an ACME client.  A short lifetime alone is not evidence; without
+    any, the item stays unverified (renewal may exist but was not observed).
     """
     from pytest_biothings_ready.probes.tls.renewal import automation_signs
 
@@ -78,14 +79,16 @@ def certificate_renewal(ctx: Context) -> Verdict:
             f"{minimum}: it was not renewed in time (expires {cert.not_after:%Y-%m-%d})"
         )
     manifests, unreadable = _manifests(ctx)
-    signs = automation_signs(cert, report.host, manifests)
+    signs = automation_signs(report, cert, manifests)
     observed = f"{left} days left >= cert_min_days {minimum} on {report.where}{unreadable}"
     if signs:
         return Verdict.passed(f"{observed}; automated issuance: {'; '.join(signs)}")
+    kind = "self-signed" if cert.self_signed else f"issuer {cert.issuer}"
     return Verdict.unverified(
-        f"{observed}, but no sign of automated issuance (issuer {cert.issuer}, lifetime "
-        f"{cert.lifetime_days} days, no cert-manager Certificate for {report.host} in "
-        "manifests): attest the renewal process"
+        f"{observed}, but no evidence of automated issuance ({kind}, lifetime "
+        f"{cert.lifetime_days} days: a short lifetime alone proves nothing; no ACME CA "
+        f"on a verified chain, no cert-manager resource or renewal CronJob for "
+        f"{report.host} in manifests): attest the renewal process"
     )
 
 
@@ -120,10 +123,12 @@ def certificate_problems(report: TlsReport, cert: CertificateInfo, minimum: int)
     problems = []
     if not report.verified.accepted:
         problems.append(f"verification failed: {report.verified.reason}")
+    if report.chain is not None:
+        problems += report.chain.findings(report.bundle_others)
     left = cert.days_left()
     if 0 <= left < minimum:
         problems.append(f"expires in {left} days < cert_min_days {minimum}")
-    return problems + cert.weaknesses()
+    return problems + [f"leaf {w}" if w.startswith("signature") else w for w in cert.weaknesses()]
 
 
 def _certificate_verdict(ctx: Context) -> Verdict:
@@ -139,14 +144,20 @@ def _certificate_verdict(ctx: Context) -> Verdict:
     if problems:
         return Verdict.failed(f"{'; '.join(problems)}: {seen}")
     return Verdict.passed(
-        f"{seen}: chain and hostname verified against {_trust(ctx)}, "
+        f"{seen}: chain as served and hostname verified against {_trust(ctx, report)}, "
         f"{cert.days_left()} days left >= cert_min_days {minimum}"
     )
 
 
-def _trust(ctx: Context) -> str:
+def _trust(ctx: Context, report: TlsReport) -> str:
     bundle = ctx.env.get("ca_bundle")
-    return f"system roots plus ca_bundle {bundle}" if bundle else "system roots"
+    roots = f"system roots plus ca_bundle {bundle} (roots only)" if bundle else "system roots"
+    if report.chain is None:
+        return roots
+    anchor = report.chain.verified[-1] if report.chain.verified else "?"
+    return (
+        f"{roots}; {report.chain.describe()}, anchored at {anchor} ({report.chain.anchor_source})"
+    )
 
 
 def _manifests(ctx: Context) -> tuple[tuple[Manifest, ...], str]:
