@@ -13,6 +13,7 @@ import pytest
 from pytest_biothings_ready.config.schema import KINDS
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.probes.ports import DEFAULT_PORTS, ports_to_scan, service_of
+from pytest_biothings_ready.probes.ports.scanner import Target, scan
 from tests.network_tls.conftest import MARGIN_S, TIMEOUT_S, judge_with
 from tests.support.evaluate import environment
 from tests.support.servers import free_port
@@ -178,3 +179,10 @@ def test_default_list_covers_the_usual_debug_and_admin_ports() -> None:
               1433, 1521, 5984, 7474, 9042, 50070, 61616}  # fmt: skip
     assert wanted <= set(DEFAULT_PORTS)
     assert all(service_of(port) != "unknown service" for port in DEFAULT_PORTS)
+
+
+def test_port_open_on_only_one_address_of_a_host_counts_as_open() -> None:
+    both = [Target("svc", socket.AF_INET, "127.0.0.1"), Target("svc", socket.AF_INET6, V6)]
+    with listening_v6(0) as (port,):
+        states = scan(((t, port) for t in both), TIMEOUT_S, 8, 5.0)
+    assert states == {("svc", port): "open"}

@@ -129,6 +129,17 @@ def test_automation_on_the_deploy_path_is_evidence(
     assert sign in verdict.evidence
 
 
+def test_suspended_renewal_cronjob_is_not_evidence(tmp_path: Path) -> None:
+    folder = tmp_path / "k8s"
+    folder.mkdir()
+    suspended = MANIFESTS["CRONJOB"].replace(
+        'schedule: "0 3 * * *"', 'schedule: "0 3 * * *"\n  suspend: true'
+    )
+    (folder / "tls.yaml").write_text(suspended)
+    verdict = _renewal(make_certificate(tmp_path), manifests=[str(folder)])
+    assert verdict.status is Status.UNVERIFIED, verdict.evidence
+
+
 def test_certificate_for_another_host_is_not_evidence(tmp_path: Path) -> None:
     folder = tmp_path / "k8s"
     folder.mkdir()

@@ -36,6 +36,8 @@ def ws_app(mode: str = "echo") -> Starlette:
         await socket.accept()
         if mode.startswith("greet"):
             await socket.send_text("welcome to the service")
+        if mode == "pong-greeting":
+            await socket.send_text('{"type": "pong"}')
         if mode == "drop":
             asyncio.get_running_loop().call_later(1.0, asyncio.ensure_future, socket.close(1011))
         while (message := await socket.receive())["type"] == "websocket.receive":
@@ -46,7 +48,7 @@ def ws_app(mode: str = "echo") -> Starlette:
 
 async def _answer(socket: WebSocket, mode: str, message: dict[str, Any]) -> None:
     text, data = message.get("text"), message.get("bytes")
-    if mode in ("mute", "greet-mute"):
+    if mode in ("mute", "greet-mute", "pong-greeting"):
         return
     if mode == "constant":
         await socket.send_text("ok")
@@ -243,6 +245,18 @@ def test_realtime_greeting_containing_the_text_is_not_the_reply() -> None:
         verdict = judge(REALTIME, _ws(url, realtime_send="hi {nonce}", realtime_expect="{nonce}"))
     assert verdict.status is Status.FAILED
     assert "'welcome to the service'" in verdict.evidence
+
+
+def test_realtime_greeting_with_the_expected_text_but_no_answer_fails() -> None:
+    with serve_asgi(ws_app("pong-greeting")) as url:
+        verdict = judge(REALTIME, _ws(url, realtime_send="ping", realtime_expect='"pong"'))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert 'frames that do not answer it: \'{"type": "pong"}\'' in verdict.evidence
+
+
+def test_configured_message_greeted_with_the_expected_text_but_unanswered_fails() -> None:
+    verdict = _works("pong-greeting", message="ping", expect='"pong"')
+    assert verdict.status is Status.FAILED, verdict.evidence
 
 
 def test_realtime_without_the_expected_reply_fails() -> None:

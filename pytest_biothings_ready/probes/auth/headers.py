@@ -47,9 +47,12 @@ def require_sendable(value: str, what: str, header: str) -> None:
 
 
 def scrub(text: str, secret: str) -> str:
-    """``text`` without ``secret`` in any form a client library prints it (raw, repr)."""
+    """``text`` without ``secret`` in any form a library prints it (raw, repr, URL-quoted)."""
+    from urllib.parse import quote
+
     stripped = secret.strip()
-    forms = {secret, stripped, repr(secret)[1:-1], repr(secret.encode("utf-8", "replace"))[2:-1]}
+    forms = {secret, stripped, repr(secret)[1:-1], repr(secret.encode("utf-8", "replace"))[2:-1],
+             quote(secret, safe=""), quote(stripped, safe="")}  # fmt: skip
     for form in sorted((f for f in forms if len(f) >= 4), key=len, reverse=True):
         text = text.replace(form, "***")
     return text

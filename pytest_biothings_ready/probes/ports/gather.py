@@ -1,6 +1,7 @@
 """The ``ports`` gatherer: every host of the environment, on the scan list.
 
-Every host the environment names (``env.hosts()``) is tried on the documented
+Every host the environment names (``env.hosts()``), at each of its addresses, is
+tried on the documented
 default list (:mod:`.services`; ``ports.scan`` replaces it, ``"all"`` means every
 port, ``ports.extra`` adds to it) plus the ports of the environment's own URLs.
 """
@@ -58,7 +59,7 @@ def scan_ports(ctx: Context) -> PortScan:
 
     env, started = ctx.env, time.perf_counter()
     hosts, ports = tuple(env.hosts()), ports_to_scan(env)
-    resolved = [_resolve(host) for host in hosts]
+    resolved = [target for host in hosts for target in _resolve(host)]
     timeout = float(env.get("ports.timeout_s") or env.timeout)
     found = scan(((t, p) for t in resolved for p in ports), timeout,
                  int(env.get("ports.parallel")), float(env.get("ports.budget_s")))  # fmt: skip
@@ -104,14 +105,17 @@ def _scope(env: Environment) -> str:
     return "all" if scan == ALL else ("default list" if scan is None else "ports.scan")
 
 
-def _resolve(host: str) -> Target:
+def _resolve(host: str) -> list[Target]:
+    """Every address of ``host`` (IPv4 and IPv6): a debugger listening on only one of
+    them is still reachable."""
     from pytest_biothings_ready.probes.ports.scanner import Target
 
     try:
-        family, _, _, _, address = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0]
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise ProbeError(f"cannot resolve {host}: {exc.strerror or exc}") from None
-    return Target(host, family, str(address[0]))
+    unique = dict.fromkeys((family, str(address[0])) for family, _, _, _, address in found)
+    return [Target(host, family, address) for family, address in unique]
 
 
 def _require_service_reachable(env: Environment, found: dict[tuple[str, int], str]) -> None:

@@ -26,6 +26,8 @@ from pytest_biothings_ready.errors import ProbeError
 __all__ = ["Target", "scan"]
 
 FILTERED = frozenset({errno.ETIMEDOUT, errno.EHOSTUNREACH, errno.ENETUNREACH})
+# A host with several addresses: a port is open if any address answers.
+RANK = {"closed": 0, "filtered": 1, "open": 2}
 # File descriptors left to the rest of the process.
 SPARE_FDS = 128
 
@@ -79,8 +81,14 @@ def _start(
         selector.register(sock, selectors.EVENT_WRITE)
         active[sock] = (target, port, time.monotonic() + timeout)
         return
-    states[(target.host, port)] = _state(sock, code, target, port)
+    _record(states, target, port, _state(sock, code, target, port))
     sock.close()
+
+
+def _record(states: dict[tuple[str, int], str], target: Target, port: int, state: str) -> None:
+    key = (target.host, port)
+    if RANK[state] >= RANK[states.get(key, "closed")]:
+        states[key] = state
 
 
 def _collect(
@@ -96,7 +104,7 @@ def _collect(
         target, port, _ = active.pop(sock)
         selector.unregister(sock)
         code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        states[(target.host, port)] = _state(sock, code, target, port)
+        _record(states, target, port, _state(sock, code, target, port))
         sock.close()
 
 
@@ -114,7 +122,7 @@ def _expire(
         del active[sock]
         selector.unregister(sock)
         sock.close()
-        states[(target.host, port)] = "filtered"
+        _record(states, target, port, "filtered")
 
 
 def _state(sock: socket.socket, code: int, target: Target, port: int) -> str:

@@ -142,8 +142,14 @@ def _covers(ingress: Manifest, host: str) -> bool:
 
 
 def _acme_client(body: Mapping[str, Any]) -> str:
-    """The ACME client a CronJob's containers run (image, command or args), else ""."""
-    found = ACME_CLIENTS.search(repr(_map(body.get("spec")).get("jobTemplate")))
+    """The ACME client a CronJob's containers run (image, command or args), else "".
+
+    A suspended CronJob renews nothing.
+    """
+    spec = _map(body.get("spec"))
+    if spec.get("suspend") is True:
+        return ""
+    found = ACME_CLIENTS.search(repr(spec.get("jobTemplate")))
     return found.group(1) if found else ""
 
 

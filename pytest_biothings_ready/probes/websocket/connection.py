@@ -10,6 +10,7 @@ observation); no answer, a refused connection or garbage instead of HTTP raise
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -99,10 +100,13 @@ async def await_answer(
     answers: Callable[[Frame], bool],
     seconds: float,
     opened: float,
+    drain_s: float = 0.0,
 ) -> Answer:
     """Send ``message``; read frames until one ``answers`` it, the time is up or it closes.
 
     ``opened`` (``time.perf_counter()`` at the upgrade) dates a close in the evidence.
+    ``drain_s``: first read what the server sends unprompted for up to that long (a
+    greeting that happens to contain the expected text must not count as the answer).
     """
     import asyncio
 
@@ -111,6 +115,9 @@ async def await_answer(
     started = time.perf_counter()
     skipped: list[str] = []
     try:
+        with contextlib.suppress(TimeoutError):
+            while drain_s > 0:
+                skipped.append(show(await asyncio.wait_for(connection.recv(), drain_s)))
         await connection.send(message)
         while (left := seconds - (time.perf_counter() - started)) > 0:
             frame = await asyncio.wait_for(connection.recv(), left)

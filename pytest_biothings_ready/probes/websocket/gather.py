@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["Message", "RealtimeReport", "WebSocketReport", "gather_realtime", "gather_websocket"]
 
 ECHO_MESSAGE = "ready-probe {nonce}"
+# How long frames a server sends unprompted (a greeting) are read before the message.
+UNPROMPTED_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class Message:
     def shown(self) -> str:
         """The template as evidence shows it (``{nonce}`` as ``<random nonce>``)."""
         return self.send.replace("{nonce}", "<random nonce>")
+
+    @property
+    def drain_s(self) -> float:
+        """Without ``{nonce}`` in the expected text, unprompted frames are read first."""
+        return 0.0 if "{nonce}" in self.expect else UNPROMPTED_S
 
     def fresh(self) -> tuple[str, Callable[[Frame], bool]]:
         """(text to send, the test a frame must pass to answer it)."""
@@ -161,7 +168,7 @@ async def _exchange(
     connection: ClientConnection, message: Message, timeout: float, opened: float
 ) -> Answer:
     text, answers = message.fresh()
-    return await await_answer(connection, text, answers, timeout, opened)
+    return await await_answer(connection, text, answers, timeout, opened, message.drain_s)
 
 
 async def _binary(connection: ClientConnection, timeout: float, opened: float) -> Answer:
@@ -241,5 +248,6 @@ async def _realtime(env: Environment) -> RealtimeReport:
         raise ProbeError(f"{url} refused the upgrade ({exc.response.status_code})") from None
     async with connection:
         text, answers = message.fresh()
-        answer = await await_answer(connection, text, answers, env.timeout, time.perf_counter())
+        opened = time.perf_counter()
+        answer = await await_answer(connection, text, answers, env.timeout, opened, message.drain_s)
     return RealtimeReport(url, text, message.expect, answer)
