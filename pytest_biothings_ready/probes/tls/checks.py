@@ -39,11 +39,13 @@ def tls_versions_and_ciphers(ctx: Context) -> Verdict:
 
 @check("Valid SSL certificates installed", "SSL certificates verified", uses=("tls",), smoke=True)
 def certificate_is_valid(ctx: Context) -> Verdict:
-    """The certificate verifies against system roots plus ca_bundle, for the host.
+    """The chain as served verifies to a root of the system store or ca_bundle, for the host.
 
-    The chain must verify, the name must match, it must be within its validity dates
-    with at least ``thresholds.cert_min_days`` left, with an RSA key of 2048+ bits
-    (EC 256+) and no SHA-1/MD5 signature.
+    Intermediates must come from the server (a non-root in ca_bundle never completes
+    the chain; the missing issuer is named); the name must match; it must be within its
+    validity dates with at least ``thresholds.cert_min_days`` left, with an RSA key of
+    2048+ bits (EC 256+) and no SHA-1/MD5 signature; no intermediate may have a small
+    key or a SHA-1/MD5 signature.
     """
     return _certificate_verdict(ctx)
 
