@@ -186,3 +186,14 @@ def test_port_open_on_only_one_address_of_a_host_counts_as_open() -> None:
     with listening_v6(0) as (port,):
         states = scan(((t, port) for t in both), TIMEOUT_S, 8, 5.0)
     assert states == {("svc", port): "open"}
+
+
+def test_readiness_toml_accepts_all_and_refuses_other_words(pytester: pytest.Pytester) -> None:
+    table = '[env.s]\nbase_url = "https://127.0.0.1:1"\n[env.s.ports]\nscan = {}\n'
+    pytester.makefile(".toml", readiness=table.format('"everything"'))
+    refused = pytester.runpytest("--ready-env=s", "--collect-only", "-p", "no:cacheprovider")
+    assert refused.ret == pytest.ExitCode.USAGE_ERROR
+    refused.stderr.fnmatch_lines(['*ports.scan must be a list of TCP ports (1-65535) or "all"*'])
+    pytester.makefile(".toml", readiness=table.format('"all"'))
+    accepted = pytester.runpytest("--ready-env=s", "--collect-only", "-p", "no:cacheprovider")
+    assert accepted.ret == pytest.ExitCode.OK
