@@ -140,6 +140,30 @@ def test_suspended_renewal_cronjob_is_not_evidence(tmp_path: Path) -> None:
     assert verdict.status is Status.UNVERIFIED, verdict.evidence
 
 
+@pytest.mark.parametrize(
+    ("command", "passes"),
+    [
+        ('["sh", "-c", "trap exit TERM; while :; do certbot renew; sleep 12h; done"]', True),
+        ('["certonly", "--webroot", "-w", "/var/www", "-d", "api.example.org"]', False),
+    ],
+    ids=["renew-loop", "issue-once"],
+)
+def test_compose_certbot_service_counts_only_in_renewal_mode(
+    tmp_path: Path, command: str, passes: bool
+) -> None:
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text(
+        "services:\n  api:\n    image: nginx:1.27\n  certbot:\n"
+        f"    image: certbot/certbot:v2.11.0\n    command: {command}\n"
+    )
+    verdict = _renewal(make_certificate(tmp_path), compose_files=[str(compose)])
+    if passes:
+        assert verdict.status is Status.PASSED, verdict.evidence
+        assert "compose service certbot runs certbot renewal at" in verdict.evidence
+    else:
+        assert verdict.status is Status.UNVERIFIED, verdict.evidence
+
+
 def test_certificate_for_another_host_is_not_evidence(tmp_path: Path) -> None:
     folder = tmp_path / "k8s"
     folder.mkdir()

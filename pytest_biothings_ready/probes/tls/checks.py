@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 
 if TYPE_CHECKING:
-    from pytest_biothings_ready.probes.static.manifests import Manifest
     from pytest_biothings_ready.probes.tls.certs import CertificateInfo
     from pytest_biothings_ready.probes.tls.report import TlsReport
 
@@ -59,7 +58,7 @@ def certificate_status(ctx: Context) -> Verdict:
     return _certificate_verdict(ctx)
 
 
-@check("Certificate auto-renewal configured", uses=("tls", "manifests"))
+@check("Certificate auto-renewal configured", uses=("tls", "manifests", "compose"))
 def certificate_renewal(ctx: Context) -> Verdict:
     """The certificate has cert_min_days left and there is positive evidence of automation.
 
@@ -80,8 +79,10 @@ def certificate_renewal(ctx: Context) -> Verdict:
             f"certificate on {report.where} has {left} days left < cert_min_days "
             f"{minimum}: it was not renewed in time (expires {cert.not_after:%Y-%m-%d})"
         )
-    manifests, unreadable = _manifests(ctx)
-    signs = automation_signs(report, cert, manifests)
+    manifests, unreadable = _static(ctx, "manifests")
+    compose, unparsed = _static(ctx, "compose_files", "compose")
+    signs = automation_signs(report, cert, manifests, compose)
+    unreadable += unparsed
     observed = f"{left} days left >= cert_min_days {minimum} on {report.where}{unreadable}"
     if signs:
         return Verdict.passed(f"{observed}; automated issuance: {'; '.join(signs)}")
@@ -89,8 +90,8 @@ def certificate_renewal(ctx: Context) -> Verdict:
     return Verdict.unverified(
         f"{observed}, but no evidence of automated issuance ({kind}, lifetime "
         f"{cert.lifetime_days} days: a short lifetime alone proves nothing; no ACME CA "
-        f"on a verified chain, no cert-manager resource or renewal CronJob for "
-        f"{report.host} in manifests): attest the renewal process"
+        f"on a verified chain, no cert-manager resource, renewal CronJob or compose "
+        f"renewal service for {report.host}): attest the renewal process"
     )
 
 
@@ -162,14 +163,15 @@ def _trust(ctx: Context, report: TlsReport) -> str:
     )
 
 
-def _manifests(ctx: Context) -> tuple[tuple[Manifest, ...], str]:
-    """The static family's parsed manifests, and a note when they could not be read."""
-    if not ctx.env.get("manifests"):
+def _static(ctx: Context, key: str, gatherer: str = "") -> tuple[tuple[Any, ...], str]:
+    """The static family's parsed ``key`` files, and a note when they could not be read."""
+    if not ctx.env.get(key):
         return (), ""
     try:
-        return ctx.evidence("manifests").objects, ""
+        found = ctx.evidence(gatherer or key)
     except ProbeError as exc:
-        return (), f" (manifests not read: {exc})"
+        return (), f" ({key} not read: {exc})"
+    return (found.objects if hasattr(found, "objects") else tuple(found)), ""
 
 
 def _certificate(report: TlsReport) -> CertificateInfo:

@@ -10,7 +10,9 @@ Only three kinds count; a short lifetime alone never does (``openssl req -x509 -
 - on the deploy path (``manifests``): a cert-manager ``Certificate`` for the host, an
   Ingress whose ``cert-manager.io/(cluster-)issuer`` annotation covers the host, or
   an ACME ``Issuer``/``ClusterIssuer``;
-- a renewal job: a ``CronJob`` running an ACME client (certbot, acme.sh, lego, ...).
+- a renewal job: a ``CronJob`` running an ACME client (certbot, acme.sh, lego, ...),
+  or a compose service that runs one in renewal mode (``certbot renew``, ``acme.sh
+  --cron``, ``lego ... renew``, ``dehydrated --cron``) or is ``acme-companion``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pytest_biothings_ready.probes.static.compose import ComposeFile
     from pytest_biothings_ready.probes.static.manifests import Manifest
     from pytest_biothings_ready.probes.tls.certs import CertificateInfo
     from pytest_biothings_ready.probes.tls.report import TlsReport
@@ -58,14 +61,21 @@ ACME_AUTHORITIES: tuple[AcmeAuthority, ...] = (
 )
 # ACME clients a renewal job runs (image or command).
 ACME_CLIENTS = re.compile(r"\b(certbot|acme\.sh|lego|dehydrated|getssl|acme-companion)\b", re.I)
+# What makes a long-running client renew rather than issue once.
+RENEWAL_MODE = re.compile(
+    r"\brenew\b|--cron\b|\bacme-companion\b|letsencrypt-nginx-proxy-companion"
+)
 
 
 def automation_signs(
-    report: TlsReport, cert: CertificateInfo, manifests: Iterable[Manifest]
+    report: TlsReport,
+    cert: CertificateInfo,
+    manifests: Iterable[Manifest],
+    compose: Iterable[ComposeFile] = (),
 ) -> list[str]:
     """Observed signs that the certificate of ``report`` is renewed automatically.
 
-    ``manifests`` are the parsed objects the static family gathered (read once).
+    ``manifests`` and ``compose`` are what the static family parsed (read once).
     """
     objects = tuple(manifests)
     signs = _acme_issuer(report, cert)
@@ -74,7 +84,17 @@ def automation_signs(
         for name, names in cert_manager_certificates(objects)
         if any(_matches(pattern, report.host) for pattern in names)
     ]
-    return signs + list(_deploy_signs(objects, report.host))
+    return signs + list(_deploy_signs(objects, report.host)) + list(_compose_signs(compose))
+
+
+def _compose_signs(files: Iterable[ComposeFile]) -> Iterator[str]:
+    for compose in files:
+        for service in compose.services:
+            text = " ".join(repr(service.get(k)) for k in ("image", "command", "entrypoint"))
+            client = ACME_CLIENTS.search(text)
+            if client and RENEWAL_MODE.search(text):
+                where = service.at()
+                yield f"compose service {service.name} runs {client.group(1)} renewal at {where}"
 
 
 def _acme_issuer(report: TlsReport, cert: CertificateInfo) -> list[str]:
