@@ -82,6 +82,15 @@ def test_acme_issuer_on_a_chain_to_the_system_store_is_automation(
     assert "(system store)" in verdict.evidence
 
 
+def test_system_root_also_listed_in_ca_bundle_still_counts_as_the_system_store(
+    tmp_path: Path, system_store: Path
+) -> None:
+    chain = _in_system_store(system_store, make_pki(tmp_path, issuer_org="ZeroSSL").complete)
+    verdict = _renewal(chain, trusted=True)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "ACME CA ZeroSSL" in verdict.evidence and "(system store)" in verdict.evidence
+
+
 def test_acme_ca_issuers_url_on_a_chain_to_the_system_store_is_automation(
     tmp_path: Path, system_store: Path
 ) -> None:

@@ -37,13 +37,14 @@ class Trust:
 
     Attributes:
         context: a verifying client context holding roots only.
-        bundle_roots: DER of the self-signed certificates of ``ca_bundle``.
+        system_roots: DER of the system store's roots (certifi), to tell which source
+            an anchor came from (a root in both counts as the system store's).
         bundle_others: subjects (RFC 4514) of ``ca_bundle`` certificates that are not
             roots and are therefore not trusted as anchors.
     """
 
     context: ssl.SSLContext
-    bundle_roots: frozenset[bytes]
+    system_roots: frozenset[bytes]
     bundle_others: tuple[str, ...]
 
 
@@ -94,10 +95,11 @@ def trust(env: Environment) -> Trust:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     context = ssl.create_default_context(cafile=certifi.where())
+    system = frozenset(context.get_ca_certs(binary_form=True))
     roots, others = _bundle(env)
     if roots:
         context.load_verify_locations(cadata=b"".join(c.public_bytes(Encoding.DER) for c in roots))
-    return Trust(context, frozenset(c.public_bytes(Encoding.DER) for c in roots), others)
+    return Trust(context, system, others)
 
 
 def peer_chains(tls: ssl.SSLSocket) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
@@ -113,7 +115,7 @@ def examine_chain(
     served: tuple[bytes, ...],
     verified: tuple[bytes, ...],
     verify_code: int,
-    bundle_roots: frozenset[bytes],
+    system_roots: frozenset[bytes],
 ) -> ChainReport:
     """Judge the served chain; ``verified`` is empty when verification failed."""
     from cryptography import x509
@@ -127,7 +129,7 @@ def examine_chain(
     return ChainReport(
         served=tuple(_subject(c) for c in sent),
         verified=tuple(_subject(c) for c in path),
-        anchor_source=_anchor_source(verified, bundle_roots),
+        anchor_source=_anchor_source(verified, system_roots),
         missing_issuer=missing,
         weak=tuple(w for cert in links for w in _weak_link(cert)),
     )
@@ -193,10 +195,10 @@ def _weak_link(cert: x509.Certificate) -> list[str]:
     return found
 
 
-def _anchor_source(verified: tuple[bytes, ...], bundle_roots: frozenset[bytes]) -> str:
+def _anchor_source(verified: tuple[bytes, ...], system_roots: frozenset[bytes]) -> str:
     if not verified:
         return ""
-    return "ca_bundle" if verified[-1] in bundle_roots else "system store"
+    return "system store" if verified[-1] in system_roots else "ca_bundle"
 
 
 def _self_signed(cert: x509.Certificate) -> bool:

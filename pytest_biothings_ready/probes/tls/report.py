@@ -201,7 +201,7 @@ def _chain(results: dict[str, Handshake], anchors: Trust) -> ChainReport | None:
     if not served:
         return None
     return examine_chain(
-        served, verified.verified_chain, verified.verify_code, anchors.bundle_roots
+        served, verified.verified_chain, verified.verify_code, anchors.system_roots
     )
 
 
