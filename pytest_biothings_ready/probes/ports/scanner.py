@@ -1,7 +1,8 @@
 """TCP connect scan with non-blocking sockets: a bounded window of connects in flight.
 
-One thread and a selector instead of a thread per connect: all 65535 ports of a
-loopback host take about a second.  Each connect is bounded by its own timeout and
+One thread and ``poll`` instead of a thread per connect: all 65535 ports of a
+loopback host take 2.6-4 s on two busy cores (about 50 us per connect, mostly the
+kernel's own connect and close).  Each connect is bounded by its own timeout and
 the whole scan by a budget; a scan that cannot finish in its budget raises
 :class:`ProbeError` (an error, never a partial pass).
 
@@ -14,12 +15,12 @@ simultaneous open); that is not a listener, and counts as closed.
 from __future__ import annotations
 
 import errno
-import selectors
+import select
 import socket
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pytest_biothings_ready.errors import ProbeError
 
@@ -41,6 +42,14 @@ class Target:
     address: str
 
 
+@dataclass
+class _Flight:
+    """Connects in flight, by file descriptor, oldest first (dicts keep order)."""
+
+    poller: Any
+    sockets: dict[int, tuple[socket.socket, Target, int, float]]
+
+
 def scan(
     targets: Iterable[tuple[Target, int]], timeout: float, parallel: int, budget: float
 ) -> dict[tuple[str, int], str]:
@@ -48,38 +57,32 @@ def scan(
     pending = list(targets)[::-1]
     window = _window(parallel)
     states: dict[tuple[str, int], str] = {}
-    active: OrderedDict[socket.socket, tuple[Target, int, float]] = OrderedDict()
+    flight = _Flight(select.poll(), {})
     ends = time.monotonic() + budget
-    with selectors.DefaultSelector() as selector:
-        try:
-            while pending or active:
-                while pending and len(active) < window:
-                    _start(selector, active, states, *pending.pop(), timeout)
-                _collect(selector, active, states)
-                _expire(selector, active, states)
-                if time.monotonic() > ends:
-                    raise ProbeError(_over_budget(budget, len(states), len(states) + len(pending)
-                                                  + len(active)))  # fmt: skip
-        finally:
-            for sock in active:
-                sock.close()
+    try:
+        while pending or flight.sockets:
+            while pending and len(flight.sockets) < window:
+                _start(flight, states, *pending.pop(), timeout)
+            _collect(flight, states)
+            _expire(flight, states)
+            if time.monotonic() > ends:
+                total = len(states) + len(pending) + len(flight.sockets)
+                raise ProbeError(_over_budget(budget, len(states), total))
+    finally:
+        for sock, *_ in flight.sockets.values():
+            sock.close()
     return states
 
 
 def _start(
-    selector: selectors.BaseSelector,
-    active: OrderedDict[socket.socket, tuple[Target, int, float]],
-    states: dict[tuple[str, int], str],
-    target: Target,
-    port: int,
-    timeout: float,
+    flight: _Flight, states: dict[tuple[str, int], str], target: Target, port: int, timeout: float
 ) -> None:
     sock = socket.socket(target.family, socket.SOCK_STREAM)
     sock.setblocking(False)
     code = sock.connect_ex((target.address, port))
     if code in (errno.EINPROGRESS, errno.EWOULDBLOCK):
-        selector.register(sock, selectors.EVENT_WRITE)
-        active[sock] = (target, port, time.monotonic() + timeout)
+        flight.poller.register(sock.fileno(), select.POLLOUT)
+        flight.sockets[sock.fileno()] = (sock, target, port, time.monotonic() + timeout)
         return
     _record(states, target, port, _state(sock, code, target, port))
     sock.close()
@@ -91,38 +94,31 @@ def _record(states: dict[tuple[str, int], str], target: Target, port: int, state
         states[key] = state
 
 
-def _collect(
-    selector: selectors.BaseSelector,
-    active: OrderedDict[socket.socket, tuple[Target, int, float]],
-    states: dict[tuple[str, int], str],
-) -> None:
-    first = next(iter(active.values()), None)
-    wait = max(0.0, min(0.05, first[2] - time.monotonic())) if first else 0.0
-    for key, _ in selector.select(wait):
-        sock = key.fileobj
-        assert isinstance(sock, socket.socket)
-        target, port, _ = active.pop(sock)
-        selector.unregister(sock)
+def _collect(flight: _Flight, states: dict[tuple[str, int], str]) -> None:
+    """Connects that completed (or were refused) since the last look."""
+    first = next(iter(flight.sockets.values()), None)
+    wait_ms = max(0, min(50, int((first[3] - time.monotonic()) * 1000))) if first else 0
+    for fd, _ in flight.poller.poll(wait_ms):
+        sock, target, port, _ = _land(flight, fd)
         code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         _record(states, target, port, _state(sock, code, target, port))
         sock.close()
 
 
-def _expire(
-    selector: selectors.BaseSelector,
-    active: OrderedDict[socket.socket, tuple[Target, int, float]],
-    states: dict[tuple[str, int], str],
-) -> None:
+def _expire(flight: _Flight, states: dict[tuple[str, int], str]) -> None:
     """Connects past their deadline (the oldest first) are filtered."""
     now = time.monotonic()
-    while active:
-        sock, (target, port, deadline) = next(iter(active.items()))
+    while flight.sockets:
+        fd, (_, target, port, deadline) = next(iter(flight.sockets.items()))
         if deadline > now:
             return
-        del active[sock]
-        selector.unregister(sock)
-        sock.close()
+        _land(flight, fd)[0].close()
         _record(states, target, port, "filtered")
+
+
+def _land(flight: _Flight, fd: int) -> tuple[socket.socket, Target, int, float]:
+    flight.poller.unregister(fd)
+    return flight.sockets.pop(fd)
 
 
 def _state(sock: socket.socket, code: int, target: Target, port: int) -> str:
