@@ -212,7 +212,7 @@ class ManifestSet:
 
         A selector that is not a mapping selects nothing; ``{}`` selects every workload.
         """
-        from pytest_biothings_ready.probes.static.selectors import matches
+        from pytest_biothings_ready.probes.static.kubevalues import matches
 
         if not isinstance(selector, Mapping):
             return []

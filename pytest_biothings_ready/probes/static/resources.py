@@ -18,8 +18,8 @@ from pytest_biothings_ready.probes.static.common import (
     verdict,
 )
 from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
+from pytest_biothings_ready.probes.static.kubevalues import quantity
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
-from pytest_biothings_ready.probes.static.selectors import quantity
 
 __all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
 
