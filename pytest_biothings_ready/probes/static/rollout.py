@@ -45,17 +45,21 @@ def _strategy_gap(obj: Manifest, pods: int) -> Problem | None:
     return None
 
 
-def _pods(kube: ManifestSet, obj: Manifest) -> int:
+def _lows(kube: ManifestSet) -> dict[tuple[str, str, str], int]:
+    """The lowest autoscaler minimum per scaled workload."""
+    lows: dict[tuple[str, str, str], int] = {}
+    for item in (scaler(m) for m in kube.of(*AUTOSCALER_KINDS)):
+        if item.low is not None:
+            lows[item.target] = min(item.low, lows.get(item.target, item.low))
+    return lows
+
+
+def _pods(lows: dict[tuple[str, str, str], int], obj: Manifest) -> int:
     """Replicas a rollout starts from: the autoscaler's minimum, else ``replicas`` (1)."""
-    key = (obj.namespace, obj.kind, obj.name)
-    lows = [
-        s.low
-        for s in (scaler(m) for m in kube.of(*AUTOSCALER_KINDS))
-        if s.target == key and s.low is not None
-    ]
+    low = lows.get((obj.namespace, obj.kind, obj.name))
+    if low is not None:
+        return max(1, low)
     replicas = dig(obj.body, "spec", "replicas")
-    if lows:
-        return max(1, min(lows))
     return replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1
 
 
@@ -72,7 +76,8 @@ def deployment_strategy(ctx: Context) -> Verdict:
     need_any(ctx.env, "manifests")
     kube: ManifestSet = ctx.evidence("manifests")
     targets = kube.of("Deployment", "Rollout")
-    problems = [p for t in targets if (p := _strategy_gap(t, _pods(kube, t)))]
+    lows = _lows(kube)
+    problems = [p for t in targets if (p := _strategy_gap(t, _pods(lows, t)))]
     if not targets:
         problems.append(Problem("manifests", "contain no Deployment or Rollout"))
     detail = ", ".join(f"{t.ref} {_describe(t)}" for t in targets[:4])

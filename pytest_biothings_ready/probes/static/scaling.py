@@ -8,6 +8,7 @@ autoscaling; percentages in disruption budgets are resolved to pod counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
@@ -33,8 +34,14 @@ class Autoscaling:
     scalers: tuple[Scaler, ...]
 
     def of(self, target: Manifest) -> list[Scaler]:
-        key = (target.namespace, target.kind, target.name)
-        return [s for s in self.scalers if s.target == key]
+        return self._by_target.get((target.namespace, target.kind, target.name), [])
+
+    @cached_property
+    def _by_target(self) -> dict[tuple[str, str, str], list[Scaler]]:
+        index: dict[tuple[str, str, str], list[Scaler]] = {}
+        for item in self.scalers:
+            index.setdefault(item.target, []).append(item)
+        return index
 
 
 def autoscaling(ctx: Context) -> Autoscaling:

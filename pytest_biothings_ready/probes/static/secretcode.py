@@ -35,8 +35,12 @@ QUOTED = re.compile(r"""["']([^"'\n]*)["']""")
 SECRET_WORDS = re.compile(r"pass|secret|token|key|credential|salt", re.IGNORECASE)
 
 
-def code_findings(shown: str, suffix: str, text: str) -> Iterator[Finding]:
-    """Findings in one source or config file (by its suffix)."""
+def code_findings(shown: str, suffix: str, text: str, config: bool = True) -> Iterator[Finding]:
+    """Findings in one source or config file (by its suffix).
+
+    ``config=False`` skips the YAML/JSON config walk, for files already read by
+    structure (manifests, compose files): parsing them twice doubles the scan's cost.
+    """
     yield from _line_findings(shown, text)
     if not SECRET_WORDS.search(text):
         return
@@ -44,7 +48,7 @@ def code_findings(shown: str, suffix: str, text: str) -> Iterator[Finding]:
         yield from _python(shown, text)
     elif suffix == ".properties":
         yield from _properties(shown, text)
-    elif suffix in {".yml", ".yaml", ".json"}:
+    elif suffix in {".yml", ".yaml", ".json"} and config:
         yield from _config(shown, text, suffix)
 
 

@@ -129,9 +129,10 @@ def secrets_in_vault(ctx: Context) -> Verdict:
 def _vault_reads(kube: ManifestSet, problems: list[Problem | Any]) -> list[str]:
     """Vault-backed reads of every container; unbacked reads appended to ``problems``."""
     sources, generated = vault_sources(kube), generated_secrets(kube)
+    classes = {(m.namespace, m.name): m for m in kube.of("SecretProviderClass")}
     used = []
     for container in kube.containers(init=True, ephemeral=True):
-        used += [f"CSI volume <- {spc}" for spc in csi_reads(container, kube)]
+        used += [f"CSI volume <- {spc}" for spc in csi_reads(container, classes)]
         if _vault_agent(container):
             used.append(f"{container.workload.ref} <- Vault agent injector")
         for name in consumed(container):

@@ -264,11 +264,13 @@ def _fenced(text: str) -> set[int]:
     return lines
 
 
-def _file_findings(path: Path, shown: str, text: str, plugins: list[Plugin]) -> list[Finding]:
+def _file_findings(
+    path: Path, shown: str, text: str, plugins: list[Plugin], structured: bool
+) -> list[Finding]:
     hits = list(_line_findings(shown, text, plugins))
     if _is_dotenv(path):
         hits += _dotenv_findings(shown, text)
-    hits += code_findings(shown, path.suffix, text)
+    hits += code_findings(shown, path.suffix, text, config=not structured)
     if path.suffix in {".md", ".markdown", ".rst"}:
         fenced = _fenced(text)
         hits = [replace(h, placeholder=h.placeholder or h.line in fenced) for h in hits]
@@ -280,12 +282,18 @@ def gather_secrets(ctx: Context) -> SecretScan:
     """Scan every named artifact and source tree once."""
     plugins = _plugins()
     files = _scan_files(ctx)
+    structured = {
+        p
+        for key in ("manifests", "compose_files")
+        if ctx.env.get(key)
+        for p in artifact_files(ctx.env, key)
+    }
     found: dict[tuple[str, int, str], Finding] = {}
     for path in files:
         text = _text(path)
         if text is None:
             continue
-        for hit in _file_findings(path, display(ctx.env, path), text, plugins):
+        for hit in _file_findings(path, display(ctx.env, path), text, plugins, path in structured):
             found.setdefault((hit.file, hit.line, hit.type), hit)
     for hit in structural_findings(ctx):
         found.setdefault((hit.file, hit.line, hit.type), hit)

@@ -151,10 +151,9 @@ def consumed(container: Container) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def csi_reads(container: Container, kube: ManifestSet) -> list[str]:
-    """SecretProviderClasses a container mounts through the Secrets Store CSI driver."""
+def csi_reads(container: Container, classes: Mapping[tuple[str, str], Manifest]) -> list[str]:
+    """SecretProviderClasses (by namespace and name) a container mounts through CSI."""
     mounted = {str(dig(m, "name")) for m in container.spec.get("volumeMounts") or []}
-    classes = {(m.namespace, m.name): m for m in kube.of("SecretProviderClass")}
     found = []
     for volume in container.pod.get("volumes") or []:
         name = dig(volume, "csi", "volumeAttributes", "secretProviderClass")
