@@ -8,7 +8,7 @@ from typing import Any
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.built import built_image
+from pytest_biothings_ready.probes.static.built import built_by_compose, built_image
 from pytest_biothings_ready.probes.static.common import (
     Problem,
     dig,
@@ -110,7 +110,13 @@ def health_checks_configured(ctx: Context) -> Verdict:
     problems = [p for c in containers if (p := _probe_gaps(c, ("readinessProbe", "livenessProbe")))]
     problems += [p for f in compose for s in f.services if (p := _compose_gap(ctx, f, s))]
     if kube is None:
-        problems += [p for d in docker if (p := _image_gap(d, chain(d) or [d.final]))]
+        composed = built_by_compose(ctx, compose)  # judged per service, by its stage
+        problems += [
+            p
+            for d in docker
+            if d.file not in composed
+            if (p := _image_gap(d, chain(d) or [d.final]))
+        ]
     if kube is not None and not containers:
         problems.append(Problem("manifests", "declare no long-running container"))
     seen = [

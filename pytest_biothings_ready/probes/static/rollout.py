@@ -34,7 +34,8 @@ def _strategy_gap(obj: Manifest, pods: int) -> Problem | None:
     where = obj.at(spec, "strategy")
     if down is None or up is None:
         return Problem(where, f"{obj.ref} RollingUpdate values are not counts or percentages")
-    if down >= pods:
+    percent = str(rolling["maxUnavailable"]).strip().endswith("%")
+    if (percent and down >= pods) or down >= pods > 1:
         return Problem(
             where,
             f"{obj.ref} maxUnavailable {rolling['maxUnavailable']} takes all "

@@ -189,17 +189,26 @@ def _blocks(least: object, most: object, pods: int) -> bool:
     return needed is not None and needed >= pods
 
 
+def _signal_gaps(scaling: Autoscaling) -> list[Problem]:
+    return [
+        Problem(s.manifest.at(s.manifest.body.get("spec")), f"{s.ref} scales on no demand signal")
+        for s in scaling.scalers
+        if not s.signals
+    ]
+
+
 @check("Auto-scaling configured to match demand", uses=("manifests",))
 def autoscaling_matches_demand(ctx: Context) -> Verdict:
     """Every scalable workload autoscales on CPU and memory between sane bounds.
 
-    The three autoscaling rules together (an autoscaler per workload that can scale,
-    CPU and memory targets, minReplicas >= 2 < maxReplicas), plus: no
+    An autoscaler per workload that can scale, on at least one demand signal (a
+    resource, pods, object or external metric with a target; any KEDA trigger), with
+    minReplicas >= 2 < maxReplicas, plus: no
     PodDisruptionBudget that blocks every eviction (``maxUnavailable`` 0 or ``0%``,
     ``minAvailable`` such as ``"100%"`` at or above the lowest replica count).
     """
     scaling = autoscaling(ctx)
-    problems = _unscaled(scaling) + _threshold_gaps(scaling) + _bound_gaps(scaling)
+    problems = _unscaled(scaling) + _signal_gaps(scaling) + _bound_gaps(scaling)
     if not scaling.targets:
         problems.append(Problem("manifests", "contain no Deployment/StatefulSet to scale"))
     pdb_problems, pdbs = _pdb_notes(ctx, scaling)
@@ -208,6 +217,6 @@ def autoscaling_matches_demand(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "autoscaling does not match demand",
-        f"Autoscaling on CPU and memory for all {plural(len(scaling.targets), 'workload')} "
+        f"Autoscaling on demand for all {plural(len(scaling.targets), 'workload')} "
         f"({_scaler_list(scaling)}).{budget}",
     )

@@ -29,7 +29,9 @@ from pytest_biothings_ready.probes.static.secretfindings import (
 __all__ = ["code_findings", "joined_literals"]
 
 GETTERS = frozenset({"getenv", "get", "setdefault", "config", "env", "str"})
-CONCAT = re.compile(r"""([\w.\-]+)["']?\s*[:=]\s*((?:["'][^"'\n]*["']\s*\+\s*)+["'][^"'\n]*["'])""")
+CONCAT = re.compile(
+    r"""([\w.\-]+)["']?\s*(?::=|[:=])\s*((?:["'][^"'\n]*["']\s*\+\s*)+["'][^"'\n]*["'])"""
+)
 JS_DEFAULT = re.compile(r"""process\.env\.(\w+)\s*(?:\|\||\?\?)\s*["']([^"'\n]+)["']""")
 QUOTED = re.compile(r"""["']([^"'\n]*)["']""")
 SECRET_WORDS = re.compile(r"pass|secret|token|key|credential|salt", re.IGNORECASE)
