@@ -86,7 +86,8 @@ def main(checkov: str) -> None:
             differ += mark == "!="
             undecided += mark == ".."
             shown = f"{other} ({', '.join(ids)})" if ids else other
-            print(f"| {folder.name} | {line[:40]} | {expect['status']} | {mine} | {shown} | {mark} |")
+            cells = [folder.name, line[:40], expect["status"], mine, shown, mark]
+            print("| " + " | ".join(cells) + " |")
     print(f"\nagree {agree}, differ {differ}, decided by one side only {undecided}")
 
 
