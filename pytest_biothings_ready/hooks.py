@@ -10,6 +10,7 @@ import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER
 from pytest_biothings_ready.checklist.lookup import find_item
+from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.nodes import ChecklistFile, Finding, ReadyItem
@@ -34,6 +35,8 @@ def _options(config: pytest.Config) -> Options:
         attestations=config.getoption("ready_attestations"),
         report=report,
         allow_unverified=config.getoption("ready_allow_unverified"),
+        compare=config.getoption("ready_compare"),
+        bundle=config.getoption("ready_bundle"),
     )
 
 
@@ -52,6 +55,10 @@ class ReadyPlugin:
         self.linked: dict[str, list[pytest.Item]] = {}
         self.prefetched = False
         _prefer_xunit1(config)
+        if self.ready.options.bundle:  # written after junitxml's record (governance_hooks.py)
+            from pytest_biothings_ready.governance_hooks import BundleWriter
+
+            config.pluginmanager.register(BundleWriter(self), "biothings-ready-bundle")
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
@@ -102,7 +109,8 @@ class ReadyPlugin:
             except ConfigError as exc:
                 raise pytest.UsageError(str(exc)) from None
             self.linked.setdefault(entry.id, []).append(item)
-            item.add_marker(entry.marker)
+            for marker in markers_for(entry):
+                item.add_marker(marker)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -158,6 +166,7 @@ class ReadyPlugin:
         if xml is not None:
             for name, value in self.ready.suite_properties():
                 xml.add_global_property(name, self.ready.redact(value))
+        self.ready.governance.finish(self.results, self.ready.checklist, self.ready.options.env)
         if self.ready.options.report and self.results:
             from pytest_biothings_ready.record.write import write_report
 
@@ -170,6 +179,13 @@ class ReadyPlugin:
 
             terminalreporter.write_sep("=", f"readiness: {self.ready.options.env}")
             for line in summary_lines(self.results):
+                terminalreporter.write_line(line)
+        governance = self.ready.governance
+        if governance.warnings or governance.comparison:
+            from pytest_biothings_ready.record.changes import changes_terminal
+
+            terminalreporter.write_sep("=", "readiness: sign-off governance")
+            for line in changes_terminal(governance.comparison, governance.warnings):
                 terminalreporter.write_line(line)
 
 

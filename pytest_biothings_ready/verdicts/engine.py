@@ -174,6 +174,14 @@ class Judge:
                 f"({entry.describe()}); renew it in attestations.toml",
                 Method.ATTESTATION,
             )
+        if entry.document_problem:  # the vouched-for document is no longer what was read
+            return Verdict(
+                Status.FAILED,
+                f"attestation no longer covers this line: {entry.document_problem} "
+                f"({entry.describe()}); review it and re-attest "
+                "(python -m pytest_biothings_ready.attest)",
+                Method.ATTESTATION,
+            )
         link = f" ({entry.text})" if entry.text else ""
         text = f"attested by {entry.describe()}{link}" + (
             f". Observed: {observed}" if observed else ""
