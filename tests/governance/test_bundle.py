@@ -1,0 +1,250 @@
+"""--ready-bundle and python -m pytest_biothings_ready.bundle verify|show|sign|keygen."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pytest_biothings_ready.bundle.__main__ import main
+from tests.governance.conftest import IDS, attest, cases, write_attestations, write_config
+
+MEMBERS = {
+    "record.xml",
+    "report.md",
+    "report.html",
+    "config.json",
+    "attestations.toml",
+    "checklist.md",
+    "evidence.json",
+    "artifacts.json",
+    "tools.json",
+    "MANIFEST.json",
+}
+
+
+def bundled(p: pytest.Pytester, *args: str) -> Path:
+    write_attestations(p, attest("Incident response plan documented"))
+    result = p.runpytest("--ready-env=staging", "--ready-bundle=out/b.zip", *args)
+    result.stdout.fnmatch_lines(["*evidence bundle: out/b.zip (10 members)*"])
+    return p.path / "out" / "b.zip"
+
+
+def rewrite(bundle: Path, change: dict[str, bytes | None]) -> None:
+    """Rewrite ``bundle`` with members replaced (bytes) or dropped (None)."""
+    with zipfile.ZipFile(bundle) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in change.items():
+        if data is None:
+            members.pop(name)
+        else:
+            members[name] = data
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_bundle_holds_every_member_and_verifies(
+    folder: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bundled(folder)
+    with zipfile.ZipFile(bundle) as archive:
+        assert set(archive.namelist()) == MEMBERS
+        manifest = json.loads(archive.read("MANIFEST.json"))
+        evidence = json.loads(archive.read("evidence.json"))
+    assert manifest["ready_env"] == "staging"
+    assert set(manifest["members"]) == MEMBERS - {"MANIFEST.json"}
+    assert len(evidence) == 8
+    assert main(["verify", str(bundle)]) == 0
+    assert "intact" in capsys.readouterr().out
+
+
+def test_without_junitxml_the_bundle_still_holds_the_record(folder: pytest.Pytester) -> None:
+    bundle = bundled(folder)
+    with zipfile.ZipFile(bundle) as archive:
+        record = archive.read("record.xml")
+    (folder.path / "inner.xml").write_bytes(record)
+    line = cases(folder.path / "inner.xml")[IDS["incident"]]
+    assert line["ready_status"] == "passed"
+
+
+def test_with_junitxml_the_bundle_holds_that_very_record(folder: pytest.Pytester) -> None:
+    bundle = bundled(folder, "--junitxml=record.xml")
+    with zipfile.ZipFile(bundle) as archive:
+        assert archive.read("record.xml") == (folder.path / "record.xml").read_bytes()
+
+
+def test_evidence_is_full_and_names_markers_and_checks(folder: pytest.Pytester) -> None:
+    bundle = bundled(folder, "--junitxml=record.xml")
+    with zipfile.ZipFile(bundle) as archive:
+        evidence = {e["id"]: e for e in json.loads(archive.read("evidence.json"))}
+    record = cases(folder.path / "record.xml")
+    for item_id, line in evidence.items():
+        assert line["evidence"] == record[item_id]["ready_evidence"]
+    assert evidence[IDS["incident"]]["method"] == "attestation"
+    assert "ready_security" in evidence[IDS["incident"]]["markers"]
+
+
+def test_artifacts_and_tools_are_recorded(folder: pytest.Pytester) -> None:
+    bundle = bundled(folder)
+    with zipfile.ZipFile(bundle) as archive:
+        artifacts = json.loads(archive.read("artifacts.json"))
+        tools = json.loads(archive.read("tools.json"))
+    roles = {Path(f["path"]).name: f["role"] for f in artifacts["files"]}
+    assert roles["readiness.toml"] == "config"
+    assert roles["attestations.toml"] == "attestations"
+    assert roles["checklist.md"] == "checklist"
+    assert "discovery" in artifacts["not_covered"]
+    assert tools["pytest-biothings-ready"]
+    assert tools["promtool"] == {"used": False, "note": "no check of this run uses it"}
+
+
+def test_a_changed_byte_in_the_record_fails_verification(
+    folder: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bundled(folder)
+    with zipfile.ZipFile(bundle) as archive:
+        record = archive.read("record.xml")
+    rewrite(bundle, {"record.xml": record.replace(b"unverified", b"passedXXXX", 1)})
+    assert main(["verify", str(bundle)]) == 1
+    assert "record.xml: changed" in capsys.readouterr().err
+
+
+def test_a_missing_member_fails_verification(
+    folder: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bundled(folder)
+    rewrite(bundle, {"evidence.json": None})
+    assert main(["verify", str(bundle)]) == 1
+    assert "evidence.json: missing" in capsys.readouterr().err
+
+
+def test_an_added_member_fails_verification(
+    folder: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bundled(folder)
+    rewrite(bundle, {"extra.txt": b"slipped in"})
+    assert main(["verify", str(bundle)]) == 1
+    assert "extra.txt: not listed in MANIFEST.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a zip at all", "not a zip file"),
+        (None, "no such file"),
+    ],
+)
+def test_a_file_that_is_not_a_bundle_exits_4(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "b.zip"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["verify", str(path)]) == 4
+    assert main(["show", str(path)]) == 4
+    assert message in capsys.readouterr().err
+
+
+def test_a_zip_without_a_manifest_is_not_a_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "b.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("record.xml", "<testsuites/>")
+    assert main(["verify", str(path)]) == 4
+    assert "no MANIFEST.json" in capsys.readouterr().err
+
+
+def test_show_prints_the_summary(
+    folder: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bundled(folder)
+    assert main(["show", str(bundle)]) == 0
+    out = capsys.readouterr().out
+    assert "env: staging" in out
+    assert "lines: " in out and "1 passed" in out
+    assert "member record.xml:" in out
+
+
+def test_a_signed_bundle_verifies_with_its_key_only(
+    folder: pytest.Pytester, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bundled(folder)
+    key, other = tmp_path / "signer.pem", tmp_path / "other.pem"
+    assert main(["keygen", str(key)]) == 0
+    assert main(["keygen", str(other)]) == 0
+    assert main(["verify", str(bundle), "--key", f"{key}.pub"]) == 1  # not signed yet
+    assert main(["sign", str(bundle), "--key", str(key)]) == 0
+    assert main(["verify", str(bundle), "--key", f"{key}.pub"]) == 0
+    assert main(["verify", str(bundle), "--key", f"{other}.pub"]) == 1
+    assert "signature does not match" in capsys.readouterr().err
+    assert main(["verify", str(bundle)]) == 0
+    assert "pass --key PUB to trust a key" in capsys.readouterr().out
+
+
+def test_a_signed_bundle_with_a_changed_manifest_fails(
+    folder: pytest.Pytester, tmp_path: Path
+) -> None:
+    bundle = bundled(folder)
+    key = tmp_path / "signer.pem"
+    main(["keygen", str(key)])
+    main(["sign", str(bundle), "--key", str(key)])
+    with zipfile.ZipFile(bundle) as archive:
+        manifest = json.loads(archive.read("MANIFEST.json"))
+        record = archive.read("record.xml").replace(b"passed", b"PASSED")
+    import hashlib
+
+    manifest["members"]["record.xml"]["sha256"] = hashlib.sha256(record).hexdigest()
+    rewrite(bundle, {"record.xml": record, "MANIFEST.json": json.dumps(manifest).encode()})
+    assert main(["verify", str(bundle)]) == 1  # members match the forged manifest; sig does not
+    assert main(["verify", str(bundle), "--key", f"{key}.pub"]) == 1
+
+
+def test_keygen_refuses_to_overwrite_a_key(tmp_path: Path) -> None:
+    key = tmp_path / "k.pem"
+    key.write_text("precious")
+    assert main(["keygen", str(key)]) == 4
+    assert key.read_text() == "precious"
+
+
+def test_no_secret_reaches_any_member(
+    folder: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    canary = "canary-b4ndle-5ecret-91xq"
+    monkeypatch.setenv("READY_CANARY", canary)
+    write_config(folder, env_extra='secrets = { TOKEN = "${READY_CANARY}" }')
+    folder.makepyfile(
+        test_leak="""
+        from pytest_biothings_ready import ready
+
+        @ready.item("Keys are rotated")
+        def test_token(ready_env):
+            token = ready_env.get("secrets.TOKEN")
+            print("token:", token)
+            assert token == "rotated", token
+        """
+    )
+    bundle = bundled(folder, "--junitxml=record.xml")
+    with zipfile.ZipFile(bundle) as archive:
+        for name in archive.namelist():
+            assert canary.encode() not in archive.read(name), name
+        config = json.loads(archive.read("config.json"))
+    assert config["settings"]["secrets"] == {"TOKEN": "***"}
+
+
+def test_verify_from_outside_detects_a_changed_record(folder: pytest.Pytester) -> None:
+    bundle = bundled(folder)
+    command = [sys.executable, "-m", "pytest_biothings_ready.bundle", "verify", str(bundle)]
+    intact = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert intact.returncode == 0, intact.stderr
+    with zipfile.ZipFile(bundle) as archive:
+        record = archive.read("record.xml")
+    rewrite(bundle, {"record.xml": record + b" "})
+    changed = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert changed.returncode == 1
+    assert "record.xml: changed" in changed.stderr
