@@ -27,7 +27,8 @@ TOPICS: tuple[tuple[str, str, str], ...] = (
     (
         "ready_security",
         "TLS, SSL, HTTPS, certificates, CORS, secrets, auth, JWT, API keys, rate limits, "
-        "firewall, WAF, DDoS, vulnerabilities, encryption, access control, credentials",
+        "firewall, WAF, DDoS, vulnerabilities, security, encryption, access control, "
+        "credentials, permissions, non-root, sensitive data",
         r"\btls\b|\bssl\b|\bhttps\b|certificate|\bcors\b|\bsecrets?\b|\bauth|\bjwt\b"
         r"|api keys?\b|rate limit|firewall|\bwaf\b|ddos|vulnerabilit|security|encryption"
         r"|access control|credential|permission|non-root|sensitive data",

@@ -79,3 +79,13 @@ def test_a_linked_test_carries_its_items_topic_markers(pytester: pytest.Pytester
         "no:cacheprovider",
     )
     result.stdout.fnmatch_lines(["test_linked.py::test_load"])
+
+
+def test_the_docs_table_matches_the_code() -> None:
+    from pathlib import Path
+
+    from pytest_biothings_ready.checklist.topics import TOPICS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "governance.md").read_text()
+    for marker, description, _ in TOPICS:
+        assert f"| `{marker}` | {description} |" in doc
