@@ -64,27 +64,33 @@ class BundleWriter:
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
         """Hash artifacts before the run's teardown, write the bundle after the record.
 
-        A failure to write the bundle is reported, never a crash.
+        A bundle that cannot be written is reported and fails the run (exit 3).
         """
         from pytest_biothings_ready.bundle import BundleJob
 
         job = BundleJob(self.path, self.plugin.ready, self.plugin.results)
-        job.start()
+        if self.plugin.results:
+            job.start()
         try:
             yield  # the demo stops; LogXML writes the record
         finally:
-            self._write(job)
+            try:
+                self._write(job, session)
+            finally:
+                if self.scratch is not None:
+                    shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def _write(self, job: BundleJob) -> None:
+    def _write(self, job: BundleJob, session: pytest.Session) -> None:
+        if not self.plugin.results:
+            self.message = f"evidence bundle {self.path} not written: no checklist line ran"
+            return
         try:
             record = Path(self.xml.logfile).read_bytes()
             count = job.write(record)
             self.message = f"evidence bundle: {self.path} ({count} members)"
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError) as exc:  # the run asked for it: fail the run
             self.message = f"ERROR: evidence bundle {self.path} not written: {exc}"
-        finally:
-            if self.scratch is not None:
-                shutil.rmtree(self.scratch, ignore_errors=True)
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Name the bundle (or why it is missing)."""

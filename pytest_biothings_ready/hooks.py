@@ -55,7 +55,7 @@ class ReadyPlugin:
         self.linked: dict[str, list[pytest.Item]] = {}
         self.prefetched = False
         _prefer_xunit1(config)
-        if self.ready.options.bundle:  # written after junitxml's record (governance_hooks.py)
+        if self.ready.options.bundle and not hasattr(config, "workerinput"):  # controller only
             from pytest_biothings_ready.governance_hooks import BundleWriter
 
             config.pluginmanager.register(BundleWriter(self), "biothings-ready-bundle")

@@ -69,7 +69,7 @@ def _item_evidence(ready: ReadySession, results: Results) -> list[dict[str, Any]
     lines = []
     for result in results:
         item = ready.checklist.items.get(result.id)
-        verdict = ready.judge.decide(item) if item else None
+        verdict = ready.judge.decided(result.id)  # None on an xdist controller
         trace = getattr(verdict, "error_trace", "") or getattr(verdict, "trace", "")
         lines.append(
             {

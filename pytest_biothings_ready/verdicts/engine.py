@@ -74,6 +74,11 @@ class Judge:
                 self._done[item.id] = self._waive(item, self._decide(item))
             return self._done[item.id]
 
+    def decided(self, item_id: str) -> Verdict | None:
+        """The verdict on ``item_id`` if this process already decided it (never probes)."""
+        with self._lock:
+            return self._done.get(item_id)
+
     def _decide(self, item: ChecklistItem) -> Verdict:
         if entry := self._inherited(item, "not_applicable"):
             return Verdict(

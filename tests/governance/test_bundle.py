@@ -248,3 +248,25 @@ def test_verify_from_outside_detects_a_changed_record(folder: pytest.Pytester) -
     changed = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert changed.returncode == 1
     assert "record.xml: changed" in changed.stderr
+
+
+def test_a_bundle_that_cannot_be_written_fails_the_run(folder: pytest.Pytester) -> None:
+    (folder.path / "taken").mkdir()
+    (folder.path / "taken" / "b.zip").mkdir()  # a folder where the zip should go
+    result = folder.runpytest("--ready-env=staging", "--ready-bundle=taken/b.zip")
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+    result.stdout.fnmatch_lines(["*ERROR: evidence bundle taken/b.zip not written*"])
+
+
+def test_collect_only_writes_no_bundle(folder: pytest.Pytester) -> None:
+    result = folder.runpytest("--ready-env=staging", "--collect-only", "--ready-bundle=b.zip")
+    assert not (folder.path / "b.zip").exists()
+    result.stdout.fnmatch_lines(["*evidence bundle b.zip not written: no checklist line ran*"])
+
+
+def test_under_xdist_the_controller_writes_one_bundle(folder: pytest.Pytester) -> None:
+    bundle = bundled(folder, "-n", "1", "--junitxml=record.xml")
+    assert main(["verify", str(bundle)]) == 0
+    with zipfile.ZipFile(bundle) as archive:
+        evidence = json.loads(archive.read("evidence.json"))
+    assert len(evidence) == 8
