@@ -88,8 +88,9 @@ class BundleWriter:
             record = Path(self.xml.logfile).read_bytes()
             count = job.write(record)
             self.message = f"evidence bundle: {self.path} ({count} members)"
-        except (OSError, ValueError) as exc:  # the run asked for it: fail the run
-            self.message = f"ERROR: evidence bundle {self.path} not written: {exc}"
+        except Exception as exc:  # the record is written already; the run asked for a bundle
+            reason = f"{type(exc).__name__}: {exc}"
+            self.message = f"ERROR: evidence bundle {self.path} not written: {reason}"
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

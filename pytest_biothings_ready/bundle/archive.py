@@ -132,7 +132,7 @@ def _member_problems(archive: zipfile.ZipFile, members: Mapping[str, Any]) -> li
             problems.append(f"{name}: {info.file_size} bytes, larger than any bundle member")
             continue
         try:
-            actual = _digest(archive.read(name))
+            actual = _member_digest(archive, name)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:  # CRC error: bytes changed
             problems.append(f"{name}: unreadable ({exc})")
             continue
@@ -141,6 +141,15 @@ def _member_problems(archive: zipfile.ZipFile, members: Mapping[str, Any]) -> li
     for name in sorted(present - set(members) - {MANIFEST, SIGNATURE}):
         problems.append(f"{name}: not listed in {MANIFEST} (added afterwards)")
     return problems
+
+
+def _member_digest(archive: zipfile.ZipFile, name: str) -> str:
+    """SHA-256 of a member, streamed (a large member is never held in memory)."""
+    digest = hashlib.sha256()
+    with archive.open(name) as member:
+        for chunk in iter(lambda: member.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _read_signature(archive: zipfile.ZipFile) -> bytes | None:

@@ -70,7 +70,7 @@ def _item_evidence(ready: ReadySession, results: Results) -> list[dict[str, Any]
     for result in results:
         item = ready.checklist.items.get(result.id)
         verdict = ready.judge.decided(result.id)  # None on an xdist controller
-        trace = getattr(verdict, "error_trace", "") or getattr(verdict, "trace", "")
+        trace = getattr(result, "error_trace", "") or getattr(verdict, "error_trace", "")
         lines.append(
             {
                 **dataclasses.asdict(result),

@@ -76,7 +76,8 @@ class PreviousRecord:
 def read_record(path: Path, where: str = "--ready-compare") -> PreviousRecord:
     """Parse a previous record; ConfigError says why a file is not one."""
     if not path.is_file():
-        raise ConfigError(f"{where}={path}: no such file")
+        what = "a folder, not a record" if path.is_dir() else "no such file"
+        raise ConfigError(f"{where}={path}: {what}")
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise ConfigError(f"{where}={path}: {len(data)} bytes is too large for a record")

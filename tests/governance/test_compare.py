@@ -149,3 +149,13 @@ def test_a_plain_pytest_record_is_refused(folder: pytest.Pytester) -> None:
     result = folder.runpytest(*RUN, "--ready-compare=plain.xml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*not a readiness record*"])
+
+
+def test_from_outside_a_lapsed_attestation_is_a_regression(folder: pytest.Pytester) -> None:
+    first_run(folder, attest("Incident response plan documented"))
+    write_attestations(folder)
+    result = folder.runpytest_subprocess(
+        *RUN, "--ready-compare=previous.xml", "--junitxml=now.xml", timeout=120
+    )
+    assert cases(folder.path / "now.xml")[IDS["incident"]]["ready_previous_status"] == "passed"
+    result.stdout.fnmatch_lines(["REGRESSIONS*: 1", f"  {IDS['incident']}  passed -> unverified*"])

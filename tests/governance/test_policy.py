@@ -150,3 +150,12 @@ def _days(n: int) -> str:
     from tests.governance.conftest import days
 
     return days(n)
+
+
+def test_from_outside_a_400_day_waiver_exits_4_naming_it(folder: pytest.Pytester) -> None:
+    write_config(folder, policy="max_waiver_days = 90")
+    write_attestations(folder, waive("Keys are rotated", expires=400))
+    result = folder.runpytest_subprocess(*RUN, timeout=120)
+    assert result.ret == 4
+    assert "item = 'Keys are rotated'" in result.stderr.str()
+    assert "max_waiver_days = 90" in result.stderr.str()
