@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.checklist.model import Checklist
 from pytest_biothings_ready.config.attestations import Attestations
 from pytest_biothings_ready.config.policy import Policy, enforce, expiry_warnings, load_policy
-from pytest_biothings_ready.record.compare import Comparison, PreviousRecord, compare, read_record
-from pytest_biothings_ready.record.results import Results
+
+if TYPE_CHECKING:  # record/compare.py (and its XML parser) load only with --ready-compare
+    from pytest_biothings_ready.record.compare import Comparison, PreviousRecord
+    from pytest_biothings_ready.record.results import Results
 
 __all__ = ["Governance"]
 
@@ -52,7 +55,11 @@ class Governance:
         policy = load_policy(policy_table, where)
         enforce(policy, attestations, checklist, env, today)
         warnings = tuple(expiry_warnings(policy, attestations, checklist, env, today))
-        previous = read_record(compare_path) if compare_path is not None else None
+        previous = None
+        if compare_path is not None:
+            from pytest_biothings_ready.record.compare import read_record
+
+            previous = read_record(compare_path)
         return cls(policy, warnings, previous)
 
     def previous_status(self, item_id: str) -> str | None:
@@ -62,4 +69,6 @@ class Governance:
     def finish(self, results: Results, checklist: Checklist, env: str) -> None:
         """Compare ``results`` with the previous record (once)."""
         if self.previous is not None and self.comparison is None:
+            from pytest_biothings_ready.record.compare import compare
+
             self.comparison = compare(self.previous, results, checklist, env)
