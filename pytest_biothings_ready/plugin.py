@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER, MARKERS
+from pytest_biothings_ready.nodes import session_key
 
 if TYPE_CHECKING:
     import httpx
@@ -31,8 +32,6 @@ HELP_UNVERIFIED = "skip unverified items instead of failing them (partial runs)"
 HELP_COMPARE = "compare with a previous record (--junitxml): regressions first, then fixes"
 HELP_BUNDLE = "also write the evidence bundle PATH.zip (verify: python -m ...ready.bundle)"
 INERT_REASON = "readiness check: runs only with --ready-env=NAME"
-
-session_key = pytest.StashKey["ReadySession"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

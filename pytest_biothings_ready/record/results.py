@@ -19,6 +19,9 @@ class ItemResult:
     Attributes:
         id, title, section, area, status, method, evidence: the ``ready_*`` properties.
         nodeid: the pytest node id.
+        error_reason: ``ready_error_reason`` ("plugin bug" when the plugin crashed).
+        error_trace: ``ready_error_trace``, the traceback of such a crash (for the
+            evidence bundle; reports show the short evidence only).
         previous_status: ``ready_previous_status`` with ``--ready-compare`` ("" without).
     """
 
@@ -30,6 +33,8 @@ class ItemResult:
     method: str
     evidence: str
     nodeid: str = ""
+    error_reason: str = ""
+    error_trace: str = ""
     previous_status: str = ""
 
     @classmethod
@@ -46,7 +51,9 @@ class ItemResult:
             get("method"),
             get("evidence"),
             nodeid,
-            get("previous_status"),  # with --ready-compare (record/compare.py)
+            get("error_reason"),
+            get("error_trace"),
+            previous_status=get("previous_status"),  # --ready-compare (record/compare.py)
         )
 
 
