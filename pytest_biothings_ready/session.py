@@ -131,6 +131,11 @@ class ReadySession:
                 self._store = EvidenceStore(env)
             return self._store
 
+    @property
+    def started_store(self) -> EvidenceStore | None:
+        """The evidence store if the run created one (never creates it, for the bundle)."""
+        return self._store
+
     def prefetch(self, items: Iterable[ChecklistItem]) -> None:
         """Start, concurrently, every gatherer the given items' checks use."""
         names = {name for item in items for check in checks_for(item) for name in check.uses}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def test_artifacts_and_tools_are_recorded(folder: pytest.Pytester) -> None:
     assert roles["readiness.toml"] == "config"
     assert roles["attestations.toml"] == "attestations"
     assert roles["checklist.md"] == "checklist"
-    assert "discovery" in artifacts["not_covered"]
+    assert "linked tests" in artifacts["not_covered"]
     assert tools["pytest-biothings-ready"]
     assert tools["promtool"] == {"used": False, "note": "no check of this run uses it"}
 
@@ -197,8 +198,6 @@ def test_a_signed_bundle_with_a_changed_manifest_fails(
     with zipfile.ZipFile(bundle) as archive:
         manifest = json.loads(archive.read("MANIFEST.json"))
         record = archive.read("record.xml").replace(b"passed", b"PASSED")
-    import hashlib
-
     manifest["members"]["record.xml"]["sha256"] = hashlib.sha256(record).hexdigest()
     rewrite(bundle, {"record.xml": record, "MANIFEST.json": json.dumps(manifest).encode()})
     assert main(["verify", str(bundle)]) == 1  # members match the forged manifest; sig does not
@@ -270,3 +269,46 @@ def test_under_xdist_the_controller_writes_one_bundle(folder: pytest.Pytester) -
     with zipfile.ZipFile(bundle) as archive:
         evidence = json.loads(archive.read("evidence.json"))
     assert len(evidence) == 8
+
+
+def test_files_named_by_settings_are_hashed(folder: pytest.Pytester) -> None:
+    (folder.path / "Dockerfile").write_text("FROM python:3.12-slim\nUSER 10001\n")
+    write_config(folder, env_extra='dockerfiles = ["Dockerfile"]')
+    bundle = bundled(folder)
+    with zipfile.ZipFile(bundle) as archive:
+        artifacts = json.loads(archive.read("artifacts.json"))
+    entry = next(f for f in artifacts["files"] if f["path"].endswith("Dockerfile"))
+    expected = hashlib.sha256((folder.path / "Dockerfile").read_bytes()).hexdigest()
+    assert entry == {
+        "path": str(folder.path / "Dockerfile"),
+        "role": "setting dockerfiles",
+        "sha256": expected,
+        "size": 33,
+    }
+
+
+def test_file_fields_of_gathered_evidence_are_found() -> None:
+    from dataclasses import dataclass
+
+    from pytest_biothings_ready.bundle.artifacts import _evidence_paths
+
+    @dataclass(frozen=True)
+    class Parsed:
+        file: str
+        text: str
+
+    @dataclass(frozen=True)
+    class Result:
+        items: tuple[Parsed, ...]
+        extra: dict[str, object]
+
+    result = Result(
+        (Parsed("k8s/a.yaml", "kind: Deployment"), Parsed("k8s/b.yaml", "x")),
+        {"source": "nginx/nginx.conf", "note": "not a path", "paths": ["c/d.toml"]},
+    )
+    assert sorted(_evidence_paths(result)) == [
+        "c/d.toml",
+        "k8s/a.yaml",
+        "k8s/b.yaml",
+        "nginx/nginx.conf",
+    ]
