@@ -62,6 +62,18 @@ class Governance:
             previous = read_record(compare_path)
         return cls(policy, warnings, previous)
 
+    def suite_properties(self) -> list[tuple[str, str]]:
+        """Testsuite properties: the previous record compared with, and the policy."""
+        props = []
+        if self.previous is not None:
+            props += [
+                ("ready_previous_record", str(self.previous.path)),
+                ("ready_previous_record_sha256", self.previous.sha256),
+                ("ready_previous_env", self.previous.env),
+            ]
+        policy = self.policy.describe()
+        return props + ([("ready_policy", policy)] if policy else [])
+
     def previous_status(self, item_id: str) -> str | None:
         """``ready_previous_status`` of an item (None without ``--ready-compare``)."""
         return self.previous.status_of(item_id) if self.previous else None

@@ -162,7 +162,7 @@ class ReadySession:
             ("ready_finished_at", self.finished_at or _now()),
         ]
         props += [(f"ready_deployment_{key}", value) for key, value in deployment.items()]
-        return props
+        return props + self.governance.suite_properties()
 
     def close(self) -> None:
         """Stop the demo service, if this session started it."""

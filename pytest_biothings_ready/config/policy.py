@@ -50,6 +50,18 @@ class Policy:
     waive_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     where: str = "[ready.policy]"
 
+    def describe(self) -> str:
+        """One line for the record: the limits set ("" when only defaults apply)."""
+        parts = []
+        if self.max_waiver_days is not None:
+            parts.append(f"max_waiver_days={self.max_waiver_days}")
+        if self.expiring_soon_days != DEFAULT_EXPIRING_SOON_DAYS:
+            parts.append(f"expiring_soon_days={self.expiring_soon_days}")
+        if self.max_waived_share is not None:
+            parts.append(f"max_waived_share={self.max_waived_share:g}")
+        parts += [f"waive_roles.{a}={'|'.join(r)}" for a, r in sorted(self.waive_roles.items())]
+        return ", ".join(parts)
+
 
 def load_policy(table: Any, where: str) -> Policy:
     """Validate the ``[ready.policy]`` table (None: the defaults)."""

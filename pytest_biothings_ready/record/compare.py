@@ -10,6 +10,7 @@ and removed from the checklist, then any other change of status.
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ class PreviousRecord:
         checklist_sha256: its ``ready_checklist_sha256``.
         finished_at: its ``ready_finished_at`` (or started_at).
         lines: by item id.
+        sha256: hex digest of the file, for the new record.
     """
 
     path: Path
@@ -66,6 +68,7 @@ class PreviousRecord:
     checklist_sha256: str
     finished_at: str
     lines: Mapping[str, PreviousLine] = field(default_factory=dict)
+    sha256: str = ""
 
     def status_of(self, item_id: str) -> str:
         """``ready_previous_status`` of an item: its status then, or ``new``."""
@@ -105,6 +108,7 @@ def read_record(path: Path, where: str = "--ready-compare") -> PreviousRecord:
         checklist_sha256=suite.get("ready_checklist_sha256", ""),
         finished_at=suite.get("ready_finished_at") or suite.get("ready_started_at", "?"),
         lines=lines,
+        sha256=hashlib.sha256(data).hexdigest(),
     )
 
 

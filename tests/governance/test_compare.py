@@ -159,3 +159,18 @@ def test_from_outside_a_lapsed_attestation_is_a_regression(folder: pytest.Pytest
     )
     assert cases(folder.path / "now.xml")[IDS["incident"]]["ready_previous_status"] == "passed"
     result.stdout.fnmatch_lines(["REGRESSIONS*: 1", f"  {IDS['incident']}  passed -> unverified*"])
+
+
+def test_the_new_record_names_the_previous_one_and_its_digest(folder: pytest.Pytester) -> None:
+    import hashlib
+    import xml.etree.ElementTree as ET
+
+    first_run(folder)
+    digest = hashlib.sha256((folder.path / "previous.xml").read_bytes()).hexdigest()
+    folder.runpytest(*RUN, "--ready-compare=previous.xml", "--junitxml=now.xml")
+    suite = ET.parse(folder.path / "now.xml").getroot().find("testsuite")
+    assert suite is not None
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert props["ready_previous_record_sha256"] == digest
+    assert props["ready_previous_env"] == "staging"
+    assert "ready_policy" not in props

@@ -159,3 +159,14 @@ def test_from_outside_a_400_day_waiver_exits_4_naming_it(folder: pytest.Pytester
     assert result.ret == 4
     assert "item = 'Keys are rotated'" in result.stderr.str()
     assert "max_waiver_days = 90" in result.stderr.str()
+
+
+def test_the_policy_is_written_on_the_record(folder: pytest.Pytester) -> None:
+    import xml.etree.ElementTree as ET
+
+    write_config(folder, policy='max_waiver_days = 90\nwaive_roles = { security = ["CTO"] }')
+    folder.runpytest(*RUN, "--junitxml=r.xml")
+    suite = ET.parse(folder.path / "r.xml").getroot().find("testsuite")
+    assert suite is not None
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert props["ready_policy"] == "max_waiver_days=90, waive_roles.security=CTO"
