@@ -154,3 +154,13 @@ def test_the_helper_refuses_a_group_line(
     assert main(["Secrets", *args]) == 4
     assert "is a group line" in capsys.readouterr().err
     assert not Path(folder.path / "attestations.toml").exists()
+
+
+def test_the_helper_reports_an_unwritable_destination(
+    folder: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document(folder)
+    monkeypatch.chdir(folder.path)
+    args = ["--by", "D", "--role", "R", "--file", "docs/ir.md", "--expires", days(9)]
+    assert main([IDS["incident"], *args, "--attestations", "no/such/dir/a.toml"]) == 4
+    assert "No such file or directory" in capsys.readouterr().err
