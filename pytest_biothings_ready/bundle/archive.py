@@ -122,7 +122,10 @@ def verify_archive(path: Path, public_key: Path | None = None) -> Verification:
 
 def _member_problems(archive: zipfile.ZipFile, members: Mapping[str, Any]) -> list[str]:
     problems = []
-    present = set(archive.namelist())
+    names = archive.namelist()
+    present = set(names)
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"{name}: appears {names.count(name)} times (a second copy was added)")
     for name, expected in members.items():
         if name not in present:
             problems.append(f"{name}: missing (listed in {MANIFEST})")

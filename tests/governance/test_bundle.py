@@ -273,3 +273,17 @@ def test_file_fields_of_gathered_evidence_are_found() -> None:
         "k8s/b.yaml",
         "nginx/nginx.conf",
     ]
+
+
+def test_a_second_copy_of_a_member_fails_verification(
+    folder: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import warnings
+
+    bundle = bundled(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(bundle, "a") as archive:
+            archive.writestr("record.xml", b"<testsuites/>")
+    assert main(["verify", str(bundle)]) == 1
+    assert "record.xml: appears 2 times" in capsys.readouterr().err
