@@ -287,3 +287,30 @@ def test_a_second_copy_of_a_member_fails_verification(
             archive.writestr("record.xml", b"<testsuites/>")
     assert main(["verify", str(bundle)]) == 1
     assert "record.xml: appears 2 times" in capsys.readouterr().err
+
+
+BUGGY_CHECK = """
+from pytest_biothings_ready.evidence.registry import check
+
+@check("Keys are rotated")
+def buggy_check(ctx):
+    raise RuntimeError("the plugin itself is broken")
+"""
+
+
+def test_a_plugin_bug_keeps_its_trace_in_the_evidence(
+    folder: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_biothings_ready.evidence import registry
+
+    registry.load_families()  # the conftest's check vanishes after this test
+    monkeypatch.setattr(registry, "_CHECKS", {k: list(v) for k, v in registry._CHECKS.items()})
+    folder.makeconftest(BUGGY_CHECK)
+    bundle = bundled(folder)
+    with zipfile.ZipFile(bundle) as archive:
+        evidence = {e["id"]: e for e in json.loads(archive.read("evidence.json"))}
+    line = evidence[IDS["keys"]]
+    assert line["status"] == "error"
+    assert "RuntimeError: the plugin itself is broken" in line["error_trace"]
+    assert "buggy_check" in line["checks"][0]
+    assert evidence[IDS["vault"]]["error_trace"] is None
