@@ -55,15 +55,16 @@ def changes_markdown(comparison: Comparison | None, warnings: Sequence[str]) -> 
     if comparison is None:
         return lines
     lines += ["## Changes since the previous sign-off", "", f"Compared: {comparison.header}.", ""]
-    lines += [f"> **Note:** {note}" for note in comparison.notes]
+    for note in comparison.notes:
+        lines += [f"> **Note:** {note}", ""]
     if not comparison.changes:
-        return [*lines, "", "No line changed status.", ""]
+        return [*lines, "No line changed status.", ""]
     for kind, heading in KINDS:
         found = comparison.of_kind(kind)
         if found:
-            lines += ["", f"### {heading} ({len(found)})", ""]
-            lines += [_md_change(change) for change in found]
-    return [*lines, ""]
+            lines += [f"### {heading}: {len(found)}", ""]
+            lines += [*(_md_change(change) for change in found), ""]
+    return lines
 
 
 def _md_change(change: Change) -> str:
@@ -89,7 +90,7 @@ def changes_html(comparison: Comparison | None, warnings: Sequence[str]) -> str:
 def _comparison_html(comparison: Comparison) -> str:
     notes = "".join(f"<p><b>Note:</b> {html.escape(n)}</p>" for n in comparison.notes)
     body = "".join(
-        f"<h3>{html.escape(heading)} ({len(found)})</h3><ul>"
+        f"<h3>{html.escape(heading)}: {len(found)}</h3><ul>"
         + "".join(_html_change(change) for change in found)
         + "</ul>"
         for kind, heading in KINDS
