@@ -49,7 +49,8 @@ def test_fixes_and_new_waivers_follow_the_regressions(folder: pytest.Pytester) -
     order = [out.index(h) for h in ("REGRESSIONS", "FIXED", "NEW WAIVERS")]
     assert order == sorted(order)
     report = (folder.path / "r.md").read_text()
-    assert report.index("### Regressions (passed before, not now): 1") < report.index("### Fixed") < report.index("- [ ] **")
+    regressions = report.index("### Regressions (passed before, not now): 1")
+    assert regressions < report.index("### Fixed") < report.index("- [ ] **")
     assert f"`{IDS['vault']}` **unverified -> passed**" in report
 
 
