@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pytest_biothings_ready.checklist.model import ChecklistItem
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
+from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.config.schema import Key, keys
 from pytest_biothings_ready.evidence.registry import Check, checks_for, load_families
 
@@ -49,19 +50,21 @@ def render_checklist() -> str:
         "# Checks catalog",
         "",
         f"Every line of the built-in checklist ({len(checklist)} items), its id, its "
-        "area marker and what decides it. `smoke` lines also carry `ready_smoke`.",
+        "markers (its area marker first, then topic markers by content: "
+        "docs/governance.md) and what decides it. `smoke` lines also carry `ready_smoke`.",
         "",
     ]
     for section in checklist.sections():
         lines += [
             f"## {section}",
             "",
-            "| id | line | marker | decided by |",
+            "| id | line | markers | decided by |",
             "| --- | --- | --- | --- |",
         ]
         for item in (i for i in checklist if i.section == section):
             checks = checks_for(item)
-            marker = item.marker + (", ready_smoke" if any(c.smoke for c in checks) else "")
+            smoke = ("ready_smoke",) if any(c.smoke for c in checks) else ()
+            marker = ", ".join((*markers_for(item), *smoke))
             title = ("**" + item.title + "**") if item.is_group else item.title
             lines.append(
                 f"| `{item.id}` | {_cell(title)} | {marker} | {_cell(_decided_by(item, checks))} |"

@@ -10,6 +10,7 @@ import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER
 from pytest_biothings_ready.checklist.lookup import find_item
+from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.nodes import ChecklistFile, ReadyItem, session_key
@@ -34,6 +35,8 @@ def _options(config: pytest.Config) -> Options:
         attestations=config.getoption("ready_attestations"),
         report=report,
         allow_unverified=config.getoption("ready_allow_unverified"),
+        compare=config.getoption("ready_compare"),
+        bundle=config.getoption("ready_bundle"),
     )
 
 
@@ -52,6 +55,10 @@ class ReadyPlugin:
         self.linked: dict[str, list[pytest.Item]] = {}
         self.prefetched = False
         _prefer_xunit1(config)
+        if self.ready.options.bundle and not hasattr(config, "workerinput"):  # controller only
+            from pytest_biothings_ready.governance_hooks import BundleWriter
+
+            config.pluginmanager.register(BundleWriter(self), "biothings-ready-bundle")
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
@@ -102,7 +109,8 @@ class ReadyPlugin:
             except ConfigError as exc:
                 raise pytest.UsageError(str(exc)) from None
             self.linked.setdefault(entry.id, []).append(item)
-            item.add_marker(entry.marker)
+            for marker in markers_for(entry):
+                item.add_marker(marker)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -156,7 +164,7 @@ class ReadyPlugin:
         Each step is guarded: whatever one of them raises, the JUnit record (written
         by pytest after this hook) is still written, and the failure is announced.
         """
-        for step in (self._stop, self._suite_properties, self._report):
+        for step in (self._stop, self._suite_properties, self._compare, self._report):
             try:
                 step()
             except Exception as exc:  # the record must survive our own bugs
@@ -184,6 +192,10 @@ class ReadyPlugin:
             (name, clean(str(value), self.ready.redact)) for name, value in xml.global_properties
         ]
 
+    def _compare(self) -> None:
+        """--ready-compare: line this run up with the previous record (governance.py)."""
+        self.ready.governance.finish(self.results, self.ready.checklist, self.ready.options.env)
+
     def _report(self) -> None:
         if self.ready.options.report and self.results:
             from pytest_biothings_ready.record.write import write_report
@@ -197,6 +209,13 @@ class ReadyPlugin:
 
             terminalreporter.write_sep("=", f"readiness: {self.ready.options.env}")
             for line in summary_lines(self.results):
+                terminalreporter.write_line(line)
+        governance = self.ready.governance
+        if governance.warnings or governance.comparison:
+            from pytest_biothings_ready.record.changes import changes_terminal
+
+            terminalreporter.write_sep("=", "readiness: sign-off governance")
+            for line in changes_terminal(governance.comparison, governance.warnings):
                 terminalreporter.write_line(line)
 
 

@@ -29,6 +29,8 @@ HELP_CHECKLIST = "a Markdown checkbox checklist instead of the built-in one"
 HELP_ATTESTATIONS = "attestations file (default from the config, else ./attestations.toml)"
 HELP_REPORT = "also write a report: PATH.md (ticked checklist) or PATH.html (for a browser)"
 HELP_UNVERIFIED = "skip unverified items instead of failing them (partial runs)"
+HELP_COMPARE = "compare with a previous record (--junitxml): regressions first, then fixes"
+HELP_BUNDLE = "also write the evidence bundle PATH.zip (verify: python -m ...ready.bundle)"
 INERT_REASON = "readiness check: runs only with --ready-env=NAME"
 
 
@@ -41,6 +43,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ready-attestations", metavar="PATH", help=HELP_ATTESTATIONS)
     group.addoption("--ready-report", metavar="PATH", help=HELP_REPORT)
     group.addoption("--ready-allow-unverified", action="store_true", help=HELP_UNVERIFIED)
+    group.addoption("--ready-compare", metavar="PREVIOUS.xml", help=HELP_COMPARE)
+    group.addoption("--ready-bundle", metavar="PATH.zip", help=HELP_BUNDLE)
 
 
 @pytest.hookimpl(trylast=True)  # after junitxml has set up its writer

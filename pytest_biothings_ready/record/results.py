@@ -22,6 +22,7 @@ class ItemResult:
         error_reason: ``ready_error_reason`` ("plugin bug" when the plugin crashed).
         error_trace: ``ready_error_trace``, the traceback of such a crash (for the
             evidence bundle; reports show the short evidence only).
+        previous_status: ``ready_previous_status`` with ``--ready-compare`` ("" without).
     """
 
     id: str
@@ -34,6 +35,7 @@ class ItemResult:
     nodeid: str = ""
     error_reason: str = ""
     error_trace: str = ""
+    previous_status: str = ""
 
     @classmethod
     def from_properties(cls, props: Mapping[str, object], nodeid: str) -> ItemResult:
@@ -51,6 +53,7 @@ class ItemResult:
             nodeid,
             get("error_reason"),
             get("error_trace"),
+            previous_status=get("previous_status"),  # --ready-compare (record/compare.py)
         )
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_biothings_ready.record.changes import changes_html, changes_markdown
 from pytest_biothings_ready.record.results import ItemResult, Results
 from pytest_biothings_ready.record.summary import COLUMNS
 from pytest_biothings_ready.redact import clean
@@ -45,6 +46,8 @@ def render_markdown(ready: ReadySession, results: Results) -> str:
     by_line = {item.line: item for item in ready.checklist}
     source = ready.checklist.path.read_text(encoding="utf-8-sig").splitlines()
     out = [f"<!-- readiness report: env {ready.options.env}, {ready.started_at} -->"]
+    governance = ready.governance  # comparison and expiry warnings (record/changes.py)
+    out += changes_markdown(governance.comparison, governance.warnings)
     for number, line in enumerate(source, start=1):
         item = by_line.get(number)
         result = results.get(item.id) if item else None
@@ -79,6 +82,8 @@ def render_html(ready: ReadySession, results: Results) -> str:
     )
     title = html.escape(f"Readiness: {ready.options.env}")
     meta = html.escape(f"{ready.started_at} - {ready.finished_at} · targets: {ready.targets()}")
+    governance = ready.governance  # comparison and expiry warnings (record/changes.py)
+    body = changes_html(governance.comparison, governance.warnings) + body
     return _PAGE.format(title=title, meta=meta, filters=filters, body=body, css=_CSS, js=_JS)
 
 

@@ -74,6 +74,11 @@ class Judge:
                 self._done[item.id] = self._waive(item, self._decide(item))
             return self._done[item.id]
 
+    def decided(self, item_id: str) -> Verdict | None:
+        """The verdict on ``item_id`` if this process already decided it (never probes)."""
+        with self._lock:
+            return self._done.get(item_id)
+
     def _decide(self, item: ChecklistItem) -> Verdict:
         if entry := self._inherited(item, "not_applicable"):
             return Verdict(
@@ -172,6 +177,14 @@ class Judge:
                 Status.FAILED,
                 f"attestation expired on {entry.expires} "
                 f"({entry.describe()}); renew it in attestations.toml",
+                Method.ATTESTATION,
+            )
+        if entry.document_problem:  # the vouched-for document is no longer what was read
+            return Verdict(
+                Status.FAILED,
+                f"attestation no longer covers this line: {entry.document_problem} "
+                f"({entry.describe()}); review it and re-attest "
+                "(python -m pytest_biothings_ready.attest)",
                 Method.ATTESTATION,
             )
         link = f" ({entry.text})" if entry.text else ""
