@@ -15,6 +15,12 @@ from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.nodes import ChecklistFile, Finding, ReadyItem
 from pytest_biothings_ready.plugin import session_key
 from pytest_biothings_ready.record.results import ItemResult, Results
+from pytest_biothings_ready.record.summary import (
+    RunVerdict,
+    run_verdict,
+    selection_text,
+    terminal_lines,
+)
 from pytest_biothings_ready.session import Options, ReadySession
 from pytest_biothings_ready.verdicts.engine import LinkedOutcome
 
@@ -104,6 +110,21 @@ class ReadyPlugin:
             self.linked.setdefault(entry.id, []).append(item)
             item.add_marker(entry.marker)
 
+    def pytest_report_collectionfinish(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> list[str]:
+        """Before any probe, on their own lines: start the demo, announce active traffic."""
+        entries = [item.entry for item in items if isinstance(item, ReadyItem)]
+        if not entries or config.getoption("collectonly"):
+            return []
+        from pytest_biothings_ready.evidence.traffic import announcement, gatherers_used
+
+        try:
+            env = self.ready.environment()
+        except Exception as exc:  # the first item's setup reports it as an error
+            return [f"biothings-ready: the environment could not be prepared: {exc}"]
+        return [self.ready.redact(line) for line in announcement(env, gatherers_used(entries))]
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Before the first checklist item: start gathering all evidence concurrently."""
@@ -163,14 +184,21 @@ class ReadyPlugin:
 
             write_report(Path(self.ready.options.report), self.ready, self.results)
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        """A table of statuses per section."""
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
+        """Last, after pytest's short summary: the table per section and the verdict."""
+        yield
         if self.results:
-            from pytest_biothings_ready.record.summary import summary_lines
-
             terminalreporter.write_sep("=", f"readiness: {self.ready.options.env}")
-            for line in summary_lines(self.results):
-                terminalreporter.write_line(line)
+            for line, markup in terminal_lines(self.results, self.verdict()):
+                terminalreporter.write_line(line, **markup)
+
+    def verdict(self) -> RunVerdict:
+        """The run's verdict on the lines recorded so far."""
+        selection = selection_text(
+            self.config.getoption("markexpr", None), self.config.getoption("keyword", None)
+        )
+        return run_verdict(self.results, self.ready.options.allow_unverified, selection)
 
 
 def _linked_status(report: pytest.TestReport) -> Status | None:

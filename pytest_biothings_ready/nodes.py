@@ -14,6 +14,7 @@ import pytest
 from _pytest._code.code import ReprFileLocation, TerminalRepr
 
 from pytest_biothings_ready.model import Status, Verdict
+from pytest_biothings_ready.record.summary import one_line
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
@@ -106,7 +107,8 @@ class ReadyItem(pytest.Item):
         if not isinstance(excinfo.value, Finding):
             return str(super().repr_failure(excinfo))
         verdict, entry = excinfo.value.verdict, self.entry
-        headline = f"{verdict.status.value.upper()}: {verdict.evidence}"
+        # The short summary's FAILED/ERROR line: one line, the full evidence is below.
+        headline = f"{verdict.status.value.upper()}: {one_line(verdict.evidence)}"
         lines = [
             f"{verdict.status.value.upper()}: {entry.title}",
             f"  item:     {entry.id}  [{entry.marker}]",
