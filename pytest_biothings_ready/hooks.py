@@ -182,7 +182,7 @@ class ReadyPlugin:
         if self.ready.options.report and self.results:
             from pytest_biothings_ready.record.write import write_report
 
-            write_report(Path(self.ready.options.report), self.ready, self.results)
+            write_report(Path(self.ready.options.report), self.ready, self.results, self.verdict())
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:

@@ -19,6 +19,7 @@ class ItemResult:
     Attributes:
         id, title, section, area, status, method, evidence: the ``ready_*`` properties.
         nodeid: the pytest node id.
+        previous_status: ``ready_previous_status`` (``--ready-compare``), "" without one.
     """
 
     id: str
@@ -29,6 +30,7 @@ class ItemResult:
     method: str
     evidence: str
     nodeid: str = ""
+    previous_status: str = ""
 
     @classmethod
     def from_properties(cls, props: Mapping[str, object], nodeid: str) -> ItemResult:
@@ -44,6 +46,7 @@ class ItemResult:
             get("method"),
             get("evidence"),
             nodeid,
+            get("previous_status"),
         )
 
 
