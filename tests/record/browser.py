@@ -63,9 +63,7 @@ class Page:
 
     def evaluate(self, expression: str) -> Any:
         """The JSON value of ``expression`` in the page."""
-        result = self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}
-        )
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")

@@ -20,7 +20,8 @@ def test_verdict_is_ready_when_nothing_blocks() -> None:
 
 def test_verdict_counts_failed_error_and_unverified() -> None:
     statuses = ["failed", "error", "error", "unverified", "passed"]
-    verdict = run_verdict([ItemResult(str(i), "t", "S", "a", s, "p", "") for i, s in enumerate(statuses)])
+    results = [ItemResult(str(i), "t", "S", "a", s, "p", "") for i, s in enumerate(statuses)]
+    verdict = run_verdict(results)
     assert not verdict.ready
     assert verdict.line() == "NOT READY: 1 failed, 2 error, 1 unverified"
 
