@@ -113,7 +113,7 @@ def _load_guard(env: Environment) -> str:
 
 def _expected_load(env: Environment) -> list[tuple[str, str]]:
     users, seconds = int(env.get("load.users")), float(env.get("load.duration_s"))
-    detail = f"expected load: {users} users for {seconds:g} s"
+    detail = f"{users} users for {seconds:g} s (expected traffic)"
     return [(_load_guard(env), detail)]
 
 
@@ -122,7 +122,7 @@ def _stress(env: Environment) -> list[tuple[str, str]]:
     users, steps = int(env.get("load.users")), max(1, int(env.get("load.stress_steps")))
     top = max(1, round(users * float(env.get("load.stress_factor"))))
     detail = (
-        f"stress ramp: {steps} steps of {float(env.get('load.stress_step_s')):g} s up to "
+        f"stress ramp, {steps} steps of {float(env.get('load.stress_step_s')):g} s up to "
         f"{top} users, then {float(env.get('load.recovery_s')):g} s at {users} users"
     )
     return [(target, detail)]
@@ -131,15 +131,18 @@ def _stress(env: Environment) -> list[tuple[str, str]]:
 def _soak(env: Environment) -> list[tuple[str, str]]:
     target = _load_guard(env)
     users = int(env.get("load.soak_users") or env.get("load.users"))
-    detail = f"soak: {users} users for {float(env.get('load.soak_s')):g} s"
+    detail = f"soak, {users} users for {float(env.get('load.soak_s')):g} s"
     return [(target, detail)]
 
 
 def _failover(env: Environment) -> list[tuple[str, str]]:
+    from pytest_biothings_ready.probes.load.hooks import configured
+
     target = _load_guard(env)
+    configured(env)  # raises unless both failover hooks are named
     users = int(env.get("failover.users") or env.get("load.users"))
     detail = (
-        f"failover: {users} users for {float(env.get('failover.duration_s')):g} s; one "
+        f"failover, {users} users for {float(env.get('failover.duration_s')):g} s; one "
         f"backend taken out at {float(env.get('failover.out_after_s')):g} s and restored at "
         f"{float(env.get('failover.restore_after_s')):g} s by the failover hooks"
     )
@@ -203,9 +206,10 @@ def planned_traffic(env: Environment, names: Iterable[str]) -> list[Traffic]:
     """What the gatherers ``names`` will send to ``env``, without duplicates."""
     registry = gatherers()
     found: dict[Traffic, None] = {}
-    for name in sorted(set(names)):
+    wanted = set(names)
+    for name in (n for n in DESCRIBERS if n in wanted):  # the table's order
         known = registry.get(name)
-        if name not in DESCRIBERS or known is None or not _needs_met(env, known.needs):
+        if known is None or not _needs_met(env, known.needs):
             continue
         kind, describe = DESCRIBERS[name]
         try:
@@ -244,4 +248,30 @@ def render_doc() -> str:
     for kind, rule in RULES.items():
         names = ", ".join(f"`{n}`" for n, (k, _) in DESCRIBERS.items() if k == kind)
         lines.append(f"| {kind} | {rule} | {names} |")
+    lines += [
+        "",
+        "For an environment with a `[env.staging.rate_limit]` table, a `[env.staging.load]` "
+        "table, `alertmanager_url` and a login, `pytest --ready-env=staging` prints after "
+        '"collected N items":',
+        "",
+        "```text",
+        *announcement(_EXAMPLE, DESCRIBERS),
+        "```",
+    ]
     return "\n".join(lines) + "\n"
+
+
+_EXAMPLE = Environment(
+    "staging",
+    {
+        "base_url": "https://staging.example.org",
+        "alertmanager_url": "http://alertmanager.internal:9093",
+        "rate_limit": {"path": "/api/search"},
+        "load": {"users": 50, "duration_s": 60.0},
+        "failover": {
+            "out_url": "https://ops.example.org/out",
+            "restore_url": "https://ops.example.org/in",
+        },
+        "auth": {"login_path": "/api/login", "protected_path": "/api/me"},
+    },
+)
