@@ -14,6 +14,11 @@ from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.nodes import ChecklistFile, Finding, ReadyItem
 from pytest_biothings_ready.plugin import session_key
+from pytest_biothings_ready.record.linked import (
+    failure_message,
+    linked_properties,
+    stamp_linked_testcases,
+)
 from pytest_biothings_ready.record.results import ItemResult, Results
 from pytest_biothings_ready.record.summary import (
     RunVerdict,
@@ -56,6 +61,7 @@ class ReadyPlugin:
         config.stash[session_key] = self.ready
         self.results = Results()
         self.linked: dict[str, list[pytest.Item]] = {}
+        self.messages: dict[tuple[str, str], str] = {}  # linked failures: (nodeid, when)
         self.prefetched = False
         _prefer_xunit1(config)
 
@@ -109,6 +115,7 @@ class ReadyPlugin:
                 raise pytest.UsageError(str(exc)) from None
             self.linked.setdefault(entry.id, []).append(item)
             item.add_marker(entry.marker)
+            item.user_properties.extend(linked_properties(entry))
 
     def pytest_report_collectionfinish(
         self, config: pytest.Config, items: list[pytest.Item]
@@ -147,9 +154,14 @@ class ReadyPlugin:
         report = yield
         if call.excinfo is not None and isinstance(call.excinfo.value, Finding):
             report.longrepr = item.repr_failure(call.excinfo)
+        elif call.excinfo is not None and report.failed and item.get_closest_marker(ITEM_MARKER):
+            self.messages[(report.nodeid, report.when)] = failure_message(
+                item, call.excinfo, self.config.rootpath
+            )
         _redact_report(report, self.ready.redact)
         return report
 
+    @pytest.hookimpl(tryfirst=True)  # before junitxml closes the testcase
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Record linked-test outcomes and checklist results."""
         props = dict(report.user_properties)
@@ -158,12 +170,19 @@ class ReadyPlugin:
         for item_id, nodes in self.linked.items():
             if any(node.nodeid == report.nodeid for node in nodes):
                 self._record_linked(item_id, report)
+        linked_case = props.get("ready_method") == "linked_test" and "ready_status" not in props
+        if report.when == "teardown" and linked_case:  # xdist: the worker already added it
+            # provisional: the test's own outcome; sessionfinish writes the item's status
+            own = self.ready.judge.linked_status(report.nodeid)
+            report.user_properties.append(("ready_status", own.value))
 
     def _record_linked(self, item_id: str, report: pytest.TestReport) -> None:
         status = _linked_status(report)
         if status is None:
             return
-        message = self.ready.redact(_short(report))
+        message = self.ready.redact(
+            self.messages.get((report.nodeid, report.when), "") or _short(report)
+        )
         outcomes = self.ready.judge.linked.setdefault(item_id, [])
         outcomes.append(LinkedOutcome(report.nodeid, status, message))
 
@@ -179,6 +198,7 @@ class ReadyPlugin:
         if xml is not None:
             for name, value in self.ready.suite_properties():
                 xml.add_global_property(name, self.ready.redact(value))
+            stamp_linked_testcases(xml, self.results)
         if self.ready.options.report and self.results:
             from pytest_biothings_ready.record.write import write_report
 

@@ -7,13 +7,13 @@ registers its markers and skips tests that carry them.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER, MARKERS
+from pytest_biothings_ready.locust_plugin import block_locust_plugin
 
 if TYPE_CHECKING:
     import httpx
@@ -34,15 +34,9 @@ INERT_REASON = "readiness check: runs only with --ready-env=NAME"
 session_key = pytest.StashKey["ReadySession"]()
 
 
-# locust's own pytest plugin serves locust's pytest-style locustfiles: in a pytest run it
-# only adds a bare --host option and `session`/`fastsession` fixtures.  The load extra
-# installs it, and the load stage runs locust in a child process without it.
-LOCUST_PLUGIN = "locust"
-
-
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     """Register the --ready-* options in one group; turn off locust's pytest plugin."""
-    _turn_off_locust_plugin(parser, pluginmanager)
+    block_locust_plugin(parser, pluginmanager)
     group = parser.getgroup("biothings-ready", "production readiness checklist")
     group.addoption("--ready-env", metavar="NAME", help=HELP_ENV)
     group.addoption("--ready-config", metavar="PATH", help=HELP_CONFIG)
@@ -50,20 +44,6 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--ready-attestations", metavar="PATH", help=HELP_ATTESTATIONS)
     group.addoption("--ready-report", metavar="PATH", help=HELP_REPORT)
     group.addoption("--ready-allow-unverified", action="store_true", help=HELP_UNVERIFIED)
-
-
-def _turn_off_locust_plugin(
-    parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager
-) -> None:
-    """Block locust's pytest plugin; hide the --host it added when it loaded first."""
-    plugin = pluginmanager.get_plugin(LOCUST_PLUGIN)
-    pluginmanager.set_blocked(LOCUST_PLUGIN)  # unregisters it when already loaded
-    if plugin is None or not getattr(plugin, "__name__", "").startswith("pytest_locust"):
-        return
-    for group in getattr(parser, "_groups", ()):  # no public API removes an option
-        for option in group.options:
-            if "--host" in option.names():
-                option.attrs()["help"] = argparse.SUPPRESS
 
 
 @pytest.hookimpl(trylast=True)  # after junitxml has set up its writer
