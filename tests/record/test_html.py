@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from pytest_biothings_ready.record.html import clean, evidence_html, history_cell
+from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.record.html import clean, evidence_html, history_cell, render_html
 from pytest_biothings_ready.record.html_assets import BADGES, CSS
-from pytest_biothings_ready.record.results import ItemResult
+from pytest_biothings_ready.record.results import ItemResult, Results
+from pytest_biothings_ready.session import Options, ReadySession
 
 AA_CONTRAST = 4.5
 
@@ -134,3 +137,23 @@ def test_page_is_one_file_without_external_resources(page: str) -> None:
 
 def test_no_history_column_without_previous_statuses(page: str) -> None:
     assert "<th>previous</th>" not in page
+
+
+def test_history_column_appears_when_results_carry_a_previous_status(tmp_path: Path) -> None:
+    ready = ReadySession.build(Options(env="demo"), tmp_path)
+    results = Results()
+    results.add(ItemResult("a.one", "One", "A", "security", "failed", "probe", "e", "n", "passed"))
+    results.add(ItemResult("a.two", "Two", "A", "security", "passed", "probe", "e", "n", "error"))
+    page = render_html(ready, results)
+    assert "<th>previous</th>" in page
+    rows = re.findall(r'<tr class="item".*?</tr>', page)
+    assert "regressed" in rows[0] and "fixed" in rows[1]
+
+
+def test_secret_with_html_characters_is_masked_before_escaping(tmp_path: Path) -> None:
+    ready = ReadySession.build(Options(env="demo"), tmp_path)
+    ready.env = Environment("demo", {}, secrets=frozenset({"p&ss<w>rd"}))
+    results = Results()
+    results.add(ItemResult("a.one", "One", "A", "security", "passed", "probe", "got p&ss<w>rd"))
+    page = render_html(ready, results)
+    assert "got ***" in page and "p&amp;ss" not in page
