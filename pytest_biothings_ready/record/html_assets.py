@@ -36,7 +36,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1.5em;margin:0}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%}table.counts{width:auto;min-width:40em}
 th,td{text-align:left;vertical-align:top;padding:.35em .6em;border-bottom:1px solid #d0d7de}
-th{background:#f3f5f7;font-weight:600}
+th{background:#f3f5f7;font-weight:600;white-space:nowrap}
 table.counts td:not(:first-child),table.counts th:not(:first-child){text-align:right}
 td.line{min-width:18em;width:28%}td.ev{width:55%;overflow-wrap:break-word}
 td.method,td.hist{white-space:nowrap}
