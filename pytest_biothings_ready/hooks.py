@@ -12,8 +12,7 @@ from pytest_biothings_ready.api import ITEM_MARKER
 from pytest_biothings_ready.checklist.lookup import find_item
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.nodes import ChecklistFile, Finding, ReadyItem
-from pytest_biothings_ready.plugin import session_key
+from pytest_biothings_ready.nodes import ChecklistFile, ReadyItem, session_key
 from pytest_biothings_ready.record.linked import (
     failure_message,
     linked_properties,
@@ -26,6 +25,7 @@ from pytest_biothings_ready.record.summary import (
     selection_text,
     terminal_lines,
 )
+from pytest_biothings_ready.redact import Redactor, clean
 from pytest_biothings_ready.session import Options, ReadySession
 from pytest_biothings_ready.verdicts.engine import LinkedOutcome
 
@@ -129,8 +129,10 @@ class ReadyPlugin:
         try:
             env = self.ready.environment()
         except Exception as exc:  # the first item's setup reports it as an error
-            return [f"biothings-ready: the environment could not be prepared: {exc}"]
-        return [self.ready.redact(line) for line in announcement(env, gatherers_used(entries))]
+            message = f"biothings-ready: the environment could not be prepared: {exc}"
+            return [clean(message, self.ready.redact)]
+        lines = announcement(env, gatherers_used(entries))
+        return [clean(line, self.ready.redact) for line in lines]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -146,19 +148,21 @@ class ReadyPlugin:
             entries = [i.entry for i in item.session.items if isinstance(i, ReadyItem)]
             self.ready.prefetch(entries)
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """Findings render as plain lines in every phase; secrets never leave."""
+        """Secrets and a target's control characters never leave, in any report field.
+
+        Checklist items need nothing: their evidence was cleaned when decided and
+        their findings render from it (ReadyItem._repr_failure_py).
+        """
         report = yield
-        if call.excinfo is not None and isinstance(call.excinfo.value, Finding):
-            report.longrepr = item.repr_failure(call.excinfo)
-        elif call.excinfo is not None and report.failed and item.get_closest_marker(ITEM_MARKER):
-            self.messages[(report.nodeid, report.when)] = failure_message(
-                item, call.excinfo, self.config.rootpath
-            )
-        _redact_report(report, self.ready.redact)
+        if not isinstance(item, ReadyItem):
+            if call.excinfo is not None and report.failed and item.get_closest_marker(ITEM_MARKER):
+                message = failure_message(item, call.excinfo, self.config.rootpath)
+                self.messages[(report.nodeid, report.when)] = message
+            _clean_report(report, self.ready.redact)
         return report
 
     @pytest.hookimpl(tryfirst=True)  # before junitxml closes the testcase
@@ -172,7 +176,7 @@ class ReadyPlugin:
                 self._record_linked(item_id, report)
         linked_case = props.get("ready_method") == "linked_test" and "ready_status" not in props
         if report.when == "teardown" and linked_case:  # xdist: the worker already added it
-            # provisional: the test's own outcome; sessionfinish writes the item's status
+            # provisional: the test's own outcome; sessionfinish writes the line's status
             own = self.ready.judge.linked_status(report.nodeid)
             report.user_properties.append(("ready_status", own.value))
 
@@ -180,25 +184,48 @@ class ReadyPlugin:
         status = _linked_status(report)
         if status is None:
             return
-        message = self.ready.redact(
-            self.messages.get((report.nodeid, report.when), "") or _short(report)
-        )
+        own = self.messages.get((report.nodeid, report.when), "")
+        message = clean(own or _short(report), self.ready.redact)
         outcomes = self.ready.judge.linked.setdefault(item_id, [])
         outcomes.append(LinkedOutcome(report.nodeid, status, message))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Stop the demo; write testsuite properties and the --ready-report file."""
+        """Stop the demo; write testsuite properties and the --ready-report file.
+
+        Each step is guarded: whatever one of them raises, the JUnit record (written
+        by pytest after this hook) is still written, and the failure is announced.
+        """
+        for step in (self._stop, self._suite_properties, self._report):
+            try:
+                step()
+            except Exception as exc:  # the record must survive our own bugs
+                self._announce(
+                    clean(
+                        f"biothings-ready: {step.__name__[1:]} failed: {exc!r}", self.ready.redact
+                    )
+                )
+
+    def _stop(self) -> None:
         self.ready.close()
         if self.prefetched:
             from pytest_biothings_ready.probes.load.process import set_progress_sink
 
             set_progress_sink(None)
+
+    def _suite_properties(self) -> None:
         xml = _junit_writer(self.config)
-        if xml is not None:
-            for name, value in self.ready.suite_properties():
-                xml.add_global_property(name, self.ready.redact(value))
-            stamp_linked_testcases(xml, self.results)
+        if xml is None:
+            return
+        for name, value in self.ready.suite_properties():
+            xml.add_global_property(name, clean(str(value), self.ready.redact))
+        # record_testsuite_property() values from the team's tests, too
+        xml.global_properties[:] = [
+            (name, clean(str(value), self.ready.redact)) for name, value in xml.global_properties
+        ]
+        stamp_linked_testcases(xml, self.results)
+
+    def _report(self) -> None:
         if self.ready.options.report and self.results:
             from pytest_biothings_ready.record.write import write_report
 
@@ -236,14 +263,32 @@ def _short(report: pytest.TestReport) -> str:
     return text[-1] if text else ""
 
 
-def _redact_report(report: pytest.TestReport, redact: Any) -> None:
-    if not redact:
-        return
-    if report.longrepr is not None:
-        text = str(report.longrepr)
-        if redact(text) != text:
-            report.longrepr = redact(text)
-    report.sections = [(title, redact(content)) for title, content in report.sections]
+def _clean_report(report: pytest.TestReport, redact: Redactor) -> None:
+    """Redact and neutralise every text a report carries to the XML and the terminal.
+
+    A skip's longrepr stays a (path, line, reason) tuple: pytest's ``-rs`` summary
+    and junitxml need that shape (a string there was an INTERNALERROR).
+    """
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        report.longrepr = (longrepr[0], longrepr[1], clean(str(longrepr[2]), redact))
+    elif longrepr is not None:
+        text = str(longrepr)
+        cleaned = clean(text, redact)
+        if cleaned != text:
+            report.longrepr = cleaned
+    if isinstance(getattr(report, "wasxfail", None), str):
+        report.wasxfail = clean(report.wasxfail, redact)
+    report.sections = [(title, clean(content, redact)) for title, content in report.sections]
+    report.user_properties = [
+        (name, _clean_value(value, redact)) for name, value in report.user_properties
+    ]
+
+
+def _clean_value(value: object, redact: Redactor) -> object:
+    text = str(value)
+    cleaned = clean(text, redact)
+    return value if cleaned == text else cleaned
 
 
 def _junit_writer(config: pytest.Config) -> Any:

@@ -26,14 +26,13 @@ from pytest_biothings_ready.record.summary import (
     count_statuses,
     run_verdict,
 )
+from pytest_biothings_ready.redact import neutralise
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.session import ReadySession
 
-__all__ = ["BADGES", "clean", "evidence_html", "history_cell", "render_html"]
+__all__ = ["BADGES", "evidence_html", "history_cell", "render_html"]
 
-# C0 and C1 controls except tab and newline, DEL, and lone surrogates: never on the page.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _TOKENS = re.compile(r"`([^`\n]+)`|(https?://[^\s<>\"'`]+)")
 _TRAILING = ".,;:!?)]}'\""
 REGRESSED, FIXED = "regressed", "fixed"
@@ -41,15 +40,10 @@ REGRESSED, FIXED = "regressed", "fixed"
 Text = Callable[[str], str]
 
 
-def clean(text: str) -> str:
-    """``text`` without control characters (each becomes U+FFFD)."""
-    return _CONTROL.sub("\ufffd", text)
-
-
 def evidence_html(text: str) -> str:
     """Escaped evidence with `code` spans and http(s) links as anchors."""
     out, pos = [], 0
-    text = clean(text)
+    text = neutralise(text)  # control characters become visible escapes first
     for match in _TOKENS.finditer(text):
         out.append(html.escape(text[pos : match.start()]))
         code, url = match.groups()
@@ -85,7 +79,7 @@ def history_cell(result: ItemResult) -> str:
 
 def _wrap_id(item_id: str) -> str:
     """The id, breakable only after its dots and dashes (never mid-word)."""
-    escaped = html.escape(clean(item_id))
+    escaped = html.escape(neutralise(item_id))
     return re.sub(r"([.-])", r"\1<wbr>", escaped)
 
 
@@ -207,7 +201,7 @@ def render_html(ready: ReadySession, results: Results, verdict: RunVerdict | Non
     results = _redacted(results, ready.redact)
 
     def text(value: str) -> str:
-        return html.escape(clean(ready.redact(value)))
+        return html.escape(neutralise(ready.redact(value)))
 
     history = any(r.previous_status for r in results)
     sections: dict[str, list[ItemResult]] = {}

@@ -20,6 +20,9 @@ class ItemResult:
         id, title, section, area, status, method, evidence: the ``ready_*`` properties.
         nodeid: the pytest node id.
         previous_status: ``ready_previous_status`` (``--ready-compare``), "" without one.
+        error_reason: ``ready_error_reason`` ("plugin bug" when the plugin crashed).
+        error_trace: ``ready_error_trace``, the traceback of such a crash (for the
+            evidence bundle; reports show the short evidence only).
     """
 
     id: str
@@ -30,6 +33,8 @@ class ItemResult:
     method: str
     evidence: str
     nodeid: str = ""
+    error_reason: str = ""
+    error_trace: str = ""
     previous_status: str = ""
 
     @classmethod
@@ -46,6 +51,8 @@ class ItemResult:
             get("method"),
             get("evidence"),
             nodeid,
+            get("error_reason"),
+            get("error_trace"),
             get("previous_status"),
         )
 

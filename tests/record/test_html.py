@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_biothings_ready.config.environment import Environment
-from pytest_biothings_ready.record.html import clean, evidence_html, history_cell, render_html
+from pytest_biothings_ready.record.html import evidence_html, history_cell, render_html
 from pytest_biothings_ready.record.html_assets import BADGES, CSS
 from pytest_biothings_ready.record.results import ItemResult, Results
 from pytest_biothings_ready.session import Options, ReadySession
@@ -60,13 +60,14 @@ def test_only_http_links_become_anchors() -> None:
 
 
 def test_control_characters_never_reach_the_page() -> None:
-    text = clean("bell\x07 esc\x1b[31m nul\x00 c1\x85 del\x7f tab\tnewline\n")
+    text = evidence_html("bell\x07 esc\x1b[31m nul\x00 c1\x85 del\x7f tab\tnewline\n")
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    assert "esc\\x1b[31m" in text  # shown as a visible escape
     assert "\t" in text and "\n" in text
 
 
 def make_result(status: str, previous: str = "") -> ItemResult:
-    return ItemResult("s.x", "X", "S", "security", status, "probe", "e", "n", previous)
+    return ItemResult("s.x", "X", "S", "security", status, "probe", "e", previous_status=previous)
 
 
 def test_history_cell_shows_the_previous_status_and_the_move() -> None:
@@ -142,8 +143,10 @@ def test_no_history_column_without_previous_statuses(page: str) -> None:
 def test_history_column_appears_when_results_carry_a_previous_status(tmp_path: Path) -> None:
     ready = ReadySession.build(Options(env="demo"), tmp_path)
     results = Results()
-    results.add(ItemResult("a.one", "One", "A", "security", "failed", "probe", "e", "n", "passed"))
-    results.add(ItemResult("a.two", "Two", "A", "security", "passed", "probe", "e", "n", "error"))
+    for item_id, now, before in (("a.one", "failed", "passed"), ("a.two", "passed", "error")):
+        results.add(
+            ItemResult(item_id, item_id, "A", "security", now, "probe", "e", previous_status=before)
+        )
     page = render_html(ready, results)
     assert "<th>previous</th>" in page
     rows = re.findall(r'<tr class="item".*?</tr>', page)
