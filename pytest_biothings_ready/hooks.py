@@ -63,6 +63,7 @@ class ReadyPlugin:
         self.linked: dict[str, list[pytest.Item]] = {}
         self.messages: dict[tuple[str, str], str] = {}  # linked failures: (nodeid, when)
         self.prefetched = False
+        self.announced = False  # the active-traffic announcement, under xdist
         _prefer_xunit1(config)
 
     @pytest.hookimpl(optionalhook=True)
@@ -75,6 +76,22 @@ class ReadyPlugin:
         from pytest_biothings_ready.xdist_support import single_worker_scheduler
 
         return single_worker_scheduler(config, log)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Under xdist the controller collects nothing: announce from a worker's ids.
+
+        Only for a configured environment: the demo starts on the worker, unseen here.
+        """
+        if self.announced or self.ready.env is None:
+            return
+        self.announced = True
+        from pytest_biothings_ready.evidence.traffic import announcement, gatherers_used
+
+        items = self.ready.checklist.items
+        entries = [items[i] for i in (nodeid.rsplit("::", 1)[-1] for nodeid in ids) if i in items]
+        for line in announcement(self.ready.env, gatherers_used(entries)):
+            self._announce(clean(line, self.ready.redact))
 
     def _announce(self, message: str) -> None:
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")

@@ -210,3 +210,13 @@ def test_every_doc_states_when_traffic_is_sent_with_the_shared_sentence() -> Non
 def test_divergent_statement_would_be_caught() -> None:
     sentence = "Load and burst tests run only when their tables are present."
     assert TRAFFIC.search(sentence) and GATE.search(sentence)
+
+
+def test_xdist_run_announces_its_burst_too(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    write(pytester, RATE_LIMITED)
+    outcome = pytester.runpytest_subprocess("--ready-env=staging", "-n", "1")
+    assert outcome.stdout.str().count("active traffic this run sends") == 1
+    outcome.stdout.fnmatch_lines(
+        ["    burst: up to 20 GET /api/health in 1 s over 10 connections*"]
+    )
