@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pytest_biothings_ready.checklist.model import Checklist, ChecklistItem
 from pytest_biothings_ready.config.attestations import Attestations, Entry
@@ -228,4 +228,4 @@ def _name_all(bad: list[Verdict]) -> Verdict:
     if len(bad) == 1:
         return worst
     named = [v.evidence if v.method is Method.LINKED_TEST else f"probe: {v.evidence}" for v in bad]
-    return Verdict(worst.status, "; ".join(named), worst.method)
+    return replace(worst, evidence="; ".join(named))  # keeps its error reason and trace
