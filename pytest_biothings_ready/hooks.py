@@ -262,7 +262,8 @@ class ReadyPlugin:
         selection = selection_text(
             self.config.getoption("markexpr", None), self.config.getoption("keyword", None)
         )
-        return run_verdict(self.results, self.ready.options.allow_unverified, selection)
+        compare = str(self.config.getoption("ready_compare", None) or "")  # governance's
+        return run_verdict(self.results, self.ready.options.allow_unverified, selection, compare)
 
 
 def _linked_status(report: pytest.TestReport) -> Status | None:

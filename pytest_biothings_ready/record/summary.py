@@ -47,6 +47,7 @@ class RunVerdict:
         failed, error, unverified: the counts of the blocking statuses.
         allow_unverified: the run was made with ``--ready-allow-unverified``.
         selection: the ``-m``/``-k`` expressions that narrowed the run ("" for none).
+        compare: the ``--ready-compare`` record the run was compared with ("" for none).
     """
 
     ready: bool
@@ -55,6 +56,7 @@ class RunVerdict:
     unverified: int
     allow_unverified: bool = False
     selection: str = ""
+    compare: str = ""
 
     @property
     def headline(self) -> str:
@@ -64,9 +66,9 @@ class RunVerdict:
     @property
     def flags(self) -> tuple[str, ...]:
         """The command-line flags that changed what the verdict covers."""
-        return ((ALLOW_FLAG,) if self.allow_unverified else ()) + (
-            (self.selection,) if self.selection else ()
-        )
+        flags = [ALLOW_FLAG] if self.allow_unverified else []
+        flags += [f"--ready-compare={self.compare}"] if self.compare else []
+        return (*flags, *([self.selection] if self.selection else []))
 
     def line(self) -> str:
         """The one-line verdict."""
@@ -93,13 +95,18 @@ def count_statuses(results: Iterable[ItemResult]) -> dict[str, int]:
 
 
 def run_verdict(
-    results: Iterable[ItemResult], allow_unverified: bool = False, selection: str = ""
+    results: Iterable[ItemResult],
+    allow_unverified: bool = False,
+    selection: str = "",
+    compare: str = "",
 ) -> RunVerdict:
     """Fold the recorded lines into the run's verdict."""
     counts = count_statuses(results)
     failed, error, unverified = (counts[s] for s in ("failed", "error", "unverified"))
     blocking = failed + error + (0 if allow_unverified else unverified)
-    return RunVerdict(blocking == 0, failed, error, unverified, allow_unverified, selection)
+    return RunVerdict(
+        blocking == 0, failed, error, unverified, allow_unverified, selection, compare
+    )
 
 
 def selection_text(markexpr: str | None, keyword: str | None) -> str:

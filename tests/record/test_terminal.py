@@ -89,3 +89,8 @@ def test_allow_unverified_run_says_what_it_hid(mixed: pytest.Pytester) -> None:
 def test_quiet_run_ends_with_the_verdict_too(mixed: pytest.Pytester) -> None:
     outcome = mixed.runpytest("--ready-env=staging", "-q", "-m", "ready_signoff")
     assert last_lines(outcome, 2)[0] == "READY [selection: -m 'ready_signoff']"
+
+
+def test_compared_run_names_its_previous_record_among_the_flags() -> None:
+    verdict = run_verdict([result("passed")], allow_unverified=True, compare="prev.xml")
+    assert verdict.flags == ("--ready-allow-unverified", "--ready-compare=prev.xml")
