@@ -64,8 +64,10 @@ def _relative(path: Path, root: Path) -> str:
 def stamp_linked_testcases(xml: Any, results: Results) -> None:
     """Write each linked testcase's final ``ready_status``: the status of its line.
 
-    junitxml freezes a testcase's element at its teardown, before the checklist lines
-    are decided; the frozen element is still reachable and is updated in place.
+    A line that was not decided in this session (deselected, interrupted) is
+    ``unverified``: the test's own pass says nothing about the line.  junitxml freezes
+    a testcase's element at its teardown, before the lines are decided; the frozen
+    element is still reachable and is updated in place.
     """
     for reporter in getattr(xml, "node_reporters_ordered", ()):
         case = reporter.to_xml()
@@ -75,5 +77,4 @@ def stamp_linked_testcases(xml: Any, results: Results) -> None:
         if props["ready_method"].get("value") != "linked_test" or "ready_status" not in props:
             continue
         result = results.get(str(props["ready_id"].get("value")))
-        if result is not None:
-            props["ready_status"].set("value", result.status)
+        props["ready_status"].set("value", result.status if result else "unverified")

@@ -106,3 +106,11 @@ def test_linked_testcase_status_is_its_lines_final_status(
     assert linked_run["test_runbook_link_resolves"]["ready_status"] == "failed"
     assert linked_run["test_certificate_is_pinned"]["ready_status"] == "failed"
     assert linked_run["test_rotation_endpoint_answers_json"]["ready_status"] == "waived"
+
+
+def test_linked_testcase_of_an_undecided_line_is_unverified(mixed: pytest.Pytester) -> None:
+    mixed.makepyfile(test_linked=LINKED)
+    mixed.runpytest("--ready-env=staging", "--junitxml=record.xml", "-k", "runbook_link")
+    cases = read_testcases(mixed)
+    assert set(cases) == {"test_runbook_link_resolves"}  # the line itself was deselected
+    assert cases["test_runbook_link_resolves"]["ready_status"] == "unverified"
