@@ -86,12 +86,12 @@ class ReadyPlugin:
         if self.announced or self.ready.env is None:
             return
         self.announced = True
-        from pytest_biothings_ready.evidence.traffic import announcement, gatherers_used
+        from pytest_biothings_ready.evidence.traffic import announce_entries
 
         items = self.ready.checklist.items
         entries = [items[i] for i in (nodeid.rsplit("::", 1)[-1] for nodeid in ids) if i in items]
-        for line in announcement(self.ready.env, gatherers_used(entries)):
-            self._announce(clean(line, self.ready.redact))
+        for line in announce_entries(self.ready.env, entries, self.ready.redact):
+            self._announce(line)
 
     def _announce(self, message: str) -> None:
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -141,15 +141,14 @@ class ReadyPlugin:
         entries = [item.entry for item in items if isinstance(item, ReadyItem)]
         if not entries or config.getoption("collectonly"):
             return []
-        from pytest_biothings_ready.evidence.traffic import announcement, gatherers_used
+        from pytest_biothings_ready.evidence.traffic import announce_entries
 
         try:
             env = self.ready.environment()
         except Exception as exc:  # the first item's setup reports it as an error
             message = f"biothings-ready: the environment could not be prepared: {exc}"
             return [clean(message, self.ready.redact)]
-        lines = announcement(env, gatherers_used(entries))
-        return [clean(line, self.ready.redact) for line in lines]
+        return announce_entries(env, entries, self.ready.redact)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from pytest_biothings_ready.config.environment import Environment
 from pytest_biothings_ready.errors import ReadyException
 from pytest_biothings_ready.evidence.registry import checks_for, gatherers
+from pytest_biothings_ready.redact import Redactor, clean
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
@@ -32,6 +33,7 @@ __all__ = [
     "DESCRIBERS",
     "RULES",
     "Traffic",
+    "announce_entries",
     "announcement",
     "gatherers_used",
     "planned_traffic",
@@ -230,6 +232,13 @@ def announcement(env: Environment, names: Iterable[str]) -> list[str]:
         lines.append(f"  {target}")
         lines += [f"    {t.kind}: {t.detail}" for t in planned if t.target == target]
     return lines
+
+
+def announce_entries(
+    env: Environment, entries: Iterable[ChecklistItem], redact: Redactor | None = None
+) -> list[str]:
+    """The announcement for the checklist ``entries``, cleaned for the terminal."""
+    return [clean(line, redact) for line in announcement(env, gatherers_used(entries))]
 
 
 def render_doc() -> str:
