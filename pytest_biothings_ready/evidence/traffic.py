@@ -16,12 +16,13 @@ fails for every exclusive gatherer without one).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.config.environment import Environment, dig
 from pytest_biothings_ready.errors import ReadyException
 from pytest_biothings_ready.evidence.registry import checks_for, gatherers
 from pytest_biothings_ready.redact import Redactor, clean
@@ -40,12 +41,24 @@ __all__ = [
     "render_doc",
 ]
 
+# The rate-limit family declares its own rule and traffic (``BURST_RULE``,
+# ``burst_traffic``) on the liveweb branch; until that lands, these stand in for them
+# with the same sentence, and the family's take over as soon as they exist.
+_BURST_RULE = (
+    "The rate-limit burst is sent only when the environment has a `[env.NAME.rate_limit]` "
+    "table (an empty table takes the defaults; the demo's built-in environment has one), "
+    "and never where `production = true` unless `allow_load_in_production = true`; without "
+    "the table both rate-limit lines are `unverified` with a message naming it."
+)
+
+
+def _ratelimit_family(name: str) -> Any:
+    module = importlib.import_module("pytest_biothings_ready.probes.ratelimit")
+    return getattr(module, name, None)
+
+
 RULES: dict[str, str] = {
-    "burst": (
-        "The rate-limit burst is sent only when the environment has an "
-        "`[env.NAME.rate_limit]` table (the built-in demo has one), and never where "
-        "`production = true` unless `allow_load_in_production = true`."
-    ),
+    "burst": _ratelimit_family("BURST_RULE") or _BURST_RULE,
     "load": (
         "Load, stress, soak and failover runs are sent only when the environment has an "
         "`[env.NAME.load]` table, and never where `production = true` unless "
@@ -93,9 +106,13 @@ def _base(env: Environment) -> str:
 
 
 def _burst(env: Environment) -> list[tuple[str, str]]:
-    if not isinstance(env.settings.get("rate_limit"), Mapping):
+    if dig(env.settings, "rate_limit") is None:
         return []
     env.guard_production("the rate-limit burst")
+    family = _ratelimit_family("burst_traffic")
+    if family is not None:  # the family's own description, once it has one
+        text = family(env)
+        return [(_origin(_base(env)), str(text))] if text else []
     path = env.get("rate_limit.path") or env.get("health_path") or "/"
     method = str(env.get("rate_limit.method")).upper()
     detail = (
