@@ -62,7 +62,8 @@ def test_demo_announces_its_burst_and_logins_before_the_probes(demo: DemoRun) ->
     text = "\n".join(demo.lines)
     head = text[: text.index("biothings-production-checklist.md ")]
     assert "biothings-ready: active traffic this run sends" in head
-    assert re.search(r"burst: up to 300 GET /api/search in 2 s over 10 connections", head)
+    burst = next(line for line in head.splitlines() if "burst:" in line)
+    assert all(fact in burst for fact in ("up to 300 GET", "/api/search", "2 s"))
     assert "login: 1 login POST /api/login" in head
     assert "load:" not in head  # the demo has no [env.demo.load] table
 
