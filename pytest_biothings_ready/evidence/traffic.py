@@ -111,8 +111,8 @@ def _burst(env: Environment) -> list[tuple[str, str]]:
     env.guard_production("the rate-limit burst")
     family = _ratelimit_family("burst_traffic")
     if family is not None:  # the family's own description, once it has one
-        text = family(env)
-        return [(_origin(_base(env)), str(text))] if text else []
+        text = str(family(env) or "").removeprefix("rate-limit burst: ")  # kind is shown
+        return [(_origin(_base(env)), text)] if text else []
     path = env.get("rate_limit.path") or env.get("health_path") or "/"
     method = str(env.get("rate_limit.method")).upper()
     detail = (
