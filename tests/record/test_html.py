@@ -160,3 +160,16 @@ def test_secret_with_html_characters_is_masked_before_escaping(tmp_path: Path) -
     results.add(ItemResult("a.one", "One", "A", "security", "passed", "probe", "got p&ss<w>rd"))
     page = render_html(ready, results)
     assert "got ***" in page and "p&amp;ss" not in page
+
+
+def test_markdown_report_opens_with_the_verdict_and_the_metadata(mixed: pytest.Pytester) -> None:
+    mixed.runpytest("--ready-env=staging", "--ready-report=report.md")
+    lines = (mixed.path / "report.md").read_text().splitlines()
+    assert lines[1] == "> **NOT READY: 1 failed, 1 error, 1 unverified**"
+    for fact in (
+        "environment: staging",
+        "deployment version: 2.4.1",
+        "deployment lead: Dana Smith",
+    ):
+        assert f"> {fact}  " in lines
+    assert "# Mixed checklist" in lines  # the checklist follows
