@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_biothings_ready.evidence.registry import gatherers
 from tests.core.conftest import record_statuses
 
 COUNTING = """
@@ -45,8 +44,3 @@ def test_error_and_failed_items_build_no_python_traceback(deployment: pytest.Pyt
     calls = (deployment.path / "calls.txt").read_text().split()
     assert calls == ["test_team.py::test_broken"]  # the team's own test keeps its traceback
     result.stdout.fnmatch_lines(["ERROR: Valid SSL certificates installed", "*evidence: *"])
-
-
-def test_the_websocket_stability_hold_is_quiet_so_a_burst_need_not_wait_for_it() -> None:
-    assert gatherers()["websocket-stability"].quiet
-    assert gatherers()["ratelimit"].exclusive
