@@ -17,8 +17,8 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
     verdict,
 )
-from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
-from pytest_biothings_ready.probes.static.kubevalues import quantity
+from pytest_biothings_ready.probes.static.containers.compose import ComposeFile, Service
+from pytest_biothings_ready.probes.static.kubernetes.values import quantity
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
 
 __all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
@@ -139,6 +139,6 @@ def resources_tuned(ctx: Context) -> Verdict:
             f"limits set on {seen}; usage is compared only for "
             "Kubernetes containers (name `manifests`)"
         )
-    from pytest_biothings_ready.probes.static.usage import compare_usage
+    from pytest_biothings_ready.probes.static.kubernetes.usage import compare_usage
 
     return compare_usage(ctx, list(kube.containers()))

@@ -19,7 +19,7 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
     verdict,
 )
-from pytest_biothings_ready.probes.static.compose import ComposeFile
+from pytest_biothings_ready.probes.static.containers.compose import ComposeFile
 from pytest_biothings_ready.probes.static.manifests import ManifestSet, Workload
 
 __all__ = ["backup_storage", "log_rotation", "persistent_volumes"]

@@ -14,10 +14,10 @@ from typing import Any
 
 from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.probes.static.common import dig
-from pytest_biothings_ready.probes.static.compose import ComposeFile
-from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile
+from pytest_biothings_ready.probes.static.containers.compose import ComposeFile
+from pytest_biothings_ready.probes.static.containers.dockerfiles import Dockerfile
 from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
-from pytest_biothings_ready.probes.static.secretfindings import (
+from pytest_biothings_ready.probes.static.secrets.findings import (
     Finding,
     database_name,
     finding,

@@ -12,9 +12,13 @@ from pathlib import Path
 
 from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.probes.static.common import display, optional
-from pytest_biothings_ready.probes.static.compose import Build, ComposeFile, Service
-from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile, Stage, parse_dockerfile
-from pytest_biothings_ready.probes.static.dockerstages import chain
+from pytest_biothings_ready.probes.static.containers.compose import Build, ComposeFile, Service
+from pytest_biothings_ready.probes.static.containers.dockerfiles import (
+    Dockerfile,
+    Stage,
+    parse_dockerfile,
+)
+from pytest_biothings_ready.probes.static.containers.stages import chain
 
 __all__ = ["BuiltImage", "built_by_compose", "built_image"]
 

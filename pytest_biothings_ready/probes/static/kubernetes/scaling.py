@@ -13,9 +13,13 @@ from functools import cached_property
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.autoscalers import AUTOSCALER_KINDS, Scaler, scaler
 from pytest_biothings_ready.probes.static.common import Problem, dig, listing, plural, verdict
-from pytest_biothings_ready.probes.static.kubevalues import resolve_count
+from pytest_biothings_ready.probes.static.kubernetes.autoscalers import (
+    AUTOSCALER_KINDS,
+    Scaler,
+    scaler,
+)
+from pytest_biothings_ready.probes.static.kubernetes.values import resolve_count
 from pytest_biothings_ready.probes.static.manifests import SCALABLE_KINDS, Manifest, ManifestSet
 
 __all__ = ["Autoscaling", "autoscaling"]

@@ -15,13 +15,13 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
     verdict,
 )
-from pytest_biothings_ready.probes.static.health import selected_workloads
-from pytest_biothings_ready.probes.static.manifests import ManifestSet, Workload
-from pytest_biothings_ready.probes.static.netpolicy import (
+from pytest_biothings_ready.probes.static.kubernetes.health import selected_workloads
+from pytest_biothings_ready.probes.static.kubernetes.netpolicy import (
     Isolation,
     effective_policies,
     is_default_deny,
 )
+from pytest_biothings_ready.probes.static.manifests import ManifestSet, Workload
 
 __all__ = ["network_segmentation", "session_affinity"]
 

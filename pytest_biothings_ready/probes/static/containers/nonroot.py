@@ -9,20 +9,23 @@ from __future__ import annotations
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.built import built_by_compose, built_image
 from pytest_biothings_ready.probes.static.common import Problem, listing, need_any, optional, plural
-from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
-from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile, Stage
-from pytest_biothings_ready.probes.static.dockerstages import (
+from pytest_biothings_ready.probes.static.containers.built import built_by_compose, built_image
+from pytest_biothings_ready.probes.static.containers.compose import ComposeFile, Service
+from pytest_biothings_ready.probes.static.containers.dockerfiles import Dockerfile, Stage
+from pytest_biothings_ready.probes.static.containers.images import default_user
+from pytest_biothings_ready.probes.static.containers.stages import (
     chain,
     effective,
     expand,
     is_root_user,
     variables,
 )
-from pytest_biothings_ready.probes.static.images import default_user
+from pytest_biothings_ready.probes.static.kubernetes.podsecurity import (
+    container_problems,
+    pod_problems,
+)
 from pytest_biothings_ready.probes.static.manifests import ManifestSet
-from pytest_biothings_ready.probes.static.podsecurity import container_problems, pod_problems
 
 __all__ = ["dockerfile_user_problem", "image_user_problem", "non_root_user"]
 

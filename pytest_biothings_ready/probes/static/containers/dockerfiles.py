@@ -14,7 +14,7 @@ from pathlib import Path
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
-from pytest_biothings_ready.probes.static.heredocs import fold_heredocs
+from pytest_biothings_ready.probes.static.containers.heredocs import fold_heredocs
 
 __all__ = ["Dockerfile", "Instruction", "Stage", "gather_dockerfiles", "parse_dockerfile"]
 

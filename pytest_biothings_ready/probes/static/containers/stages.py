@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile, Instruction, Stage
+from pytest_biothings_ready.probes.static.containers.dockerfiles import (
+    Dockerfile,
+    Instruction,
+    Stage,
+)
 
 __all__ = ["chain", "effective", "expand", "is_root_user", "variables"]
 

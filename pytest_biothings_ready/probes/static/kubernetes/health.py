@@ -8,7 +8,6 @@ from typing import Any
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.built import built_by_compose, built_image
 from pytest_biothings_ready.probes.static.common import (
     Problem,
     dig,
@@ -17,20 +16,21 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
     verdict,
 )
-from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
-from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile, Stage
-from pytest_biothings_ready.probes.static.dockerstages import chain, effective
+from pytest_biothings_ready.probes.static.containers.built import built_by_compose, built_image
+from pytest_biothings_ready.probes.static.containers.compose import ComposeFile, Service
+from pytest_biothings_ready.probes.static.containers.dockerfiles import Dockerfile, Stage
+from pytest_biothings_ready.probes.static.containers.stages import chain, effective
+from pytest_biothings_ready.probes.static.kubernetes.probes import (
+    compose_test_problem,
+    declares_port,
+    dockerfile_check_problem,
+    probe_problem,
+)
 from pytest_biothings_ready.probes.static.manifests import (
     Container,
     Manifest,
     ManifestSet,
     Workload,
-)
-from pytest_biothings_ready.probes.static.probes import (
-    compose_test_problem,
-    declares_port,
-    dockerfile_check_problem,
-    probe_problem,
 )
 
 __all__ = [

@@ -26,14 +26,14 @@ from typing import Any
 
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
-from pytest_biothings_ready.probes.static.secretcode import code_findings, joined_literals
-from pytest_biothings_ready.probes.static.secretfindings import (
+from pytest_biothings_ready.probes.static.secrets.codescan import code_findings, joined_literals
+from pytest_biothings_ready.probes.static.secrets.findings import (
     Finding,
     SecretScan,
     finding,
     literal,
 )
-from pytest_biothings_ready.probes.static.secretstructure import (
+from pytest_biothings_ready.probes.static.secrets.structure import (
     ciphertext_lines,
     structural_findings,
 )
@@ -239,7 +239,7 @@ def _reference(value: str, line: str, plugin: Any) -> bool:
 
 
 def _dotenv_findings(shown: str, text: str) -> Iterator[Finding]:
-    from pytest_biothings_ready.probes.static.secretstructure import named_value
+    from pytest_biothings_ready.probes.static.secrets.structure import named_value
 
     for number, line in enumerate(text.splitlines(), 1):
         name, sep, value = line.removeprefix("export ").partition("=")

@@ -10,8 +10,8 @@ from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.static.common import Problem, listing, optional, seconds, verdict
-from pytest_biothings_ready.probes.static.compose import Build, ComposeFile, Service
-from pytest_biothings_ready.probes.static.reports import Report, normalize_image
+from pytest_biothings_ready.probes.static.containers.compose import Build, ComposeFile, Service
+from pytest_biothings_ready.probes.static.scanning.reports import Report, normalize_image
 
 __all__ = ["deployed_images", "images_scanned", "scanning_passed", "zero_critical"]
 

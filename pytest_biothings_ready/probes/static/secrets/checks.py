@@ -8,7 +8,6 @@ from typing import Any
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.allowlist import Accepted, load_allowlist, split_findings
 from pytest_biothings_ready.probes.static.common import (
     Problem,
     dig,
@@ -18,8 +17,13 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
 )
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
-from pytest_biothings_ready.probes.static.secretfindings import SecretScan
-from pytest_biothings_ready.probes.static.vault import (
+from pytest_biothings_ready.probes.static.secrets.allowlist import (
+    Accepted,
+    load_allowlist,
+    split_findings,
+)
+from pytest_biothings_ready.probes.static.secrets.findings import SecretScan
+from pytest_biothings_ready.probes.static.secrets.vault import (
     consumed,
     csi_reads,
     generated_secrets,

@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_biothings_ready.probes.static.common import dig
 from pytest_biothings_ready.probes.static.manifests import Container, Manifest, ManifestSet
-from pytest_biothings_ready.probes.static.secretfindings import literal, secret_name
+from pytest_biothings_ready.probes.static.secrets.findings import literal, secret_name
 
 __all__ = ["Source", "consumed", "csi_reads", "generated_secrets", "vault_sources"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.autoscalers import AUTOSCALER_KINDS, scaler
 from pytest_biothings_ready.probes.static.common import Problem, dig, need_any, plural, verdict
-from pytest_biothings_ready.probes.static.kubevalues import resolve_count
+from pytest_biothings_ready.probes.static.kubernetes.autoscalers import AUTOSCALER_KINDS, scaler
+from pytest_biothings_ready.probes.static.kubernetes.values import resolve_count
 from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
 
 __all__ = ["cost_labels", "deployment_strategy"]

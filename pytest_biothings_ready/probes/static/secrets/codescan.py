@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pytest_biothings_ready.probes.static.secretfindings import (
+from pytest_biothings_ready.probes.static.secrets.findings import (
     Finding,
     database_name,
     finding,
