@@ -1,7 +1,9 @@
 """Default users of well-known third-party images (what a service runs as without ``user:``).
 
-From each image's own Dockerfile (its last ``USER``). Images not listed are unknown:
-the service that runs one without ``user:`` is unverified, not failed.
+From each image's own Dockerfile (its last ``USER``), or for the official database
+images the user their entrypoint hands the server to (``gosu postgres``: the long-running
+process is not root). Images not listed are unknown: the service that runs one
+without ``user:`` is unverified, not failed.
 """
 
 from __future__ import annotations
@@ -35,12 +37,12 @@ DEFAULT_USERS = {
     "httpd": "root",
     "caddy": "root",
     "traefik": "root",
-    "postgres": "root",
-    "mysql": "root",
-    "mariadb": "root",
-    "mongo": "root",
-    "redis": "root",
-    "rabbitmq": "root",
+    # their entrypoints start as root only to fix ownership, then exec the server as:
+    "postgres": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "mongo": "mongodb",
+    "redis": "redis",
     "python": "root",
     "node": "root",
     "ubuntu": "root",

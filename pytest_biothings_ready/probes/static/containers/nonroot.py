@@ -57,9 +57,10 @@ def non_root_user(ctx: Context) -> Verdict:
     problems += [p for c in containers for p in container_problems(c, DANGEROUS_CAPS)]
     problems += [p for w in (kube.workloads() if kube else []) for p in pod_problems(w)]
     unknown: list[Problem] = []
+    defaults: list[str] = []
     for file in compose:
         for service in file.services:
-            problems += _service_problems(ctx, file, service, unknown)
+            problems += _service_problems(ctx, file, service, unknown, defaults)
     seen = ", ".join(
         [
             plural(len(docker), "Dockerfile"),
@@ -78,6 +79,8 @@ def non_root_user(ctx: Context) -> Verdict:
         " Built by compose, judged per service (its stage, its user:): "
         f"{', '.join(sorted(composed))}." * bool(composed & {d.file for d in docker})
     )
+    if defaults:
+        notes += f" Image default users: {', '.join(defaults)}."
     return Verdict.passed(
         f"Non-root execution in {seen}: effective USER is not root, runAsNonRoot/runAsUser "
         f"set, nothing privileged, no dangerous capability or host namespace.{notes}"
@@ -122,7 +125,7 @@ def _user(file: ComposeFile, service: Service) -> str | None:
 
 
 def _service_problems(
-    ctx: Context, file: ComposeFile, service: Service, unknown: list[Problem]
+    ctx: Context, file: ComposeFile, service: Service, unknown: list[Problem], notes: list[str]
 ) -> list[Problem]:
     problems = _service_flags(service)
     user = _user(file, service)
@@ -143,11 +146,11 @@ def _service_problems(
         ):
             problems.append(Problem(p.where, f"{label} (built): {p.what}"))
     else:
-        problems += _image_default(service, unknown)
+        problems += _image_default(service, unknown, notes)
     return problems
 
 
-def _image_default(service: Service, unknown: list[Problem]) -> list[Problem]:
+def _image_default(service: Service, unknown: list[Problem], notes: list[str]) -> list[Problem]:
     image = str(service.get("image") or "")
     known = default_user(image) if image else None
     if known is None:
@@ -162,6 +165,7 @@ def _image_default(service: Service, unknown: list[Problem]) -> list[Problem]:
                 f"service {service.name} sets no user and image {image} runs as root by default",
             )
         ]
+    notes.append(f"{service.name}: {image} runs as {known}")
     return []
 
 

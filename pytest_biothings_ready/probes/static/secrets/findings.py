@@ -70,7 +70,8 @@ URL_PASSWORD = re.compile(r"://([^\s:/@\"']+):([^\s@/\"']*)@([^\s/:\"'?]+)")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "host", "hostname"})
 # ``${VAR:-default}`` (shell, compose), ``${VAR-default}``, ``${VAR:default}`` (Spring):
 # the default is what runs when the variable is unset, so it is judged as a value.
-DEFAULTED = re.compile(r"\$\{\w[\w.]*(?::-|-|:)([^}]*)\}")
+# ``${VAR:?message}`` / ``${VAR?message}`` require the variable: no default runs.
+DEFAULTED = re.compile(r"\$\{\w[\w.]*(?::-|:=|-|=|:(?![?+=-]))([^}]*)\}")
 
 
 def normalize(name: str) -> str:
