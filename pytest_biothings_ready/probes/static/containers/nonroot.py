@@ -44,7 +44,8 @@ def non_root_user(ctx: Context) -> Verdict:
     (``0``, ``0000``, ``0:0``, ``root:root``).  Kubernetes: every container (init and
     ephemeral included) runs with a non-zero ``runAsUser`` or ``runAsNonRoot: true``
     (container over pod), not ``privileged``, no ``allowPrivilegeEscalation: true``, no
-    dangerous added capability, and the pod shares no host namespace.  Compose: the
+    dangerous added capability, and the pod shares no host namespace; when every pod
+    forces a non-root user, a Dockerfile's root default does not run (it is named).  Compose: the
     same for ``user:``, ``privileged``, ``cap_add``, ``pid``/``ipc``/``network_mode``.
     """
     need_any(ctx.env, "dockerfiles", "manifests", "compose_files")
@@ -52,9 +53,15 @@ def non_root_user(ctx: Context) -> Verdict:
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
     compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
     composed = built_by_compose(ctx, compose)
-    problems = [p for d in docker if d.file not in composed if (p := dockerfile_user_problem(d))]
     containers = list(kube.containers(init=True, ephemeral=True)) if kube else []
-    problems += [p for c in containers for p in container_problems(c, DANGEROUS_CAPS)]
+    pod_problems_ = [p for c in containers for p in container_problems(c, DANGEROUS_CAPS)]
+    image_problems = [
+        p for d in docker if d.file not in composed if (p := dockerfile_user_problem(d))
+    ]
+    # Pods that all force a non-root user decide what runs, whatever the image's default.
+    forced = bool(containers) and not any("sets neither" in p.what for p in pod_problems_)
+    overridden = [p for p in image_problems if forced]
+    problems = [p for p in image_problems if not forced] + pod_problems_
     problems += [p for w in (kube.workloads() if kube else []) for p in pod_problems(w)]
     unknown: list[Problem] = []
     defaults: list[str] = []
@@ -81,6 +88,11 @@ def non_root_user(ctx: Context) -> Verdict:
     )
     if defaults:
         notes += f" Image default users: {', '.join(defaults)}."
+    if overridden:
+        notes += (
+            f" Image defaults overridden by every pod's runAsNonRoot/runAsUser: "
+            f"{listing(overridden)}."
+        )
     return Verdict.passed(
         f"Non-root execution in {seen}: effective USER is not root, runAsNonRoot/runAsUser "
         f"set, nothing privileged, no dangerous capability or host namespace.{notes}"
