@@ -126,7 +126,8 @@ def placeholder_file(file: str) -> bool:
 
 
 def high_entropy(value: str) -> bool:
-    """A random-looking token: 20+ characters of mixed case and digits, no spaces or dots.
+    """A random-looking token: 20+ characters of mixed case and digits, no spaces or dots,
+    no word-long run of letters.
 
     Hex strings (digests, commit ids) and paths or URLs are not judged by entropy.
     """
@@ -134,8 +135,8 @@ def high_entropy(value: str) -> bool:
     if not 20 <= len(text) <= 200 or re.search(r"[\s.:@]", text) or text.count("/") > 2:
         return False
     classes = [re.search(p, text) for p in ("[a-z]", "[A-Z]", "[0-9]")]
-    if not all(classes):
-        return False
+    if not all(classes) or re.search(r"[a-z]{7}|[A-Z]{7}", text):
+        return False  # words (``EnableNewCheckoutFlow2024``) are not random
     counts = Counter(text)
     entropy = -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
     return entropy >= 4.0
