@@ -23,6 +23,7 @@ from pytest_biothings_ready.probes.static.containers.stages import (
 )
 from pytest_biothings_ready.probes.static.kubernetes.podsecurity import (
     container_problems,
+    explicit_user,
     pod_problems,
 )
 from pytest_biothings_ready.probes.static.manifests import ManifestSet
@@ -45,7 +46,7 @@ def non_root_user(ctx: Context) -> Verdict:
     ephemeral included) runs with a non-zero ``runAsUser`` or ``runAsNonRoot: true``
     (container over pod), not ``privileged``, no ``allowPrivilegeEscalation: true``, no
     dangerous added capability, and the pod shares no host namespace; when every pod
-    forces a non-root user, a Dockerfile's root default does not run (it is named).  Compose: the
+    sets ``runAsUser``, a Dockerfile's root default does not run (it is named).  Compose: the
     same for ``user:``, ``privileged``, ``cap_add``, ``pid``/``ipc``/``network_mode``.
     """
     need_any(ctx.env, "dockerfiles", "manifests", "compose_files")
@@ -58,8 +59,9 @@ def non_root_user(ctx: Context) -> Verdict:
     image_problems = [
         p for d in docker if d.file not in composed if (p := dockerfile_user_problem(d))
     ]
-    # Pods that all force a non-root user decide what runs, whatever the image's default.
-    forced = bool(containers) and not any("sets neither" in p.what for p in pod_problems_)
+    # Pods that all set runAsUser decide who runs, whatever the image's default (with
+    # runAsNonRoot alone the image's user still decides: the kubelet refuses a root one).
+    forced = bool(containers) and all(explicit_user(c) for c in containers)
     overridden = [p for p in image_problems if forced]
     problems = [p for p in image_problems if not forced] + pod_problems_
     problems += [p for w in (kube.workloads() if kube else []) for p in pod_problems(w)]
@@ -89,10 +91,7 @@ def non_root_user(ctx: Context) -> Verdict:
     if defaults:
         notes += f" Image default users: {', '.join(defaults)}."
     if overridden:
-        notes += (
-            f" Image defaults overridden by every pod's runAsNonRoot/runAsUser: "
-            f"{listing(overridden)}."
-        )
+        notes += f" Image defaults overridden by every pod's runAsUser: {listing(overridden)}."
     return Verdict.passed(
         f"Non-root execution in {seen}: effective USER is not root, runAsNonRoot/runAsUser "
         f"set, nothing privileged, no dangerous capability or host namespace.{notes}"

@@ -13,7 +13,7 @@ from typing import Any
 from pytest_biothings_ready.probes.static.common import Problem
 from pytest_biothings_ready.probes.static.manifests import Container, Workload
 
-__all__ = ["container_problems", "pod_problems", "resolved"]
+__all__ = ["container_problems", "explicit_user", "pod_problems", "resolved"]
 
 HOST_NAMESPACES = ("hostPID", "hostNetwork", "hostIPC")
 
@@ -36,6 +36,11 @@ def _uid(value: Any) -> int | None:
         return value
     text = str(value).strip() if value is not None else ""
     return int(text) if text.isdigit() else None
+
+
+def explicit_user(container: Container) -> bool:
+    """Whether the container's user is set by ``runAsUser`` (not left to its image)."""
+    return _uid(resolved(container, "runAsUser")[0]) is not None
 
 
 def container_problems(container: Container, dangerous: frozenset[str]) -> list[Problem]:
