@@ -202,7 +202,7 @@ def _config(shown: str, text: str, suffix: str) -> Iterator[Finding]:
         return
     for doc in docs:
         manifest = isinstance(doc, Mapping) and "kind" in doc and "apiVersion" in doc
-        if isinstance(doc, Mapping) and not manifest and "services" not in doc:
+        if isinstance(doc, Mapping) and not manifest:
             yield from _leaves(shown, doc, "", text if suffix == ".json" else "")
 
 

@@ -310,10 +310,11 @@ def gather_secrets(ctx: Context) -> SecretScan:
 def _one_per_line(findings: list[Finding]) -> Iterator[Finding]:
     """Several detectors often flag one line; keep the most specific (ours first).
 
-    A line is a placeholder only when every detector that flagged it says so.
+    Ours read the structure (a base64 ``data`` value decoded, a variable's default), so
+    their placeholder judgement stands over a generic detect-secrets hit on the line.
     """
     kept: dict[tuple[str, int], Finding] = {}
-    for hit in sorted(findings, key=lambda f: (f.file, f.line, f.placeholder, not f.specific)):
+    for hit in sorted(findings, key=lambda f: (f.file, f.line, not f.specific, f.placeholder)):
         first = kept.setdefault((hit.file, hit.line), hit)
         if hit.database and not first.database:
             kept[(hit.file, hit.line)] = first = replace(first, database=True)

@@ -9,6 +9,7 @@ tokens (``high_entropy``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -28,6 +29,8 @@ from pytest_biothings_ready.probes.static.secrets.findings import (
 from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
 
 __all__ = ["ciphertext_lines", "named_value", "structural_findings"]
+
+TEMPLATED = re.compile(r"\$\{|\{\{|^<.*>$")
 
 
 def named_value(file: str, line: int, name: str, value: Any, where: str) -> Finding | None:
@@ -87,8 +90,28 @@ def _config_map(obj: Manifest) -> Iterator[Finding]:
     data = dig(obj.body, "data")
     for name, value in data.items() if isinstance(data, Mapping) else []:
         where = f"ConfigMap {obj.name}"
-        if hit := named_value(obj.file, key_line(data, name), str(name), value, where):
+        line = key_line(data, name)
+        if isinstance(value, str) and "\n" in value.strip():
+            yield from _embedded(obj.file, line, str(name), value)
+        elif hit := named_value(obj.file, line, str(name), value, where):
             yield hit
+
+
+def _embedded(file: str, line: int, name: str, text: str) -> Iterator[Finding]:
+    """A config file carried in a ConfigMap key (``application.properties: |``).
+
+    Its lines follow the key's line (a block scalar starts on the next one).
+    """
+    from dataclasses import replace
+    from pathlib import PurePosixPath
+
+    from pytest_biothings_ready.probes.static.secrets.codescan import code_findings
+
+    suffix = PurePosixPath(name).suffix or ".properties"
+    if suffix == ".env" or name.startswith(".env"):
+        suffix = ".properties"  # KEY=value reads the same
+    for hit in code_findings(file, suffix, text):
+        yield replace(hit, line=line + hit.line, type=f"{hit.type} (ConfigMap key {name})")
 
 
 def _secret_readers(kube: ManifestSet) -> dict[tuple[str, str], set[str]]:
@@ -115,16 +138,32 @@ def _secret(obj: Manifest, readers: Mapping[tuple[str, str], set[str]]) -> Itera
         for name, value in data.items() if isinstance(data, Mapping) else []:
             if value in (None, ""):
                 continue
+            text = _decoded(str(value)) if section == "data" else str(value)
             hit = finding(
                 obj.file,
                 key_line(data, name),
                 f"Secret {obj.name} committed with {section}.{name}",
-                str(value),
+                text,
                 f"{obj.name} {name}",
             )
+            # A committed Secret is applied verbatim: ``changeme`` there is the password.
+            # Only an unrendered template value stands in for one.
+            if hit.placeholder and not TEMPLATED.search(text):
+                hit = Finding(hit.file, hit.line, hit.type, hit.digest, hit.database, True)
             if not hit.database and database_name(f"{consumers} {name}"):
                 hit = Finding(hit.file, hit.line, hit.type, hit.digest, True, True, hit.placeholder)
             yield hit
+
+
+def _decoded(value: str) -> str:
+    """A ``data`` value base64-decoded (placeholders are judged on what it says)."""
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return value
 
 
 def _compose(compose: ComposeFile) -> Iterator[Finding]:
