@@ -186,9 +186,8 @@ def _service_flags(service: Service) -> list[Problem]:
     if str(service.get("privileged")).lower() == "true":
         problems.append(Problem(service.at("privileged"), f"{label} is privileged"))
     added = service.get("cap_add")
-    caps = (
-        {str(c).upper().removeprefix("CAP_") for c in added} if isinstance(added, list) else set()
-    )
+    added = [added] if isinstance(added, str) else added if isinstance(added, list) else []
+    caps = {str(c).strip().upper().removeprefix("CAP_") for c in added}
     if bad := sorted(caps & DANGEROUS_CAPS):
         problems.append(Problem(service.at("cap_add"), f"{label} adds capability {', '.join(bad)}"))
     for key, value in HOST_MODES:

@@ -69,8 +69,9 @@ def _int(value: Any, default: int | None) -> int | None:
 
 def scaler(obj: Manifest) -> Scaler:
     """The normalized view of an HPA or a KEDA ScaledObject."""
-    spec: Any = obj.body.get("spec") or {}
-    ref = spec.get("scaleTargetRef") if isinstance(spec, Mapping) else None
+    spec: Any = obj.body.get("spec")
+    spec = spec if isinstance(spec, Mapping) else {}
+    ref = spec.get("scaleTargetRef")
     target = (
         obj.namespace,
         str(dig(ref, "kind") or "Deployment"),

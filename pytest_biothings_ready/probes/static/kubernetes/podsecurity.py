@@ -65,7 +65,8 @@ def container_problems(container: Container, dangerous: frozenset[str]) -> list[
             problems.append(Problem(where, f"{container.label} has {flag}: true"))
     caps, _ = resolved(container, "capabilities")
     added = caps.get("add") if isinstance(caps, Mapping) else None
-    names = {str(c).upper().removeprefix("CAP_") for c in added or []}
+    added = [added] if isinstance(added, str) else added if isinstance(added, list) else []
+    names = {str(c).strip().upper().removeprefix("CAP_") for c in added}
     if bad := sorted(names & dangerous):
         problems.append(Problem(where, f"{container.label} adds capability {', '.join(bad)}"))
     return problems

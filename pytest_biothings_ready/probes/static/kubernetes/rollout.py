@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
@@ -22,7 +24,8 @@ def _strategy_gap(obj: Manifest, pods: int) -> Problem | None:
     kind = dig(spec, "strategy", "type") or "RollingUpdate"
     if kind != "RollingUpdate":
         return Problem(obj.at(dig(spec, "strategy"), "type"), f"{obj.ref} uses strategy {kind}")
-    rolling = dig(spec, "strategy", "rollingUpdate") or {}
+    rolling = dig(spec, "strategy", "rollingUpdate")
+    rolling = rolling if isinstance(rolling, Mapping) else {}
     missing = [k for k in ("maxUnavailable", "maxSurge") if k not in rolling]
     if missing:
         return Problem(
@@ -88,7 +91,8 @@ def deployment_strategy(ctx: Context) -> Verdict:
 def _describe(obj: Manifest) -> str:
     if obj.kind == "Rollout":
         return "blueGreen" if dig(obj.body, "spec", "strategy", "blueGreen") else "canary"
-    rolling = dig(obj.body, "spec", "strategy", "rollingUpdate") or {}
+    rolling = dig(obj.body, "spec", "strategy", "rollingUpdate")
+    rolling = rolling if isinstance(rolling, Mapping) else {}
     return (
         f"RollingUpdate maxUnavailable={rolling.get('maxUnavailable')} "
         f"maxSurge={rolling.get('maxSurge')}"

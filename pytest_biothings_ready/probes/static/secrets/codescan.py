@@ -213,6 +213,10 @@ def _leaves(shown: str, node: Mapping[str, Any], path: str, text: str) -> Iterat
         dotted = f"{path}.{key}" if path else str(key)
         if isinstance(value, Mapping):
             yield from _leaves(shown, value, dotted, text)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, Mapping):
+                    yield from _leaves(shown, item, f"{dotted}[]", text)
         elif isinstance(value, str) and secret_name(str(key)) and literal(value):
             line = key_line(node, str(key)) or _json_line(text, str(key))
             yield finding(shown, line, f"literal {dotted} in config", value, dotted)
