@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
 from pytest_biothings_ready.probes.static.secrets.codescan import code_findings, joined_literals
+from pytest_biothings_ready.probes.static.secrets.detectors import Plugin, plugin_hits, plugins
 from pytest_biothings_ready.probes.static.secrets.findings import (
     Finding,
     SecretScan,
     finding,
-    literal,
 )
 from pytest_biothings_ready.probes.static.secrets.structure import (
     ciphertext_lines,
@@ -76,15 +75,6 @@ PATTERNS = (
         ),
     ),
 )
-# Kubernetes fields that name a Secret (or a key in one) rather than hold a value; the
-# keyword plugin flags them ("secretName: api-tls").  Only DNS-1123 values are exempt.
-REFERENCE_KEYS = frozenset(
-    {"secretname", "secretkey", "secretref", "secretstoreref", "existingsecret", "secret"}
-)
-# A reference names a Secret, a key in one or a vault path: a resource name, an
-# environment-style key (``MYGENE_API_TOKEN``) or a path, never a random value.
-K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9._/]*[A-Za-z0-9])?$")
-REFERENCE_KEYS = REFERENCE_KEYS | {"key", "property", "remotekey", "secretkeyref", "name"}
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -112,49 +102,6 @@ def _compose_env_files(ctx: Context) -> list[Path]:
                 if isinstance(path, str):
                     found.append((compose.folder / path).resolve())
     return [p for p in found if p.is_file()]
-
-
-@dataclass(frozen=True)
-class Plugin:
-    """A detect-secrets plugin and a whole-file prefilter for it.
-
-    Attributes:
-        detector: the plugin instance.
-        prefilter: a regex that must match somewhere in a file (for regex plugins,
-            their own denylist in multi-line mode) or on a line (keyword plugin)
-            before the plugin looks at it line by line.
-        per_line: whether ``prefilter`` selects lines rather than files.
-    """
-
-    detector: Any
-    prefilter: re.Pattern[str]
-    per_line: bool = False
-
-
-def _plugins() -> list[Plugin]:
-    """The plugins used (entropy and public-IP plugins left out) with their prefilters.
-
-    Calling 24 plugins on every line costs seconds on 500 manifests; a plugin whose
-    own patterns match nowhere in a file cannot report anything in it.
-    """
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-    from detect_secrets.plugins import keyword
-
-    skipped = {"Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector"}
-    classes: list[Any] = list(get_mapping_from_secret_type_to_class().values())
-    plugins = []
-    for cls in classes:
-        if cls.__name__ in skipped:
-            continue
-        detector = cls()
-        if cls is keyword.KeywordDetector:
-            words = re.compile("|".join(keyword.DENYLIST), re.IGNORECASE)
-            plugins.append(Plugin(detector, words, per_line=True))
-        else:
-            joined = "|".join(f"(?:{p.pattern})" for p in detector.denylist)
-            flags = re.MULTILINE | (detector.denylist[0].flags & ~re.UNICODE)
-            plugins.append(Plugin(detector, re.compile(joined, flags)))
-    return plugins
 
 
 def _text(path: Path) -> str | None:
@@ -188,54 +135,11 @@ def _line_findings(shown: str, text: str, plugins: list[Plugin]) -> Iterator[Fin
     for plugin in (p for p in plugins if p.per_line):
         numbers = {text.count("\n", 0, m.start()) + 1 for m in plugin.prefilter.finditer(text)}
         for number in sorted(numbers):
-            yield from _plugin_hits(shown, number, lines[number - 1], plugin.detector)
+            yield from plugin_hits(shown, number, lines[number - 1], plugin.detector)
     for number, line in enumerate(lines if whole else (), 1):
         if 8 <= len(line) <= 4000:
             for plugin in whole:
-                yield from _plugin_hits(shown, number, line, plugin.detector)
-
-
-def _plugin_hits(shown: str, number: int, line: str, detector: Any) -> Iterator[Finding]:
-    from detect_secrets.filters import heuristic
-
-    for hit in detector.analyze_line(filename=shown, line=line, line_number=number):
-        value = _clean(hit.secret_value or "")
-        if _reference(value, line, detector) or heuristic.is_indirect_reference(line):
-            continue
-        name = line.split("=")[0].split(":")[0]
-        found = replace(finding(shown, number, hit.type, value, name), specific=False)
-        if _templated(value):
-            found = replace(found, placeholder=True)
-        yield found
-
-
-def _templated(value: str) -> bool:
-    from detect_secrets.filters import heuristic
-
-    return bool(
-        heuristic.is_templated_secret(value) or heuristic.is_prefixed_with_dollar_sign(value)
-    )
-
-
-def _clean(value: str) -> str:
-    """The value alone, when the keyword plugin read on through a YAML flow mapping."""
-    return re.split(r"[,}\]]", value)[0].strip().strip("\"'") if "{" not in value else value
-
-
-def _reference(value: str, line: str, plugin: Any) -> bool:
-    """Not a secret at all: a reference field's name, an id, a sequence, no value."""
-    from detect_secrets.filters import heuristic
-
-    before = re.search(r"([\w.-]+)[\"']?\s*:\s*[\"']?" + re.escape(value), line)
-    key = (before.group(1) if before else line.split(":", 1)[0]).strip().lstrip("- ")
-    if key.strip("\"'").casefold() in REFERENCE_KEYS and K8S_NAME.match(value):
-        return True
-    return bool(
-        heuristic.is_sequential_string(value)
-        or heuristic.is_potential_uuid(value)
-        or heuristic.is_likely_id_string(value, line, plugin)
-        or not literal(value)
-    )
+                yield from plugin_hits(shown, number, line, plugin.detector)
 
 
 def _dotenv_findings(shown: str, text: str) -> Iterator[Finding]:
@@ -280,7 +184,7 @@ def _file_findings(
 @gatherer("secrets-scan")
 def gather_secrets(ctx: Context) -> SecretScan:
     """Scan every named artifact and source tree once."""
-    plugins = _plugins()
+    detectors = plugins()
     files = _scan_files(ctx)
     structured = {
         p
@@ -293,7 +197,9 @@ def gather_secrets(ctx: Context) -> SecretScan:
         text = _text(path)
         if text is None:
             continue
-        for hit in _file_findings(path, display(ctx.env, path), text, plugins, path in structured):
+        for hit in _file_findings(
+            path, display(ctx.env, path), text, detectors, path in structured
+        ):
             found.setdefault((hit.file, hit.line, hit.type), hit)
     for hit in structural_findings(ctx):
         found.setdefault((hit.file, hit.line, hit.type), hit)
