@@ -1,19 +1,18 @@
-"""The secret scan: detect-secrets plugins, high-value patterns and literal env values.
+"""The secret scan (gatherer ``secrets-scan``): credentials found by meaning.
 
-Run once per session over ``source_paths``, Dockerfiles, compose files and manifests.
-Three sources of findings:
+Run once per session over ``source_paths``, Dockerfiles, compose files (with their
+``.env`` and ``env_file``s) and manifests. Sources of findings:
 
-- detect-secrets' line plugins, in-process (the entropy plugins are left out: image
-  digests and checksums in manifests would drown the report), with its heuristic
-  filters applied to each hit;
-- patterns detect-secrets lacks: Google API keys, JWT signing secrets and database
-  URLs with an inline password;
-- structure: a literal value for a secret-named variable (``*PASSWORD``, ``*TOKEN``,
-  ``*API_KEY``...) in a manifest ``env``, a ConfigMap, a Kubernetes Secret committed
-  with data, a compose ``environment``, a Dockerfile ``ENV``/``ARG`` or a dotenv file.
+- detect-secrets' line plugins, in-process (``detectors``; the entropy plugins are
+  left out: image digests and checksums in manifests would drown the report);
+- patterns detect-secrets lacks: Google API keys (also split by ``+``), JWT signing
+  secrets and database URLs with an inline password (SQLAlchemy dialects included);
+- structure (``structure``): literal or random values in env, ConfigMaps, committed
+  Secrets, compose ``environment``, Dockerfile ``ENV``/``ARG``, dotenv files;
+- framework schemas in code and config (``codescan``).
 
-A finding keeps file, line, type and the SHA-1 of the value (for the allowlist),
-never the value itself.
+Placeholders are kept apart (``SecretScan.ignored``). A finding keeps file, line, type
+and the SHA-1 of the value (for the allowlist), never the value itself.
 """
 
 from __future__ import annotations
