@@ -238,8 +238,9 @@ def _score(props: Any) -> str | None:
 def _sarif_hit(result: Mapping[str, Any], rule: Mapping[str, Any]) -> tuple[Hit, bool] | None:
     """A SARIF result as a hit, and whether it carries a score; None if it is no finding.
 
-    The score (``security-severity`` on the result or its rule) decides; without one
-    the ``level`` does (``error`` HIGH, ``warning`` MEDIUM, ``note`` LOW).  Results
+    The graver of the score (``security-severity`` on the result or its rule: >= 9.0
+    CRITICAL, >= 7.0 HIGH, >= 4.0 MEDIUM) and the ``level`` (``error`` HIGH, ``warning``
+    MEDIUM, ``note`` LOW); the ``level`` defaults to the rule's, else ``warning``.  Results
     of another ``kind`` than ``fail``, of level ``none`` or suppressed are no finding.
     """
     if str(result.get("kind", "fail")) != "fail" or result.get("suppressions"):
@@ -248,7 +249,10 @@ def _sarif_hit(result: Mapping[str, Any], rule: Mapping[str, Any]) -> tuple[Hit,
     if level == "none":
         return None
     score = _score(result.get("properties")) or _score(rule.get("properties"))
-    severity = score or LEVELS.get(level, "UNKNOWN")
+    by_level = LEVELS.get(level, "UNKNOWN")
+    # The graver of the two: an ``error`` stays an error whatever its score says.
+    ranked = [s for s in (score, by_level) if s in SEVERITIES[:4]]
+    severity = min(ranked, key=SEVERITIES.index) if ranked else "UNKNOWN"
     return (str(result.get("ruleId")), severity, "", "results"), score is not None
 
 
