@@ -66,7 +66,7 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 PLACEHOLDER_FILE = re.compile(r"(^|[._-])(example|sample|template|tmpl|dist)([._-]|$)", re.I)
-URL_PASSWORD = re.compile(r"://([^\s:/@\"']+):([^\s@/\"']*)@([^\s/:\"'?]+)")
+URL_PASSWORD = re.compile(r"://([^\s:/@\"']*):([^\s@/\"']*)@([^\s/:\"'?]+)")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "host", "hostname"})
 # ``${VAR:-default}`` (shell, compose), ``${VAR-default}``, ``${VAR:default}`` (Spring):
 # the default is what runs when the variable is unset, so it is judged as a value.

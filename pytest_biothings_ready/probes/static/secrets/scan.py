@@ -68,7 +68,7 @@ PATTERNS = (
         "Database URL with password",
         re.compile(
             r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|"
-            r"sqlserver|oracle|cockroachdb|jdbc:[a-z]+)(?:\+\w+)?://[^\s:/@\"']+:"
+            r"sqlserver|oracle|cockroachdb|jdbc:[a-z]+)(?:\+\w+)?://[^\s:/@\"']*:"
             r"([^\s@/\"'$]{1,})@",
             re.IGNORECASE,
         ),
