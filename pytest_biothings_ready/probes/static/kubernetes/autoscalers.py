@@ -28,7 +28,7 @@ class Scaler:
         target: (namespace, kind, name) of the workload it scales.
         low, high: replica bounds (None when not an integer).
         resources: resource names with a utilization or value target (cpu, memory).
-        scale_up_disabled: ``behavior.scaleUp.selectPolicy: Disabled``.
+        scale_up_disabled: ``behavior.scaleUp.selectPolicy: Disabled`` or only zero policies.
         signals: how many demand signals it scales on (metrics with a target,
             KEDA triggers of any type).
     """
@@ -48,7 +48,7 @@ class Scaler:
     def scales(self) -> str:
         """Why it does not actually autoscale ("" when it does)."""
         if self.scale_up_disabled:
-            return "scaleUp.selectPolicy: Disabled"
+            return "scale-up disabled (scaleUp.selectPolicy: Disabled or every scaleUp policy 0)"
         if self.low is not None and self.high is not None and self.high <= self.low:
             return f"bounds {self.low}..{self.high} leave no room to scale"
         if self.high is None:
@@ -94,8 +94,18 @@ def scaler(obj: Manifest) -> Scaler:
                 if isinstance(m, Mapping) and m.get("type") in {"Pods", "Object", "External"}
             ]
         )
-    disabled = str(dig(behavior, "scaleUp", "selectPolicy")) == "Disabled"
+    disabled = _scale_up_disabled(dig(behavior, "scaleUp"))
     return Scaler(obj, target, low, high, frozenset(resources), disabled, signals)
+
+
+def _scale_up_disabled(scale_up: Any) -> bool:
+    """``selectPolicy: Disabled``, or every scale-up policy allows 0 pods / 0 percent."""
+    if not isinstance(scale_up, Mapping):
+        return False
+    if str(scale_up.get("selectPolicy")) == "Disabled":
+        return True
+    policies = [p for p in scale_up.get("policies") or [] if isinstance(p, Mapping)]
+    return bool(policies) and all(str(p.get("value")) == "0" for p in policies)
 
 
 def _hpa_resources(spec: Mapping[str, Any]) -> set[str]:

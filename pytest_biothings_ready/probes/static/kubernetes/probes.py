@@ -31,7 +31,7 @@ _STATEMENTS = re.compile(r"[;\n]|(?<![&>])&(?![&>])")
 def _trivial(command: str) -> bool:
     text = command.strip().strip("()").strip()
     first = text.split(" ", 1)[0]
-    return text in TRIVIAL or first in {"echo", "printf", "/bin/echo"} or not text
+    return text in TRIVIAL or first in {"echo", "printf", "/bin/echo", "sleep"} or not text
 
 
 def script_never_fails(script: str, errexit: bool = False) -> bool:
@@ -57,7 +57,7 @@ def never_fails(argv: list[str]) -> bool:
         return never_fails(words[1:])
     if program in SHELLS and len(words) >= 3 and words[1].startswith("-") and "c" in words[1]:
         return script_never_fails(words[2], errexit="e" in words[1])
-    return _trivial(" ".join(words)) or program in {"true", "echo", "printf"}
+    return _trivial(" ".join(words)) or program in {"true", "echo", "printf", "sleep"}
 
 
 def declares_port(container: Mapping[str, Any], port: Any) -> bool:

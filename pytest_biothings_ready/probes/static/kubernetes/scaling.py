@@ -133,7 +133,7 @@ def _bound_gaps(scaling: Autoscaling) -> list[Problem]:
         if high is None or (low is not None and high <= low):
             problems.append(Problem(where, f"{item.ref} maxReplicas {high} <= minReplicas {low}"))
         if item.scale_up_disabled:
-            problems.append(Problem(where, f"{item.ref} has scaleUp.selectPolicy: Disabled"))
+            problems.append(Problem(where, f"{item.ref} {item.scales()}"))
     return problems
 
 
