@@ -14,7 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pytest_biothings_ready.probes.static.secrets.findings import Finding, finding, literal
+from pytest_biothings_ready.probes.static.secrets.findings import (
+    Finding,
+    finding,
+    literal,
+    secret_name,
+)
 
 __all__ = ["Plugin", "plugin_hits", "plugins"]
 
@@ -103,10 +108,12 @@ def _reference(value: str, line: str, plugin: Any) -> bool:
     """Not a secret at all: a reference field's name, an id, a sequence, no value."""
     from detect_secrets.filters import heuristic
 
-    before = re.search(r"([\w.-]+)[\"']?\s*:\s*[\"']?" + re.escape(value), line)
+    before = re.search(r"([\w.-]+)[\"']?\s*:?=?\s*[\"']?" + re.escape(value), line)
     key = (before.group(1) if before else line.split(":", 1)[0]).strip().lstrip("- ")
     if key.strip("\"'").casefold() in REFERENCE_KEYS and K8S_NAME.match(value):
         return True
+    if before and type(plugin).__name__ == "KeywordDetector" and not secret_name(key):
+        return True  # ``secret_name: app-secret``: our naming rules (suffixes) decide
     return bool(
         heuristic.is_sequential_string(value)
         or heuristic.is_potential_uuid(value)
