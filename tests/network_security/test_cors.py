@@ -217,3 +217,24 @@ def test_api_path_behind_a_limiter_answering_429_to_everything_is_an_error_not_a
         verdict = judge(LINE, _settings(url, **API))
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "every hostile-origin request on /api/items was answered 429" in verdict.evidence
+
+
+def _api_only(origin: str, path: str) -> bool:
+    """CORS on the API paths only; the health path answers without CORS headers."""
+    return origin == apps.APP_ORIGIN and path.startswith("/api/") and path != "/api/health"
+
+
+def test_health_path_without_cors_passes_when_an_api_path_allows_the_origin():
+    with serve_asgi(apps.hand_rolled_cors_app(_api_only)) as url:
+        verdict = judge(LINE, _settings(url, **API))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert f"{apps.APP_ORIGIN} on /api/items allowed" in verdict.evidence
+
+
+def test_explicit_cors_path_must_allow_the_configured_origin_itself():
+    with serve_asgi(apps.hand_rolled_cors_app(_api_only)) as url:
+        verdict = judge(LINE, _settings(url, cors={"path": "/api/health"}, **API))
+    assert verdict.status is Status.FAILED
+    assert f"from {apps.APP_ORIGIN} on /api/health (configured origin refused)" in (
+        verdict.evidence
+    )

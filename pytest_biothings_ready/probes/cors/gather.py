@@ -80,6 +80,8 @@ class CorsReport:
         skipped: known paths not asked (``cors.max_requests``).
         openapi: what the OpenAPI document contributed, for the evidence.
         cut: why the matrix stopped early (time budget), else None.
+        primary_required: ``cors.path`` was set, so the configured origins must be
+            allowed there (else on some known path).
     """
 
     base: str
@@ -92,6 +94,7 @@ class CorsReport:
     skipped: tuple[str, ...] = ()
     openapi: str = ""
     cut: str | None = None
+    primary_required: bool = True
 
     @property
     def foreign_origin(self) -> str:
@@ -177,6 +180,7 @@ def gather_cors(ctx: Context) -> CorsReport:
     return CorsReport(
         base, primary, tuple(allowed), tuple(hostile), tuple(answers),
         str(env.get("cors.method")).upper(), paths, tuple(skipped), note, cut,
+        bool(env.get("cors.path")),
     )  # fmt: skip
 
 
