@@ -335,3 +335,21 @@ def status_app(status: int) -> Starlette:
         return PlainTextResponse("unavailable", status)
 
     return Starlette(routes=[Route("/api/health", answer)])
+
+
+def token_bucket_app(rate: float, burst: int) -> Starlette:
+    """A token-bucket limiter on ``/api/health``: ``rate`` per second, ``burst`` deep."""
+    import time
+
+    state = {"tokens": float(burst), "stamp": time.monotonic()}
+
+    async def limited(request: Request) -> Response:
+        now = time.monotonic()
+        state["tokens"] = min(burst, state["tokens"] + (now - state["stamp"]) * rate)
+        state["stamp"] = now
+        if state["tokens"] >= 1:
+            state["tokens"] -= 1
+            return PlainTextResponse("ok")
+        return PlainTextResponse("slow down", 429, headers={"Retry-After": "1"})
+
+    return Starlette(routes=[Route("/api/health", limited)])
