@@ -69,12 +69,17 @@ def _word(value: Any) -> str | None:
     return None
 
 
-def _statuses(node: Any, where: str, found: list[tuple[str, str]]) -> None:
-    """Collect (component, word) from ``node`` and the containers below it."""
+def _statuses(node: Any, where: str, found: list[tuple[str, str]], checks: bool = False) -> None:
+    """Collect (component, word) from ``node`` and the containers below it.
+
+    ``checks``: ``node`` is a container of component checks, where a boolean value is
+    the component's state (``"checks": {"db": false}``).
+    """
     if isinstance(node, list):
         for index, item in enumerate(node):
             name = item.get("name") or item.get("componentId") if isinstance(item, dict) else None
-            _statuses(item, f"{where}.{name or index}" if where else str(name or index), found)
+            label = f"{where}.{name or index}" if where else str(name or index)
+            _statuses(item, label, found, checks)
         return
     if not isinstance(node, dict):
         return
@@ -83,10 +88,20 @@ def _statuses(node: Any, where: str, found: list[tuple[str, str]]) -> None:
         lower = str(key).lower()
         if lower in STATUS_KEYS and (word := _word(value)) is not None:
             found.append((where or "status", word))
-        elif lower in CONTAINERS or isinstance(value, dict | list):
-            _statuses(value, "" if lower in CONTAINERS and not where else label, found)
-        elif isinstance(value, str) and _word(value) in FLAT_WORDS:
-            found.append((label, _word(value) or ""))
+        elif lower in CONTAINERS:
+            _statuses(value, where, found, checks=True)
+        elif isinstance(value, dict | list):
+            _statuses(value, label, found)
+        elif (word := _flat_word(value, checks)) is not None:
+            found.append((label, word))
+
+
+def _flat_word(value: Any, checks: bool) -> str | None:
+    """The status a bare field value states: an unambiguous word, or a check's boolean."""
+    if isinstance(value, bool):
+        return _word(value) if checks else None
+    word = _word(value)
+    return word if word in FLAT_WORDS else None
 
 
 def _read_json(data: Any) -> HealthDoc:
