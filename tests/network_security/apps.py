@@ -255,6 +255,13 @@ def host_only_match(origin: str, path: str) -> bool:
     return origin.split("://")[-1].split(":")[0] == "app.example.org"
 
 
+def unescaped_dot_regex(origin: str, path: str) -> bool:
+    """``re.fullmatch("https://app.example.org", origin)``: the dots match any character."""
+    import re
+
+    return re.fullmatch("https://app.example.org", origin) is not None
+
+
 def strict_on_health_only(origin: str, path: str) -> bool:
     """Exact on the health path, any origin on every API path."""
     return origin == APP_ORIGIN if path == "/api/health" else True

@@ -14,10 +14,6 @@ SAFELISTED = frozenset({"GET", "HEAD", "POST", "*"})
 SHOWN = 16
 
 
-def _where(answer: CorsAnswer) -> str:
-    return f"from {answer.origin} on {answer.path}"
-
-
 def _hostile_problem(answer: CorsAnswer, kinds: dict[str, str]) -> str | None:
     if not answer.allowed:
         return None
@@ -84,16 +80,22 @@ def _allowed_elsewhere(report: CorsReport) -> set[str]:
 
 
 def judge_cors(report: CorsReport) -> list[str]:
-    """Every problem of the matrix, grouped by origin and path (empty: compliant).
+    """Every problem of the matrix, one per origin and finding (empty: compliant).
 
-    ``preflight/credentialed from ORIGIN on PATH (KIND): reflected (...)``.
+    ``ORIGIN (KIND): reflected (Access-Control-Allow-Origin ...) on PATH (preflight/
+    credentialed), PATH (credentialed)``.
     """
     kinds = {origin: kind for kind, origin in report.hostile}
-    grouped: dict[tuple[str, str], list[str]] = {}
+    grouped: dict[tuple[str, str], dict[str, list[str]]] = {}
     for answer in report.answers:
         if (tail := _problem(answer, report, kinds)) is not None:
-            grouped.setdefault((_where(answer), tail), []).append(answer.kind)
-    return [f"{'/'.join(k)} {where} {tail}" for (where, tail), k in grouped.items()]
+            paths = grouped.setdefault((answer.origin, tail), {})
+            paths.setdefault(answer.path, []).append(answer.kind)
+    return [
+        f"{origin}{'' if tail.startswith(':') else ' '}{tail} on "
+        + ", ".join(f"{path} ({'/'.join(k)})" for path, k in paths.items())
+        for (origin, tail), paths in grouped.items()
+    ]
 
 
 def sampled(report: CorsReport) -> str:
