@@ -64,7 +64,7 @@ class Limited:
     stamp: float
 
 
-def baseline(client: httpx.Client, burst: Burst, cap: float) -> int:
+def baseline(burst: Burst, cap: float) -> int:
     """The status of the path before the burst; ProbeError when it is not 2xx."""
     status, response = burst.ask()
     if response is not None and is_limited(response):
@@ -167,6 +167,8 @@ class Burst:
 
     def run(self, concurrency: int, timeout: float) -> None:
         """Run the burst's threads to their end (bounded by the client's timeout)."""
+        self.errors.clear()  # the baseline's are reported by the baseline
+        self.start = time.monotonic()
         threads = [threading.Thread(target=self.work, daemon=True) for _ in range(concurrency)]
         for thread in threads:
             thread.start()
