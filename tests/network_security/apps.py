@@ -262,6 +262,15 @@ def unescaped_dot_regex(origin: str, path: str) -> bool:
     return re.fullmatch("https://app.example.org", origin) is not None
 
 
+class ReflectsOnlyForBrowsers(HandRolledCors):
+    """Reflects any origin, but only to requests that carry a browser's Sec-Fetch-Mode."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        browser = dict(scope.get("headers", [])).get(b"sec-fetch-mode") == b"cors"
+        self.allows = (lambda o, p: True) if browser else exact
+        await super().__call__(scope, receive, send)
+
+
 def strict_on_health_only(origin: str, path: str) -> bool:
     """Exact on the health path, any origin on every API path."""
     return origin == APP_ORIGIN if path == "/api/health" else True

@@ -232,3 +232,18 @@ def test_explicit_cors_path_must_allow_the_configured_origin_itself():
     assert verdict.status is Status.FAILED
     assert f"{apps.APP_ORIGIN} (configured origin refused)" in verdict.evidence
     assert "on /api/health (" in verdict.evidence
+
+
+def test_a_target_that_reflects_only_to_browser_like_requests_is_caught():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Route
+
+    app = Starlette(
+        routes=[Route("/api/health", apps._ok)],
+        middleware=[Middleware(apps.ReflectsOnlyForBrowsers, allows=apps.exact)],
+    )
+    with serve_asgi(app) as url:
+        verdict = judge(LINE, _settings(url))
+    assert verdict.status is Status.FAILED
+    assert "https://evil.example (foreign origin): reflected" in verdict.evidence

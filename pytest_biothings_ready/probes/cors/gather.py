@@ -29,6 +29,13 @@ __all__ = ["CorsAnswer", "CorsReport", "gather_cors"]
 
 PRIMARY_KINDS = ("preflight", "simple", "credentialed")
 OTHER_KINDS = ("preflight", "credentialed")
+# What a browser's fetch() from another site sends besides Origin: a target that
+# treats requests without them differently is judged as browsers meet it.
+BROWSER_HEADERS = {
+    "Sec-Fetch-Mode": "cors",
+    "Sec-Fetch-Site": "cross-site",
+    "Sec-Fetch-Dest": "empty",
+}
 # A cookie a browser would attach to a credentialed request (fetch credentials: include).
 PROBE_COOKIE = "ready_cors_probe=1"
 # The matrix gives up after this many operation timeouts in total.
@@ -138,7 +145,7 @@ def _ask(
     env: Environment, client: httpx.Client, base: str, step: tuple[str, str, str]
 ) -> CorsAnswer:
     path, origin, kind = step
-    headers = {"Origin": origin}
+    headers = {"Origin": origin, **BROWSER_HEADERS}
     if kind == "preflight":
         headers["Access-Control-Request-Method"] = str(env.get("cors.method")).upper()
         if wanted := env.get("cors.request_headers"):
