@@ -80,6 +80,25 @@ def test_cors_and_burst_paths_stay_in_scope(title: str, key: str) -> None:
     assert f"`{key}.path`" in verdict.evidence
 
 
+def test_a_role_path_or_models_path_cannot_leave_the_scope() -> None:
+    first, _ = recording_app()
+    other, other_seen = recording_app()
+    with serve_asgi(first) as base, serve_asgi(other) as elsewhere:
+        port = elsewhere.rsplit(":", 1)[1]
+        roles = [{"name": "anonymous", "path": f"@localhost:{port}/x", "expect_status": 401}]
+        role = judge("User roles and permissions configured", {"base_url": base, "roles": roles})
+        models = {
+            "base_url": base,
+            "timeout_s": 2,
+            "secrets": {"GOOGLE_API_KEY": "k-abc-123456"},
+            "llm": {"base_url": base, "models_path": f"@localhost:{port}/models"},
+        }
+        key = judge("GOOGLE_API_KEY is set and valid", models)
+    assert other_seen.requests == []
+    assert role.status is Status.ERROR and "`roles[0].path`" in role.evidence, role.evidence
+    assert key.status is Status.ERROR and "`llm.models_path`" in key.evidence, key.evidence
+
+
 def test_hosts_put_every_port_of_a_host_in_scope() -> None:
     app, seen = recording_app()
     with serve_asgi(app) as url:
