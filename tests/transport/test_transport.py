@@ -191,6 +191,17 @@ def test_a_body_trickling_forever_ends_at_the_deadline_and_stops_downloading() -
     assert elapsed < 1.6
 
 
+@pytest.mark.parametrize("path", ["/stall", "/slow"])
+def test_a_target_stalling_mid_body_or_before_headers_ends_at_the_deadline(path: str) -> None:
+    app, _ = hostile_app()
+    with serve_asgi(app, timeout_graceful_shutdown=0) as url:
+        env = environment({"base_url": url, "timeout_s": 1})
+        started = time.monotonic()
+        with pytest.raises(ProbeError, match=r"within 1 s.*`timeout_s`"):
+            fetch(env, "GET", f"{url}{path}")
+        assert time.monotonic() - started < 1.4
+
+
 def test_refused_on_the_plain_http_url_names_http_url() -> None:
     port = free_port()
     env = environment({"base_url": "https://127.0.0.1:9", "http_url": f"http://127.0.0.1:{port}"})
