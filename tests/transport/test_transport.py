@@ -290,3 +290,9 @@ def test_sanitize_removes_what_a_terminal_or_a_report_would_obey(raw: str, clean
 
 def test_sanitize_keeps_line_breaks_when_asked() -> None:
     assert sanitize("a\r\nb\x1b[31m", newlines=True) == "a\nb"
+
+
+def test_a_malformed_base_url_puts_nothing_in_scope_and_does_not_crash() -> None:
+    env = environment({"base_url": "http://[::1", "timeout_s": 1})
+    with pytest.raises(ProbeError, match="not sent"):
+        fetch(env, "GET", "http://127.0.0.1:9/")
