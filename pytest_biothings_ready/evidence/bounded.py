@@ -195,7 +195,10 @@ def _reason(
     text = str(exc)
     where = _setting(env, request)
     if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within {deadline:g} s", "check `timeout_s` or that the target is up"
+        return (
+            f"no answer within {deadline:g} s",
+            "check that the target is up, or raise `timeout_s`",
+        )
     if "CERTIFICATE_VERIFY_FAILED" in text:
         if "mismatch" in text:
             return "the certificate does not name this host", f"check the host in `{where}`"
@@ -207,7 +210,7 @@ def _reason(
     if "Illegal header" in text or ("header" in text.lower() and "invalid" in text.lower()):
         return _bad_header(env, request)
     if "refused" in text.lower():
-        return "connection refused", f"check `{where}` (is the service listening there?)"
+        return "connection refused, nothing listens there", f"check `{where}`"
     if _unresolved(text):
         host = request.url.host
         return f"cannot resolve host {host!r}", f"check the host in `{where}` or its DNS (`dns`)"
