@@ -63,9 +63,10 @@ def test_an_api_key_with_a_trailing_line_break_never_leaks(ending: str) -> None:
             "llm": {"base_url": url + "/v1beta"},
         }
         verdict = judge(APIKEY, settings)
-    assert verdict.status is Status.ERROR, verdict.evidence
+    # a key no HTTP client can send is observed broken: the line fails (never passes)
+    assert verdict.status is Status.FAILED, verdict.evidence
     assert SECRET not in verdict.evidence and SECRET[:12] not in verdict.evidence
-    assert "line break" in verdict.evidence
+    assert "ends with a" in verdict.evidence
 
 
 HTTPS = "HTTPS enforced (HTTP redirects to HTTPS)"
