@@ -210,7 +210,7 @@ def _reason(
     if "Illegal header" in text or ("header" in text.lower() and "invalid" in text.lower()):
         return _bad_header(env, request)
     if "refused" in text.lower():
-        return "connection refused, nothing listens there", f"check `{where}`"
+        return "connection refused", f"check `{where}`"
     if _unresolved(text):
         host = request.url.host
         return f"cannot resolve host {host!r}", f"check the host in `{where}` or its DNS (`dns`)"
