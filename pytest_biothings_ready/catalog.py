@@ -1,4 +1,4 @@
-"""Generate docs/checklist.md (the checks catalog) and docs/settings.md from the code.
+"""Generate docs/checklist.md, docs/settings.md and docs/active-traffic.md from the code.
 
     python -m pytest_biothings_ready.catalog --write docs
 
@@ -17,6 +17,7 @@ from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
 from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.config.schema import Key, keys
 from pytest_biothings_ready.evidence.registry import Check, checks_for, load_families
+from pytest_biothings_ready.evidence.traffic import render_doc
 
 __all__ = ["render_checklist", "render_settings"]
 
@@ -114,12 +115,13 @@ def _cell(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="DOCS", help="write checklist.md and settings.md")
+    parser.add_argument("--write", metavar="DOCS", help="write the generated docs into DOCS")
     args = parser.parse_args(argv)
     if args.write:
         folder = Path(args.write)
         (folder / "checklist.md").write_text(render_checklist(), encoding="utf-8")
         (folder / "settings.md").write_text(render_settings(), encoding="utf-8")
+        (folder / "active-traffic.md").write_text(HEADER + render_doc(), encoding="utf-8")
     else:
         print(render_checklist())
     return 0

@@ -15,6 +15,7 @@ from _pytest._code.code import ReprFileLocation, TerminalRepr
 
 from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.model import PLUGIN_BUG, Status, Verdict
+from pytest_biothings_ready.record.summary import one_line
 from pytest_biothings_ready.redact import clean
 
 if TYPE_CHECKING:
@@ -138,7 +139,8 @@ class ReadyItem(pytest.Item):
         if not isinstance(excinfo.value, Finding):
             return clean(str(super().repr_failure(excinfo)), self.ready.redact)
         verdict, entry = excinfo.value.verdict, self.entry
-        headline = f"{verdict.status.value.upper()}: {verdict.evidence}"
+        # The short summary's FAILED/ERROR line: one line, the full evidence is below.
+        headline = f"{verdict.status.value.upper()}: {one_line(verdict.evidence)}"
         lines = [
             f"{verdict.status.value.upper()}: {entry.title}",
             f"  item:     {entry.id}  [{entry.marker}]",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER, MARKERS
+from pytest_biothings_ready.locust_plugin import block_locust_plugin
 from pytest_biothings_ready.nodes import session_key
 
 if TYPE_CHECKING:
@@ -37,8 +38,9 @@ HELP_BUNDLE = (
 INERT_REASON = "readiness check: runs only with --ready-env=NAME"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the --ready-* options in one group."""
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Register the --ready-* options in one group; turn off locust's pytest plugin."""
+    block_locust_plugin(parser, pluginmanager)
     group = parser.getgroup("biothings-ready", "production readiness checklist")
     group.addoption("--ready-env", metavar="NAME", help=HELP_ENV)
     group.addoption("--ready-config", metavar="PATH", help=HELP_CONFIG)

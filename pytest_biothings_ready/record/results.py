@@ -19,6 +19,7 @@ class ItemResult:
     Attributes:
         id, title, section, area, status, method, evidence: the ``ready_*`` properties.
         nodeid: the pytest node id.
+        previous_status: ``ready_previous_status`` (``--ready-compare``), "" without one.
         error_reason: ``ready_error_reason`` ("plugin bug" when the plugin crashed).
         error_trace: ``ready_error_trace``, the traceback of such a crash (for the
             evidence bundle; reports show the short evidence only).

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pytest_biothings_ready.checklist.model import Checklist, ChecklistItem
 from pytest_biothings_ready.config.attestations import Attestations, Entry
@@ -123,7 +123,7 @@ class Judge:
         sources = [v for v in (automated, linked) if v is not None]
         bad = [v for v in sources if v.status in (Status.FAILED, Status.ERROR)]
         if bad:
-            return max(bad, key=lambda v: SEVERITY[v.status])
+            return _name_all(bad)
         attested = self._attested(item, sources)
         if attested is not None:
             return attested
@@ -142,6 +142,13 @@ class Judge:
         partial = [v.evidence for v in sources if v.status is not Status.PASSED]
         return Verdict(Status.UNVERIFIED, " ".join(partial) or NOBODY,
                        sources[0].method if sources else Method.NONE)  # fmt: skip
+
+    def linked_status(self, nodeid: str) -> Status:
+        """The worst outcome recorded so far for the linked test ``nodeid``."""
+        outcomes = [o for entries in self.linked.values() for o in entries if o.nodeid == nodeid]
+        if not outcomes:
+            return Status.UNVERIFIED
+        return max(outcomes, key=lambda o: SEVERITY[o.status]).status
 
     def _automated(self, item: ChecklistItem) -> Verdict | None:
         checks = checks_for(item)
@@ -226,3 +233,12 @@ class Judge:
                 return entries[-1]
             node = self.checklist.items.get(node.parent) if node.parent else None
         return None
+
+
+def _name_all(bad: list[Verdict]) -> Verdict:
+    """The worst of the failing sources; when the probe and linked tests both fail, both."""
+    worst = max(bad, key=lambda v: SEVERITY[v.status])
+    if len(bad) == 1:
+        return worst
+    named = [v.evidence if v.method is Method.LINKED_TEST else f"probe: {v.evidence}" for v in bad]
+    return replace(worst, evidence="; ".join(named))  # keeps its error reason and trace
