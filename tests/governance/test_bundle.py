@@ -170,6 +170,7 @@ def test_show_prints_the_summary(
     assert "env: staging" in out
     assert "lines: " in out and "1 passed" in out
     assert "member record.xml:" in out
+    assert "signed: no" in out
 
 
 def test_no_secret_reaches_any_member(
