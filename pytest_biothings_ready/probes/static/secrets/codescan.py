@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -26,8 +27,13 @@ from pytest_biothings_ready.probes.static.secrets.findings import (
     secret_name,
 )
 
-__all__ = ["code_findings", "joined_literals"]
+__all__ = ["code_findings", "joined_literals", "parse_python"]
 
+# CPython 3.11 keeps the AST constructor's recursion depth in interpreter-wide state: two
+# threads inside ast.parse at once (a finalizer switching threads mid-conversion) raise
+# "SystemError: AST constructor recursion depth mismatch". The secret scan runs in the
+# evidence store's gatherer threads, so parses take turns.
+_PARSE_LOCK = threading.Lock()
 GETTERS = frozenset({"getenv", "get", "setdefault", "config", "env", "str"})
 CONCAT = re.compile(
     r"""([\w.\-]+)["']?\s*(?::=|[:=])\s*((?:["'][^"'\n]*["']\s*\+\s*)+["'][^"'\n]*["'])"""
@@ -74,6 +80,15 @@ def _line_findings(shown: str, text: str) -> Iterator[Finding]:
                 yield finding(shown, line, f"default for {name} in process.env", value, name)
 
 
+def parse_python(text: str) -> ast.Module | None:
+    """``ast.parse``, one thread at a time; ``None`` for text that is not Python."""
+    with _PARSE_LOCK:
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
+
+
 def _string(node: ast.AST | None) -> str | None:
     """The value of a string literal or a ``+`` concatenation of them."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -95,9 +110,8 @@ def _target_name(node: ast.AST) -> str:
 
 
 def _python(shown: str, text: str) -> Iterator[Finding]:
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    tree = parse_python(text)
+    if tree is None:
         return
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign | ast.AnnAssign):
