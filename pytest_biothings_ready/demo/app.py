@@ -60,7 +60,7 @@ ASSETS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DemoConfig:
     """The secrets of one demo instance, generated at start.
 
@@ -75,6 +75,14 @@ class DemoConfig:
     api_key: str
     users: dict[str, tuple[str, str]] = field(default_factory=dict)
     rate_per_second: float = 20.0
+
+    def __repr__(self) -> str:
+        """Field names, user names and roles; every secret value shows as ``***``."""
+        users = {name: ("***", role) for name, (_, role) in self.users.items()}
+        return (
+            f"DemoConfig(jwt_secret=***, api_key=***, users={users!r}, "
+            f"rate_per_second={self.rate_per_second!r})"
+        )
 
 
 def _etag(body: bytes) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from pytest_biothings_ready.demo import DemoService
+from pytest_biothings_ready.demo.app import DemoConfig
 
 
 def _ports(settings: dict[str, Any]) -> list[int]:
@@ -83,3 +84,14 @@ def test_main_module_runs_until_interrupted_and_cleans_up() -> None:
         if process.stdout is not None:
             process.stdout.close()
     assert not os.path.exists(settings["ca_bundle"].strip())
+
+
+def test_demo_config_repr_hides_the_secrets_it_holds() -> None:
+    config = DemoConfig(b"jwt-signing-bytes", "demo-api-key-value", {"alice": ("pw-123", "admin")})
+    shown = repr(config)
+    for secret in ("jwt-signing-bytes", "demo-api-key-value", "pw-123"):
+        assert secret not in shown and secret not in str(config)
+    assert shown == (
+        "DemoConfig(jwt_secret=***, api_key=***, users={'alice': ('***', 'admin')}, "
+        "rate_per_second=20.0)"
+    )
