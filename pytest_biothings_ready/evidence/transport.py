@@ -42,6 +42,7 @@ __all__ = [
     "USER_AGENT",
     "Scope",
     "credential_headers",
+    "failure",
     "fetch",
     "http_client",
     "sanitize",
@@ -199,6 +200,19 @@ def setting_for(env: Environment, url: str, near: str = "") -> str | None:
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def failure(method: str, url: str, exc: Exception) -> str:
+    """Evidence text for a request that raised ``exc``, stating the request once.
+
+    The transport's own errors (``ProbeError``) already read ``METHOD URL: reason
+    (class); check `setting``` and pass through as they are; anything else (a bad
+    URL, too many redirects) becomes ``METHOD URL: reason (class)``.
+    """
+    if isinstance(exc, ProbeError):
+        return str(exc)
+    reason = sanitize(str(exc))[:200] or "no answer"
+    return f"{method} {url}: {reason} ({type(exc).__name__})"
 
 
 def sanitize(text: str, *, newlines: bool = False) -> str:

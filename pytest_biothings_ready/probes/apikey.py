@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
+from pytest_biothings_ready.evidence.transport import failure
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.auth.headers import fingerprint, header_problem, scrub
 
@@ -141,7 +142,7 @@ def _call(client: httpx.Client, url: str, header: str, key: str) -> httpx.Respon
     try:
         return client.get(url, headers={header: key})
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise ProbeError(scrub(f"GET {url}: {type(exc).__name__}: {exc}", key)) from None
+        raise ProbeError(scrub(failure("GET", url, exc), key)) from None
 
 
 def _read_answer(response: httpx.Response) -> tuple[int | None, str]:

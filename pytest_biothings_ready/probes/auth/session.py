@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.transport import failure
 from pytest_biothings_ready.probes.auth.headers import require_sendable, scrub
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def send(
     try:
         return client.request(method, url, headers=headers, **options)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        text = f"{method} {url}: {type(exc).__name__}: {exc}"
+        text = failure(method, url, exc)
         raise ProbeError(scrub(text, token) if token else text) from None
 
 

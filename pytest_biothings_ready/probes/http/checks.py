@@ -71,7 +71,10 @@ def https_enforced(ctx: Context) -> Verdict:
     problems = [f"{a.url} {a.problem}" for a in report.redirects if a.problem]
     hsts = hsts_problem(report, minimum)
     problems += [hsts] if hsts else []
-    errors = [f"{a.url}: {a.error}" for a in report.redirects if a.error]
+    # the transport's own errors already start with the request (``GET URL: ...``)
+    errors = [
+        a.error if a.url in a.error else f"{a.url}: {a.error}" for a in report.redirects if a.error
+    ]
     errors += [report.error] if report.error else []
     notes = _header_notes(report) if not report.error else ""
     if problems:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.transport import failure
 from pytest_biothings_ready.probes.ratelimit.headers import LimitHeaders, read_limit_headers
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def baseline(burst: Burst, cap: float) -> int:
         time.sleep(min(_headers(response).wait_s or RECOVERY_POLL_S, cap))
         status, response = burst.ask()
     if status is None:
-        raise ProbeError(f"{burst.method} {burst.url}: {burst.errors[-1]}")
+        raise ProbeError(burst.errors[-1])  # already "METHOD URL: reason ..."
     if not 200 <= status < 300:
         raise ProbeError(
             f"{burst.method} {burst.url} answered {status} before the burst, so a burst says "
@@ -110,7 +111,7 @@ class Burst:
         try:
             response = self.client.request(self.method, self.url, headers=self.headers)
         except (httpx.HTTPError, httpx.InvalidURL, ProbeError) as exc:
-            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.errors.append(failure(self.method, self.url, exc))
             return None, None
         return response.status_code, response
 
@@ -160,7 +161,7 @@ class Burst:
 
     def _record_error(self, exc: Exception) -> None:
         with self.lock:
-            self.errors.append(f"{type(exc).__name__}: {exc}")
+            self.errors.append(failure(self.method, self.url, exc))
             # Nothing ever answered: the target is down or hanging, not limiting.
             if not self.statuses:
                 self.stop.set()

@@ -141,8 +141,11 @@ def gather_burst(ctx: Context) -> BurstReport:
         status = baseline(burst, cap)
         burst.run(concurrency, env.timeout)
         if not burst.statuses:
-            reason = burst.errors[0] if burst.errors else "no request was sent"
-            raise ProbeError(f"{burst.method} {url}: {reason}")
+            # each error already reads "METHOD URL: reason (class); check `setting`"
+            first = (
+                burst.errors[0] if burst.errors else f"{burst.method} {url}: no request was sent"
+            )
+            raise ProbeError(first)
         return _report(burst, status, cap)
 
 

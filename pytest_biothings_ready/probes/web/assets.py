@@ -132,7 +132,7 @@ def frontend_loading(ctx: Context) -> Verdict:
     report: FrontendReport = ctx.evidence("frontend")
     if problems := _frontend_problems(report):
         return Verdict.failed("; ".join(problems) + ".")
-    if errors := [f"{a.url}: {a.error}" for a in report.assets if a.error]:
+    if errors := [a.error for a in report.assets if a.error]:  # "GET URL: reason ..."
         return Verdict.error("could not probe: " + "; ".join(errors))
     if report.skipped:
         raise NotConfigured(
@@ -187,7 +187,7 @@ def cdn_configured(ctx: Context) -> Verdict:
     minimum = int(ctx.env.get("cdn.min_max_age"))
     if not assets:
         raise NotConfigured("cdn.asset_urls", ctx.env.name, "the frontend references none")
-    if errors := [f"{a.url}: {a.error}" for a in assets if a.error]:
+    if errors := [a.error for a in assets if a.error]:  # "GET URL: reason ..."
         return Verdict.error("could not probe: " + "; ".join(errors))
     problems = [p for a in assets if (p := _cdn_problem(a, minimum))]
     seen = "; ".join(

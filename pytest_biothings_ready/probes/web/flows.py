@@ -93,7 +93,7 @@ def _flows_verdict(flows: tuple[FlowResult, ...], what: str) -> Verdict:
     if failed:
         return Verdict.failed(f"{len(failed)} of {len(flows)} {what} failed: {text}.")
     if any(f.error for f in flows):
-        return Verdict.error(f"could not probe: {text}.")
+        return Verdict.error(f"could not probe: {text}")
     return Verdict.passed(f"all {len(flows)} {what} answered as expected: {text}.")
 
 

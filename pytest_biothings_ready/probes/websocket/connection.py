@@ -90,8 +90,36 @@ async def open_connection(env: Environment) -> ClientConnection:
     except InvalidStatus:
         raise
     except (InvalidHandshake, OSError, TimeoutError) as exc:
-        reason = str(exc) or type(exc).__name__
-        raise ProbeError(f"WebSocket handshake with {options['uri']} failed: {reason}") from None
+        raise ProbeError(_handshake_failure(options["uri"], exc, env.timeout)) from None
+
+
+def _handshake_failure(uri: str, exc: BaseException, timeout: float) -> str:
+    """The transport's wording for a WebSocket open: ``GET URI: reason (class); check ...``."""
+    import ssl
+
+    from pytest_biothings_ready.evidence.transport import sanitize
+
+    text = sanitize(str(exc))[:200]
+    if isinstance(exc, TimeoutError):
+        reason, fix = (
+            f"no answer within {timeout:g} s",
+            "check that the target is up, or raise `timeout_s`",
+        )
+    elif isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
+        reason, fix = "connection refused", "check `websocket_url`"
+    elif isinstance(exc, ssl.SSLCertVerificationError):
+        reason, fix = (
+            f"certificate not trusted ({text})",
+            "set `ca_bundle` to the CA that issued it",
+        )
+    elif "Name or service not known" in text or "nodename nor servname" in text:
+        reason, fix = (
+            "cannot resolve the host",
+            "check the host in `websocket_url` or its DNS (`dns`)",
+        )
+    else:
+        reason, fix = f"WebSocket handshake failed: {text or 'no answer'}", "check `websocket_url`"
+    return f"GET {uri}: {reason} ({type(exc).__name__}); {fix}"
 
 
 async def await_answer(
