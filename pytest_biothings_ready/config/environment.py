@@ -122,8 +122,14 @@ class Environment:
         return list(seen)
 
     def in_scope(self, url: str) -> bool:
-        """Whether ``url`` points at a host this environment names."""
-        return urlsplit(url).hostname in self.hosts()
+        """Whether the transport would send to ``url``: the one scope rule.
+
+        The host *and port* must be an origin a URL setting names, or the host is
+        listed in ``hosts`` (any port); see :class:`~.evidence.transport.Scope`.
+        """
+        from pytest_biothings_ready.evidence.transport import Scope
+
+        return Scope.of(self).refusal(url) is None
 
     def guard_production(self, what: str) -> None:
         """SPEC's guard: ``what`` (load, a burst) never runs where ``production = true``.

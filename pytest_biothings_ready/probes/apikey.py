@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
@@ -92,7 +91,7 @@ def _base_url(env: Environment) -> str:
     llm = env.settings.get("llm")
     base = str(env.get("llm.base_url"))
     explicit = isinstance(llm, Mapping) and "base_url" in llm
-    if not explicit and urlsplit(base).hostname not in env.hosts():
+    if not explicit and not env.in_scope(base):
         raise NotConfigured(
             "llm.base_url",
             env.name,

@@ -104,8 +104,9 @@ def gather_frontend(ctx: Context) -> FrontendReport:
     with http_client(env) as client:
         page = fetch(client, "GET", url, env)
         links = list(dict.fromkeys(urljoin(url, link) for link in asset_links(page.text)))
-        assets = tuple(_fetch_asset(env, client, a) for a in links if env.in_scope(a))
-    skipped = tuple(a for a in links if not env.in_scope(a))
+        inside = [a for a in links if env.in_scope(a)]  # the transport's rule: host and port
+        assets = tuple(_fetch_asset(env, client, a) for a in inside)
+    skipped = tuple(a for a in links if a not in inside)
     return FrontendReport(
         url, page.status_code, page.headers.get("content-type", ""), assets, skipped
     )
