@@ -12,7 +12,7 @@ import pytest
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from pytest_biothings_ready.model import Status
@@ -111,7 +111,7 @@ def test_limits_missing_fail_before_usage_is_read() -> None:
 def test_unreachable_prometheus_is_an_error(variant: Variant) -> None:
     verdict = judge_usage(variant, f"http://127.0.0.1:{free_port()}", "api")
     assert verdict.status is Status.ERROR
-    assert "Prometheus query failed" in verdict.evidence
+    assert verdict.evidence.endswith("connection refused (ConnectError); check `prometheus_url`")
 
 
 def test_prometheus_url_speaking_html_is_an_error(variant: Variant) -> None:
@@ -133,3 +133,35 @@ def test_hanging_prometheus_errors_within_the_timeout(variant: Variant) -> None:
         elapsed = time.monotonic() - started
     assert verdict.status is Status.ERROR
     assert elapsed < 0.5 * 2 + 1.0  # cpu + memory queries stop at the first timeout
+
+
+def _prometheus_requiring(header: str, value: str) -> Starlette:
+    """A Prometheus stand-in: 401 without ``header: value``, a 50% usage vector with it."""
+
+    async def query(request: Request) -> Response:
+        if request.headers.get(header) != value:
+            return JSONResponse({"status": "error", "error": "unauthorized"}, status_code=401)
+        cores = 0.5 if "cpu" in request.query_params["query"] else 256 * MIB
+        result = [{"metric": {}, "value": [time.time(), str(cores)]}]
+        return JSONResponse(
+            {"status": "success", "data": {"resultType": "vector", "result": result}}
+        )
+
+    return Starlette(routes=[Route("/api/v1/query", query)])
+
+
+def test_usage_queries_carry_the_prometheus_headers(variant: Variant) -> None:
+    repo = variant("good", {"k8s/rendered.yaml": deployment("api")})
+    with serve_asgi(_prometheus_requiring("X-Scope-OrgID", "tenant-7")) as url:
+        settings = {"manifests": ["k8s/"], "prometheus_url": url, "usage_window": "1m"}
+        with_headers = judge_repo(
+            TUNED,
+            repo,
+            **settings,
+            monitoring={"prometheus_headers": {"X-Scope-OrgID": "tenant-7"}},
+        )
+        without = judge_repo(TUNED, repo, **settings)
+    assert with_headers.status is Status.PASSED, with_headers.evidence
+    assert without.status is Status.ERROR
+    assert "answered HTTP 401" in without.evidence
+    assert "`monitoring.prometheus_headers`" in without.evidence

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.static.common import dig, listing, plural, seconds
@@ -48,19 +46,17 @@ def parse_memory(value: Any) -> float:
 
 
 def compare_usage(ctx: Context, containers: list[Container]) -> Verdict:
-    """Peak usage of every container against its limits."""
-    from pytest_biothings_ready.evidence.transport import USER_AGENT, http_client
+    """Peak usage of every container against its limits.
 
+    Queries go through :func:`~pytest_biothings_ready.evidence.query.instant_query`,
+    with ``monitoring.prometheus_headers`` like every other Prometheus query.
+    """
     findings, unknown, fine = [], [], 0
-    # Same credentials as the observability family (SPEC: monitoring.prometheus_headers).
-    headers = {"User-Agent": USER_AGENT, **(ctx.env.get("monitoring.prometheus_headers") or {})}
-    url = str(ctx.env.get("prometheus_url"))
-    with http_client(ctx.env, base_url=url, headers=headers) as client:
-        for container in containers:
-            verdicts = [_one(client, ctx, container, res) for res in ("cpu", "memory")]
-            findings += [v for v in verdicts if v and not v.startswith("?")]
-            unknown += [v[1:] for v in verdicts if v and v.startswith("?")]
-            fine += sum(1 for v in verdicts if v is None)
+    for container in containers:
+        verdicts = [_one(ctx, container, res) for res in ("cpu", "memory")]
+        findings += [v for v in verdicts if v and not v.startswith("?")]
+        unknown += [v[1:] for v in verdicts if v and v.startswith("?")]
+        fine += sum(1 for v in verdicts if v is None)
     if findings:
         return Verdict.failed(
             f"limits not matched to usage (peak must be {LOW:.0%}-{HIGH:.0%} "
@@ -75,7 +71,7 @@ def compare_usage(ctx: Context, containers: list[Container]) -> Verdict:
     )
 
 
-def _one(client: Any, ctx: Context, container: Container, resource: str) -> str | None:
+def _one(ctx: Context, container: Container, resource: str) -> str | None:
     limits = dig(container.spec, "resources", "limits") or {}
     limit = (parse_cpu if resource == "cpu" else parse_memory)(limits[resource])
     name = str(container.spec.get("name", ""))
@@ -87,7 +83,7 @@ def _one(client: Any, ctx: Context, container: Container, resource: str) -> str 
     # are not diluted as rate() would be) sampled ~500 times over the window.
     step = int(min(300.0, max(1.0, seconds(window) / 500)))
     query = QUERIES[resource].format(sel=selector, w=window, step=step)
-    peak = _query(client, query)
+    peak = _peak(ctx, query)
     label = f"{container.at('resources')} {container.label} {resource}"
     if peak is None:
         return f"?{label}"
@@ -97,18 +93,9 @@ def _one(client: Any, ctx: Context, container: Container, resource: str) -> str 
     return f"{label} peak {ratio:.0%} of limit {limits[resource]}"
 
 
-def _query(client: Any, query: str) -> float | None:
-    import httpx
+def _peak(ctx: Context, query: str) -> float | None:
+    """The query's one value, or None when Prometheus has no series for it."""
+    from pytest_biothings_ready.evidence.query import instant_query
 
-    try:
-        response = client.get("/api/v1/query", params={"query": query})
-        body = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
-        raise ProbeError(f"Prometheus query failed at {client.base_url}: {exc}") from None
-    if not isinstance(body, Mapping) or body.get("status") != "success":
-        raise ProbeError(
-            f"Prometheus at {client.base_url} answered {response.status_code} "
-            "without a success status"
-        )
-    result = body.get("data", {}).get("result") or []
-    return float(result[0]["value"][1]) if result else None
+    samples = instant_query(ctx.env, query)
+    return samples[0].value if samples else None
