@@ -7,7 +7,9 @@ item that could not be probed raises during setup, so JUnit records an error.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -33,6 +35,7 @@ __all__ = [
 ]
 
 DOCS = "docs/checklist.md"
+WIDTH = 100  # evidence wraps here in the FAILURES section
 
 # The run's ReadySession on ``config.stash`` (here, not in plugin.py: hooks.py needs it).
 session_key = pytest.StashKey["ReadySession"]()
@@ -136,24 +139,30 @@ class ReadyItem(pytest.Item):
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> FindingRepr | str:
-        """The finding as an auditor reads it: status, line, where, evidence."""
+        """The finding, short: status and line, the evidence wrapped, where, the docs."""
         if not isinstance(excinfo.value, Finding):
             return clean(str(super().repr_failure(excinfo)), self.ready.redact)
         verdict, entry = excinfo.value.verdict, self.entry
+        status = verdict.status.value.upper()
         # The short summary's FAILED/ERROR line: one line, the full evidence is below.
-        headline = f"{verdict.status.value.upper()}: {one_line(verdict.evidence)}"
+        headline = f"{status}: {one_line(verdict.evidence)}"
+        why = f"; error reason: {verdict.error_reason}" if verdict.error_reason else ""
         lines = [
-            f"{verdict.status.value.upper()}: {entry.title}",
-            f"  item:     {entry.id}  [{entry.marker}]",
-            f"  section:  {entry.section}",
-            f"  decided:  {verdict.method}",
-            f"  evidence: {verdict.evidence}",
-            f"  catalog:  {DOCS} ({entry.section})",
+            f"{status}: {entry.title}",
+            *_wrapped(verdict.evidence),
+            f"  checklist: {self._where()}:{entry.line}, decided by {verdict.method}{why}",
+            f"  docs: {DOCS}#{_anchor(entry.section)} (row {entry.id})",
         ]
-        if verdict.error_reason:
-            lines.insert(4, f"  reason:   {verdict.error_reason}")
         crash = ReprFileLocation(str(self.ready.checklist.path), entry.line, headline)
         return FindingRepr(lines, crash)
+
+    def _where(self) -> str:
+        """The checklist path, relative to the invocation directory when it lies below."""
+        path = Path(self.ready.checklist.path)
+        try:
+            return str(path.relative_to(self.config.invocation_params.dir))
+        except ValueError:
+            return str(path)
 
     def add_report_section(self, when: str, key: str, content: str) -> None:
         """Output captured while the line was decided (gatherer threads print too), cleaned."""
@@ -165,6 +174,25 @@ class ReadyItem(pytest.Item):
             self.entry.line - 1,
             f"[{self.entry.area}] {self.entry.title}",
         )
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading (``Monitoring & Observability`` ->
+    ``monitoring--observability``)."""
+    kept = "".join(c for c in heading.lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def _wrapped(evidence: str) -> list[str]:
+    """The evidence as one paragraph, wrapped to the terminal's usual width, indented."""
+    return textwrap.wrap(
+        evidence or "(no evidence)",
+        width=WIDTH,
+        initial_indent="  ",
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def unrun_reports(item: ReadyItem, why: str) -> list[pytest.TestReport]:

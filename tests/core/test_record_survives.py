@@ -164,8 +164,8 @@ def test_a_crashing_check_is_a_plugin_bug_error_with_its_trace_in_the_record(
     result.stdout.fnmatch_lines(
         [
             "ERROR: Keys are rotated",
-            "*reason:   plugin bug",
-            "*evidence: plugin bug: check *buggy_check crashed*",
+            "  plugin bug: check *buggy_check crashed*",
+            "  checklist: *; error reason: plugin bug",
         ]
     )
 
