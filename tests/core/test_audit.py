@@ -22,13 +22,7 @@ NEVER_FAILS: dict[str, str] = {}
 
 # Checks that can fail but have no failing test yet.  Each entry is a gap to close in
 # its family's tests (then delete the entry: a stale entry fails the audit).
-KNOWN_GAPS: dict[str, str] = {
-    # probes/observability (Alertmanager live): a test alert that is accepted but never
-    # listed must fail; needs an Alertmanager fixture that drops alerts.
-    "pytest_biothings_ready.probes.observability.testalert.alerting_tested": "observability",
-    # probes/web: a [[smoke]] request answering the wrong status must fail the line.
-    "pytest_biothings_ready.probes.web.flows.api_endpoints_tested": "web",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.query import ALERTMANAGER, get_json, post_json
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
+
+if TYPE_CHECKING:
+    from pytest_biothings_ready.probes.observability.alerting import AlertmanagerConfig
 
 __all__ = ["TestAlert"]
 
@@ -104,19 +108,43 @@ def _look_up(ctx: Context, labels: dict[str, str]) -> TestAlert:
     return TestAlert(labels, True, receivers, str((found.get("status") or {}).get("state")))
 
 
-@check("Alerting system tested", uses=("alertmanager-test-alert",), needs=("alertmanager_url",))
+@check(
+    "Alerting system tested",
+    uses=("alertmanager-test-alert", "alertmanager-config"),
+    needs=("alertmanager_url",),
+)
 def alerting_tested(ctx: Context) -> Verdict:
-    """A synthetic alert posted to Alertmanager is accepted, listed and routed."""
+    """A synthetic alert posted to Alertmanager is listed and routed to a real integration.
+
+    Accepted but never listed, listed with no receiver, or routed only to receivers
+    without an integration (a ``null`` receiver: nobody is told) all fail.
+    """
     result: TestAlert = ctx.evidence("alertmanager-test-alert")
-    url = ctx.env.get("alertmanager_url")
-    sent = ", ".join(f"{k}={v}" for k, v in result.labels.items())
+    url = str(ctx.env.get("alertmanager_url"))
+    sent = f"test alert {{{', '.join(f'{k}={v}' for k, v in result.labels.items())}}}"
     if not result.listed:
         return Verdict.failed(
-            f"test alert {{{sent}}} posted to {url} was accepted but "
-            f"not listed within {ctx.timeout:g} s"
+            f"{sent} posted to {url} was accepted but not listed within {ctx.timeout:g} s"
         )
-    receivers = ", ".join(result.receivers) or "no receiver"
+    if not result.receivers:
+        return Verdict.failed(f"{sent} posted to {url} is listed but routed to no receiver")
+    routed = _integrations(ctx, url, result.receivers)
+    if not any(routed.values()):
+        names = ", ".join(repr(r) for r in result.receivers)
+        return Verdict.failed(
+            f"{sent} posted to {url} is listed but routed only to {names}, with no "
+            "integration (no *_configs): nobody is notified"
+        )
+    shown = ", ".join(f"{r} ({', '.join(k)})" if k else r for r, k in routed.items())
     return Verdict.passed(
-        f"test alert {{{sent}}} posted to {url} is listed "
-        f"({result.state}) and routed to {receivers}"
+        f"{sent} posted to {url} is listed ({result.state}) and routed to {shown}"
     )
+
+
+def _integrations(ctx: Context, url: str, receivers: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Each receiver's integrations, read from the live configuration at ``url``."""
+    configs: tuple[AlertmanagerConfig, ...] = ctx.evidence("alertmanager-config")
+    live = next((c for c in configs if c.source == url), None)
+    if live is None:
+        raise ProbeError(f"Alertmanager {url} did not show its configuration (/api/v2/status)")
+    return {name: live.receivers.get(name, ()) for name in receivers}
