@@ -114,10 +114,11 @@ def _look_up(ctx: Context, labels: dict[str, str]) -> TestAlert:
     needs=("alertmanager_url",),
 )
 def alerting_tested(ctx: Context) -> Verdict:
-    """A synthetic alert posted to Alertmanager is listed and routed to a real integration.
+    """A synthetic alert posted to Alertmanager is accepted, listed and routed.
 
-    Accepted but never listed, listed with no receiver, or routed only to receivers
-    without an integration (a ``null`` receiver: nobody is told) all fail.
+    Routed means to a receiver with an integration: accepted but never listed, listed
+    with no receiver, or routed only to receivers without an integration (a ``null``
+    receiver: nobody is told) all fail.
     """
     result: TestAlert = ctx.evidence("alertmanager-test-alert")
     url = str(ctx.env.get("alertmanager_url"))
