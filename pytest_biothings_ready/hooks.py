@@ -9,16 +9,10 @@ from typing import Any
 import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER
-from pytest_biothings_ready.checklist.lookup import find_item
-from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.errors import ConfigError
-from pytest_biothings_ready.model import Status
+from pytest_biothings_ready.junit import junit_writer, prefer_xunit1, write_suite_properties
+from pytest_biothings_ready.linking import LinkedTests
 from pytest_biothings_ready.nodes import ChecklistFile, ReadyItem, session_key
-from pytest_biothings_ready.record.linked import (
-    failure_message,
-    linked_properties,
-    stamp_linked_testcases,
-)
 from pytest_biothings_ready.record.results import ItemResult, Results
 from pytest_biothings_ready.record.summary import (
     RunVerdict,
@@ -26,9 +20,9 @@ from pytest_biothings_ready.record.summary import (
     selection_text,
     terminal_lines,
 )
-from pytest_biothings_ready.redact import Redactor, clean
+from pytest_biothings_ready.redact import clean
+from pytest_biothings_ready.report_text import clean_collect_report, clean_report
 from pytest_biothings_ready.session import Options, ReadySession
-from pytest_biothings_ready.verdicts.engine import LinkedOutcome
 
 __all__ = ["ReadyPlugin"]
 
@@ -63,11 +57,10 @@ class ReadyPlugin:
         self.config = config
         config.stash[session_key] = self.ready
         self.results = Results()
-        self.linked: dict[str, list[pytest.Item]] = {}
-        self.messages: dict[tuple[str, str], str] = {}  # linked failures: (nodeid, when)
+        self.linked = LinkedTests(self.ready)
         self.prefetched = False
         self.announced = False  # the active-traffic announcement, under xdist
-        _prefer_xunit1(config)
+        prefer_xunit1(config)
         if self.ready.options.bundle and not hasattr(config, "workerinput"):  # controller only
             from pytest_biothings_ready.governance_hooks import BundleWriter
 
@@ -115,7 +108,7 @@ class ReadyPlugin:
         """Add one item per checklist line after the team's tests; link ready.item tests."""
         linked = [item for item in items if item.get_closest_marker(ITEM_MARKER)]
         for item in linked:
-            self._link(item)
+            self.linked.link(item)
         checklist = ChecklistFile.from_parent(
             session, path=self.ready.checklist.path, nodeid=self.ready.checklist.path.name
         )
@@ -129,18 +122,6 @@ class ReadyPlugin:
         )
         others = [item for item in items if item not in linked]
         items[:] = others + linked + ready_items
-
-    def _link(self, item: pytest.Item) -> None:
-        for mark in item.iter_markers(ITEM_MARKER):
-            ref = mark.args[0] if mark.args else ""
-            try:
-                entry = find_item(str(ref), self.ready.checklist, f"{item.nodeid}: ready.item")
-            except ConfigError as exc:
-                raise pytest.UsageError(str(exc)) from None
-            self.linked.setdefault(entry.id, []).append(item)
-            for marker in markers_for(entry):
-                item.add_marker(marker)
-            item.user_properties.extend(linked_properties(entry))
 
     def pytest_report_collectionfinish(
         self, config: pytest.Config, items: list[pytest.Item]
@@ -166,9 +147,7 @@ class ReadyPlugin:
             from pytest_biothings_ready.probes.load.process import set_progress_sink
 
             set_progress_sink(self._announce)  # long load runs report every few seconds
-            self.ready.judge.expected_linked = {
-                item_id: [node.nodeid for node in nodes] for item_id, nodes in self.linked.items()
-            }
+            self.ready.judge.expected_linked = self.linked.expected()
             entries = [i.entry for i in item.session.items if isinstance(i, ReadyItem)]
             self.ready.prefetch(entries)
 
@@ -183,10 +162,8 @@ class ReadyPlugin:
         """
         report = yield
         if not isinstance(item, ReadyItem):
-            if call.excinfo is not None and report.failed and item.get_closest_marker(ITEM_MARKER):
-                message = failure_message(item, call.excinfo, self.config.rootpath)
-                self.messages[(report.nodeid, report.when)] = message
-            _clean_report(report, self.ready.redact)
+            self.linked.keep_failure(item, call, report, self.config.rootpath)
+            clean_report(report, self.ready.redact)
         return report
 
     @pytest.hookimpl(tryfirst=True)  # before junitxml closes the testcase
@@ -195,23 +172,12 @@ class ReadyPlugin:
         props = dict(report.user_properties)
         if "ready_status" in props and report.when == "teardown":
             self.results.add(ItemResult.from_properties(props, report.nodeid))
-        for item_id, nodes in self.linked.items():
-            if any(node.nodeid == report.nodeid for node in nodes):
-                self._record_linked(item_id, report)
+        self.linked.record(report)
         linked_case = props.get("ready_method") == "linked_test" and "ready_status" not in props
         if report.when == "teardown" and linked_case:  # xdist: the worker already added it
             # provisional: the test's own outcome; sessionfinish writes the line's status
             own = self.ready.judge.linked_status(report.nodeid)
             report.user_properties.append(("ready_status", own.value))
-
-    def _record_linked(self, item_id: str, report: pytest.TestReport) -> None:
-        status = _linked_status(report)
-        if status is None:
-            return
-        own = self.messages.get((report.nodeid, report.when), "")
-        message = clean(own or _short(report), self.ready.redact)
-        outcomes = self.ready.judge.linked.setdefault(item_id, [])
-        outcomes.append(LinkedOutcome(report.nodeid, status, message))
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_make_collect_report(
@@ -219,10 +185,7 @@ class ReadyPlugin:
     ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
         """A module-level skip or a collection error carries no secret or control bytes."""
         report = yield
-        _clean_longrepr(report, self.ready.redact)
-        report.sections = [
-            (title, clean(text, self.ready.redact)) for title, text in report.sections
-        ]
+        clean_collect_report(report, self.ready.redact)
         return report
 
     @pytest.hookimpl(tryfirst=True)
@@ -258,7 +221,7 @@ class ReadyPlugin:
         if self.config.option.collectonly:
             return
         why = str(self.session.shouldstop or self.session.shouldfail or "interrupted")
-        xml = _junit_writer(self.config)
+        xml = junit_writer(self.config)
         for item in self.session.items:
             if isinstance(item, ReadyItem) and self.results.get(item.entry.id) is None:
                 for report in unrun_reports(item, why):
@@ -267,16 +230,7 @@ class ReadyPlugin:
                     self.pytest_runtest_logreport(report)
 
     def _suite_properties(self) -> None:
-        xml = _junit_writer(self.config)
-        if xml is None:
-            return
-        for name, value in self.ready.suite_properties():
-            xml.add_global_property(name, clean(str(value), self.ready.redact))
-        # record_testsuite_property() values from the team's tests, too
-        xml.global_properties[:] = [
-            (name, clean(str(value), self.ready.redact)) for name, value in xml.global_properties
-        ]
-        stamp_linked_testcases(xml, self.results)
+        write_suite_properties(self.config, self.ready, self.results)
 
     def _compare(self) -> None:
         """--ready-compare: line this run up with the previous record (governance.py)."""
@@ -311,63 +265,3 @@ class ReadyPlugin:
         )
         compare = str(self.config.getoption("ready_compare", None) or "")  # governance's
         return run_verdict(self.results, self.ready.options.allow_unverified, selection, compare)
-
-
-def _linked_status(report: pytest.TestReport) -> Status | None:
-    if report.failed:
-        return Status.FAILED if report.when == "call" else Status.ERROR
-    if report.skipped:
-        return Status.UNVERIFIED
-    return Status.PASSED if report.when == "call" else None
-
-
-def _short(report: pytest.TestReport) -> str:
-    if report.skipped and isinstance(report.longrepr, tuple):
-        return str(report.longrepr[2])
-    text = str(report.longrepr or "").strip().splitlines()
-    return text[-1] if text else ""
-
-
-def _clean_report(report: pytest.TestReport, redact: Redactor) -> None:
-    """Redact and neutralise every text a report carries to the XML and the terminal.
-
-    A skip's longrepr stays a (path, line, reason) tuple: pytest's ``-rs`` summary
-    and junitxml need that shape (a string there was an INTERNALERROR).
-    """
-    _clean_longrepr(report, redact)
-    if isinstance(getattr(report, "wasxfail", None), str):
-        report.wasxfail = clean(report.wasxfail, redact)
-    report.sections = [(title, clean(content, redact)) for title, content in report.sections]
-    report.user_properties = [
-        (name, _clean_value(value, redact)) for name, value in report.user_properties
-    ]
-
-
-def _clean_longrepr(report: pytest.TestReport | pytest.CollectReport, redact: Redactor) -> None:
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        report.longrepr = (longrepr[0], longrepr[1], clean(str(longrepr[2]), redact))
-    elif longrepr is not None:
-        text = str(longrepr)
-        cleaned = clean(text, redact)
-        if cleaned != text:
-            report.longrepr = cleaned
-
-
-def _clean_value(value: object, redact: Redactor) -> object:
-    text = str(value)
-    cleaned = clean(text, redact)
-    return value if cleaned == text else cleaned
-
-
-def _junit_writer(config: pytest.Config) -> Any:
-    from _pytest.junitxml import xml_key
-
-    return config.stash.get(xml_key, None)
-
-
-def _prefer_xunit1(config: pytest.Config) -> None:
-    """Testcase properties are schema-valid only in xunit1, so the record uses it."""
-    xml = _junit_writer(config)
-    if xml is not None and xml.family == "xunit2":
-        xml.family = "xunit1"
