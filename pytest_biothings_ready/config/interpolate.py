@@ -2,7 +2,8 @@
 
 Every value taken from the process environment is a secret: it is redacted from
 the record, reports and output.  So are the values under ``secrets`` and of keys
-whose name says they hold one (password, token, api_key, secret, authorization).
+whose name says they hold one (password, token, api_key, secret, authorization),
+and the password of any URL (``redis://:PASSWORD@host``, ``database_url``).
 """
 
 from __future__ import annotations
@@ -54,4 +55,19 @@ def secret_values(settings: Mapping[str, Any], inside: bool = False) -> set[str]
                     found.add(element)
         elif secret and isinstance(value, str) and value:
             found.add(value)
+        elif isinstance(value, str):
+            found |= url_passwords(value)
     return found
+
+
+def url_passwords(value: str) -> set[str]:
+    """The password of ``value`` when it is a URL with credentials, as written and decoded."""
+    from urllib.parse import unquote, urlsplit
+
+    if "://" not in value or "@" not in value:
+        return set()
+    try:
+        password = urlsplit(value).password
+    except ValueError:
+        return set()
+    return {password, unquote(password)} if password else set()

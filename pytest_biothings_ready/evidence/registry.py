@@ -65,6 +65,8 @@ FAMILIES: tuple[str, ...] = (
     "observability",
     # load generation
     "load",
+    # datastores (redis_url, database_url)
+    "datastores",
 )
 
 

@@ -1,0 +1,3 @@
+"""PostgreSQL (``database_url``)."""
+
+from __future__ import annotations
