@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from pytest_biothings_ready.model import Status
 from tests.support.evaluate import judge
@@ -105,32 +100,6 @@ def test_a_closed_port_is_an_error() -> None:
     verdict = _verdict(free_port())
     assert verdict.status is Status.ERROR
     assert PASSWORD not in verdict.evidence
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A port that accepts connections and never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        accepted: list[socket.socket] = []
-        stop = threading.Event()
-
-        def accept() -> None:
-            listener.settimeout(0.1)
-            while not stop.is_set():
-                try:
-                    accepted.append(listener.accept()[0])
-                except OSError:
-                    continue
-
-        thread = threading.Thread(target=accept, daemon=True)
-        thread.start()
-        yield int(listener.getsockname()[1])
-        stop.set()
-        thread.join()
-        for conn in accepted:
-            conn.close()
 
 
 def test_a_hanging_server_is_an_error_within_the_timeout(silent_port: int) -> None:

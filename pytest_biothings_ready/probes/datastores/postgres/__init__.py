@@ -1,3 +1,8 @@
-"""PostgreSQL (``database_url``)."""
+"""PostgreSQL (``database_url``): one gatherer, the database lines.  psycopg loads late."""
 
 from __future__ import annotations
+
+from pytest_biothings_ready.probes.datastores.postgres import checks, gather, queries
+from pytest_biothings_ready.probes.datastores.postgres.gather import PostgresResult
+
+__all__ = ["PostgresResult", "checks", "gather", "queries"]
