@@ -67,6 +67,8 @@ FAMILIES: tuple[str, ...] = (
     "load",
     # datastores (redis_url, database_url)
     "datastores",
+    # headless Chromium (frontend_url)
+    "browser",
 )
 
 

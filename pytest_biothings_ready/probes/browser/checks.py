@@ -1,0 +1,81 @@
+"""Judge "No JavaScript errors" and "Frontend-backend integration verified"."""
+
+from __future__ import annotations
+
+from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.registry import Context, check
+from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.browser.gather import BrowserResult
+from pytest_biothings_ready.probes.browser.page import PageRun
+
+__all__ = ["integration_verified", "no_javascript_errors"]
+
+
+def _unreachable(result: BrowserResult) -> Verdict | None:
+    errors = [p.error for p in result.pages if p.error]
+    return Verdict.error("could not load: " + "; ".join(errors)) if errors else None
+
+
+def _page_problems(page: PageRun) -> list[str]:
+    problems = []
+    if page.status is None or page.status >= 400:
+        problems.append(f"{page.url} answered {page.status}")
+    problems += [f"uncaught {e}" for e in page.exceptions]
+    problems += page.console_errors
+    problems += [f"subresource {r}" for r in page.failed_resources]
+    return problems
+
+
+def _require_scope(ctx: Context, result: BrowserResult) -> None:
+    blocked = sorted({u for p in result.pages for u in p.blocked})
+    if blocked:
+        raise NotConfigured(
+            "hosts",
+            ctx.env.name,
+            "the pages load from hosts outside the environment (not sent, so the pages were "
+            f"not seen whole): {', '.join(blocked[:5])}",
+        )
+
+
+def _timing(page: PageRun) -> str:
+    return f"load event {page.load_ms:.0f} ms" if page.load_ms is not None else "no load event"
+
+
+@check("No JavaScript errors", uses=("browser",), needs=("frontend_url",))
+def no_javascript_errors(ctx: Context) -> Verdict:
+    """Headless Chromium sees no uncaught exception, console error or failed subresource."""
+    result: BrowserResult = ctx.evidence("browser")
+    if verdict := _unreachable(result):
+        return verdict
+    problems = [f"{p.url}: {x}" for p in result.pages for x in _page_problems(p)]
+    if problems:
+        return Verdict.failed(f"{result.browser}: " + "; ".join(problems[:8]) + ".")
+    _require_scope(ctx, result)
+    seen = ", ".join(f"{p.url} ({p.status}, {_timing(p)})" for p in result.pages)
+    return Verdict.passed(
+        f"{result.browser} loaded {seen}: no uncaught exception, console error or failed "
+        "subresource."
+    )
+
+
+@check("Frontend-backend integration verified", uses=("browser",), needs=("frontend_url",))
+def integration_verified(ctx: Context) -> Verdict:
+    """The pages' own fetch/XHR calls, as the browser makes them (CORS included), answer 2xx."""
+    result: BrowserResult = ctx.evidence("browser")
+    if verdict := _unreachable(result):
+        return verdict
+    calls = [c for p in result.pages for c in p.api_calls]
+    if problems := [problem for _, problem in calls if problem]:
+        return Verdict.failed(f"{result.browser}: " + "; ".join(problems[:8]) + ".")
+    _require_scope(ctx, result)
+    if not calls:
+        raise NotConfigured(
+            "browser.pages",
+            ctx.env.name,
+            "no page made a fetch/XHR call to verify; list pages whose scripts call the API",
+        )
+    return Verdict.passed(
+        f"{result.browser}: {len(calls)} calls made by the pages answered: "
+        + "; ".join(summary for summary, _ in calls[:8])
+        + "."
+    )

@@ -1,0 +1,107 @@
+"""Load ``frontend_url`` and ``browser.pages`` in headless Chromium, once per session."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.registry import Context, gatherer
+from pytest_biothings_ready.probes.browser.chromium import DevTools, find_browser, launch
+from pytest_biothings_ready.probes.browser.page import PageRun, Watcher
+
+if TYPE_CHECKING:
+    from pytest_biothings_ready.config.environment import Environment
+
+__all__ = ["BrowserResult", "gather_browser", "page_urls"]
+
+
+@dataclass(frozen=True)
+class BrowserResult:
+    """Every configured page as headless Chromium loaded it.
+
+    Attributes:
+        browser: the browser's product and version.
+        pages: one :class:`PageRun` per page, in configuration order.
+    """
+
+    browser: str
+    pages: tuple[PageRun, ...]
+
+
+def page_urls(env: Environment) -> list[str]:
+    """``frontend_url``, then each ``browser.pages`` entry resolved against it."""
+    base = str(env.require("frontend_url"))
+    extra = [urljoin(base, str(p)) for p in env.get("browser.pages") or []]
+    return list(dict.fromkeys([base, *extra]))
+
+
+def _enable(tools: DevTools, session: str) -> None:
+    for domain in ("Runtime", "Log", "Network", "Page"):
+        tools.send(f"{domain}.enable", {}, session)
+    tools.send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session)
+
+
+def _settle(tools: DevTools, watcher: Watcher, deadline: float, settle_s: float) -> None:
+    """Pump events until the load event and ``settle_s`` without requests in flight."""
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        tools.pump(min(0.05, max(0.0, deadline - time.monotonic())))
+        busy = watcher.loaded_at is None or watcher.in_flight() > 0
+        now = time.monotonic()
+        quiet_since = None if busy else (quiet_since or now)
+        if quiet_since is not None and now - quiet_since >= settle_s:
+            return
+
+
+def _load(tools: DevTools, watchers: dict[str, Watcher], env: Environment, url: str) -> PageRun:
+    target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})
+    watcher = Watcher(session["sessionId"], env.in_scope, tools=tools)
+    watchers[watcher.session] = watcher
+    try:
+        _enable(tools, watcher.session)
+        started = time.monotonic()
+        navigation = tools.send("Page.navigate", {"url": url}, watcher.session)
+        if navigation.get("errorText"):
+            return PageRun(url, None, None, error=f"{url}: {navigation['errorText']}")
+        settle = float(env.get("browser.settle_ms")) / 1000
+        _settle(tools, watcher, started + env.timeout + settle, settle)
+        return watcher.result(url, started)
+    finally:
+        tools.post("Target.closeTarget", {"targetId": target})
+
+
+@gatherer("browser", needs=("frontend_url",))
+def gather_browser(ctx: Context) -> BrowserResult:
+    """Open each page in a fresh tab of one headless Chromium; watch it until quiet."""
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    env = ctx.env
+    urls = page_urls(env)
+    if outside := [u for u in urls if not env.in_scope(u)]:
+        raise ProbeError(f"{', '.join(outside)} outside the hosts of environment {env.name!r}")
+    binary = find_browser(env.get("browser.binary"))
+    # A private CA (ca_bundle) is not in the browser's store; TLS is judged by the TLS lines.
+    extra = ("--ignore-certificate-errors",) if env.get("ca_bundle") else ()
+    watchers: dict[str, Watcher] = {}
+    try:
+        with (
+            launch(binary, ctx.timeout, *extra) as endpoint,
+            connect(endpoint, max_size=None, open_timeout=ctx.timeout) as socket,
+        ):
+            tools = DevTools(socket, lambda m, p, s: _dispatch(watchers, m, p, s))
+            version = tools.send("Browser.getVersion").get("product", "browser")
+            return BrowserResult(str(version), tuple(_load(tools, watchers, env, u) for u in urls))
+    except (OSError, WebSocketException) as exc:
+        raise ProbeError(f"browser session failed: {type(exc).__name__}: {exc}") from None
+
+
+def _dispatch(
+    watchers: dict[str, Watcher], method: str, params: dict[str, Any], session: str | None
+) -> None:
+    if session and (watcher := watchers.get(session)):
+        watcher.on_event(method, params, session)
