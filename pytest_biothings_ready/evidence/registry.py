@@ -69,6 +69,8 @@ FAMILIES: tuple[str, ...] = (
     "datastores",
     # headless Chromium (frontend_url)
     "browser",
+    # backup repositories (restic, borg)
+    "backups",
 )
 
 
