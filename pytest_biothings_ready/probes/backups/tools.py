@@ -17,6 +17,10 @@ from pytest_biothings_ready.errors import ProbeError
 
 __all__ = ["Repository", "check", "snapshot_times", "would_forget"]
 
+# Other ways to give the password: they would override the configured one.
+_PASSWORD_SOURCES = frozenset(
+    {"RESTIC_PASSWORD_FILE", "RESTIC_PASSWORD_COMMAND", "BORG_PASSCOMMAND", "BORG_PASSPHRASE_FD"}
+)
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
@@ -42,8 +46,9 @@ def _execute(repo: Repository, argv: list[str], timeout: float) -> tuple[int, st
     if binary is None:
         raise ProbeError(f"{repo.tool} is not installed (apt-get install {_package(repo.tool)})")
     with tempfile.TemporaryDirectory(prefix="ready-backups-") as home:
-        path = os.environ.get("PATH", "/usr/bin:/bin")
-        env = {"PATH": path, "HOME": home, **_secrets(repo, home)}
+        # the process environment carries backend credentials (AWS_*, SSH agent...)
+        inherited = {k: v for k, v in os.environ.items() if k not in _PASSWORD_SOURCES}
+        env = {**inherited, "HOME": home, **_secrets(repo, home)}
         try:
             done = subprocess.run(
                 [binary, *argv], env=env, capture_output=True, timeout=timeout, check=False
