@@ -2,7 +2,8 @@
 
     ReadyException
     ├── ProbeError            could not probe: the item is ``error``
-    │   └── MissingVariable   a ${VAR} the item needs is not set
+    │   ├── MissingVariable   a ${VAR} the item needs is not set
+    │   └── PluginBug         the plugin's own code crashed: ``error``, "plugin bug"
     └── NotConfigured         a setting the item needs is absent: ``unverified``
 
 Usage errors (bad config, unknown item) are ``pytest.UsageError`` raised by the
@@ -15,6 +16,7 @@ __all__ = [
     "ConfigError",
     "MissingVariable",
     "NotConfigured",
+    "PluginBug",
     "ProbeError",
     "ReadyException",
 ]
@@ -35,6 +37,23 @@ class MissingVariable(ProbeError):
         super().__init__(f"environment variable {variable} is not set (needed by setting {key!r})")
         self.variable = variable
         self.key = key
+
+
+class PluginBug(ProbeError):
+    """A gatherer (the plugin's code) raised something it should not; keeps the trace.
+
+    Attributes:
+        what: which part crashed (``gatherer tls``).
+        trace: the formatted traceback.
+    """
+
+    def __init__(self, what: str, exc: BaseException) -> None:
+        import traceback
+
+        super().__init__(f"{what} crashed: {type(exc).__name__}: {exc}")
+        self.what = what
+        self.original = exc
+        self.trace = "".join(traceback.format_exception(exc))
 
 
 class NotConfigured(ReadyException):

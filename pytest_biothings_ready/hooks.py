@@ -12,9 +12,9 @@ from pytest_biothings_ready.api import ITEM_MARKER
 from pytest_biothings_ready.checklist.lookup import find_item
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.nodes import ChecklistFile, Finding, ReadyItem
-from pytest_biothings_ready.plugin import session_key
+from pytest_biothings_ready.nodes import ChecklistFile, ReadyItem, session_key
 from pytest_biothings_ready.record.results import ItemResult, Results
+from pytest_biothings_ready.redact import Redactor, clean
 from pytest_biothings_ready.session import Options, ReadySession
 from pytest_biothings_ready.verdicts.engine import LinkedOutcome
 
@@ -118,15 +118,18 @@ class ReadyPlugin:
             entries = [i.entry for i in item.session.items if isinstance(i, ReadyItem)]
             self.ready.prefetch(entries)
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """Findings render as plain lines in every phase; secrets never leave."""
+        """Secrets and a target's control characters never leave, in any report field.
+
+        Checklist items need nothing: their evidence was cleaned when decided and
+        their findings render from it (ReadyItem._repr_failure_py).
+        """
         report = yield
-        if call.excinfo is not None and isinstance(call.excinfo.value, Finding):
-            report.longrepr = item.repr_failure(call.excinfo)
-        _redact_report(report, self.ready.redact)
+        if not isinstance(item, ReadyItem):
+            _clean_report(report, self.ready.redact)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -142,22 +145,46 @@ class ReadyPlugin:
         status = _linked_status(report)
         if status is None:
             return
-        message = self.ready.redact(_short(report))
+        message = clean(_short(report), self.ready.redact)
         outcomes = self.ready.judge.linked.setdefault(item_id, [])
         outcomes.append(LinkedOutcome(report.nodeid, status, message))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Stop the demo; write testsuite properties and the --ready-report file."""
+        """Stop the demo; write testsuite properties and the --ready-report file.
+
+        Each step is guarded: whatever one of them raises, the JUnit record (written
+        by pytest after this hook) is still written, and the failure is announced.
+        """
+        for step in (self._stop, self._suite_properties, self._report):
+            try:
+                step()
+            except Exception as exc:  # the record must survive our own bugs
+                self._announce(
+                    clean(
+                        f"biothings-ready: {step.__name__[1:]} failed: {exc!r}", self.ready.redact
+                    )
+                )
+
+    def _stop(self) -> None:
         self.ready.close()
         if self.prefetched:
             from pytest_biothings_ready.probes.load.process import set_progress_sink
 
             set_progress_sink(None)
+
+    def _suite_properties(self) -> None:
         xml = _junit_writer(self.config)
-        if xml is not None:
-            for name, value in self.ready.suite_properties():
-                xml.add_global_property(name, self.ready.redact(value))
+        if xml is None:
+            return
+        for name, value in self.ready.suite_properties():
+            xml.add_global_property(name, clean(str(value), self.ready.redact))
+        # record_testsuite_property() values from the team's tests, too
+        xml.global_properties[:] = [
+            (name, clean(str(value), self.ready.redact)) for name, value in xml.global_properties
+        ]
+
+    def _report(self) -> None:
         if self.ready.options.report and self.results:
             from pytest_biothings_ready.record.write import write_report
 
@@ -188,14 +215,32 @@ def _short(report: pytest.TestReport) -> str:
     return text[-1] if text else ""
 
 
-def _redact_report(report: pytest.TestReport, redact: Any) -> None:
-    if not redact:
-        return
-    if report.longrepr is not None:
-        text = str(report.longrepr)
-        if redact(text) != text:
-            report.longrepr = redact(text)
-    report.sections = [(title, redact(content)) for title, content in report.sections]
+def _clean_report(report: pytest.TestReport, redact: Redactor) -> None:
+    """Redact and neutralise every text a report carries to the XML and the terminal.
+
+    A skip's longrepr stays a (path, line, reason) tuple: pytest's ``-rs`` summary
+    and junitxml need that shape (a string there was an INTERNALERROR).
+    """
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        report.longrepr = (longrepr[0], longrepr[1], clean(str(longrepr[2]), redact))
+    elif longrepr is not None:
+        text = str(longrepr)
+        cleaned = clean(text, redact)
+        if cleaned != text:
+            report.longrepr = cleaned
+    if isinstance(getattr(report, "wasxfail", None), str):
+        report.wasxfail = clean(report.wasxfail, redact)
+    report.sections = [(title, clean(content, redact)) for title, content in report.sections]
+    report.user_properties = [
+        (name, _clean_value(value, redact)) for name, value in report.user_properties
+    ]
+
+
+def _clean_value(value: object, redact: Redactor) -> object:
+    text = str(value)
+    cleaned = clean(text, redact)
+    return value if cleaned == text else cleaned
 
 
 def _junit_writer(config: pytest.Config) -> Any:

@@ -9,9 +9,12 @@ missing") everywhere.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-__all__ = ["Method", "Status", "Verdict"]
+__all__ = ["PLUGIN_BUG", "Method", "Status", "Verdict"]
+
+PLUGIN_BUG = "plugin bug"
 
 
 class Status(enum.StrEnum):
@@ -55,11 +58,17 @@ class Verdict:
         evidence: one short paragraph: what was observed, where, against which
             expectation.  Secret values are redacted before it is written anywhere.
         method: what decided it.
+        error_reason: for ``error``, why in one phrase; ``"plugin bug"`` when the
+            plugin's own code crashed (as opposed to a target that could not be probed).
+        error_trace: the traceback of that crash, for the evidence bundle (never in
+            the short paragraph).
     """
 
     status: Status
     evidence: str
     method: Method = Method.PROBE
+    error_reason: str = ""
+    error_trace: str = ""
 
     @classmethod
     def passed(cls, evidence: str) -> Verdict:
@@ -76,3 +85,23 @@ class Verdict:
     @classmethod
     def unverified(cls, evidence: str) -> Verdict:
         return cls(Status.UNVERIFIED, evidence)
+
+    @classmethod
+    def plugin_bug(cls, what: str, exc: BaseException, trace: str = "") -> Verdict:
+        """``error``, reason "plugin bug": ``what`` (a check, a gatherer) raised ``exc``."""
+        import traceback
+
+        trace = trace or "".join(traceback.format_exception(exc))
+        summary = f"{type(exc).__name__}: {exc}"
+        return cls(
+            Status.ERROR,
+            f"plugin bug: {what} crashed ({summary[:300]}); the traceback is kept in "
+            "the item's ready_error_trace",
+            Method.PROBE,
+            PLUGIN_BUG,
+            trace,
+        )
+
+    def with_text(self, clean: Callable[[str], str]) -> Verdict:
+        """This verdict with ``clean`` applied to its evidence and trace."""
+        return replace(self, evidence=clean(self.evidence), error_trace=clean(self.error_trace))

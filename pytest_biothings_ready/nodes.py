@@ -13,15 +13,26 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest._code.code import ReprFileLocation, TerminalRepr
 
-from pytest_biothings_ready.model import Status, Verdict
+from pytest_biothings_ready.model import PLUGIN_BUG, Status, Verdict
+from pytest_biothings_ready.redact import clean
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
     from pytest_biothings_ready.session import ReadySession
 
-__all__ = ["ChecklistFile", "ChecklistSection", "Finding", "FindingRepr", "ReadyItem"]
+__all__ = [
+    "ChecklistFile",
+    "ChecklistSection",
+    "Finding",
+    "FindingRepr",
+    "ReadyItem",
+    "session_key",
+]
 
 DOCS = "docs/checklist.md"
+
+# The run's ReadySession on ``config.stash`` (here, not in plugin.py: hooks.py needs it).
+session_key = pytest.StashKey["ReadySession"]()
 
 
 class FindingRepr(TerminalRepr):
@@ -80,9 +91,17 @@ class ReadyItem(pytest.Item):
         return self.parent.parent.ready  # type: ignore[union-attr, no-any-return]
 
     def setup(self) -> None:
-        """Decide the item; an item that could not be probed errors here."""
-        verdict = self.ready.judge.decide(self.entry)
-        self.verdict = Verdict(verdict.status, self.ready.redact(verdict.evidence), verdict.method)
+        """Decide the item; an item that could not be probed errors here.
+
+        Whatever deciding raises, the item keeps its record properties: a crash in
+        the plugin's own code is an ``error`` with reason "plugin bug" and its trace.
+        """
+        try:
+            verdict = self.ready.judge.decide(self.entry)
+        except Exception as exc:
+            verdict = Verdict.plugin_bug(f"deciding {self.entry.id}", exc)
+        redact = self.ready.redact
+        self.verdict = verdict.with_text(lambda text: clean(text, redact))
         self.user_properties.extend(_properties(self.entry, self.verdict))
         if self.verdict.status is Status.ERROR:
             raise Finding(self.verdict)
@@ -99,12 +118,20 @@ class ReadyItem(pytest.Item):
             pytest.skip(f"unverified (--ready-allow-unverified): {verdict.evidence}")
         raise Finding(verdict)
 
+    def _repr_failure_py(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> Any:
+        """Setup errors render like findings: no Python traceback is built and dropped."""
+        if isinstance(excinfo.value, Finding):
+            return self.repr_failure(excinfo)
+        return super()._repr_failure_py(excinfo, style)
+
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> FindingRepr | str:
         """The finding as an auditor reads it: status, line, where, evidence."""
         if not isinstance(excinfo.value, Finding):
-            return str(super().repr_failure(excinfo))
+            return clean(str(super().repr_failure(excinfo)), self.ready.redact)
         verdict, entry = excinfo.value.verdict, self.entry
         headline = f"{verdict.status.value.upper()}: {verdict.evidence}"
         lines = [
@@ -115,6 +142,8 @@ class ReadyItem(pytest.Item):
             f"  evidence: {verdict.evidence}",
             f"  catalog:  {DOCS} ({entry.section})",
         ]
+        if verdict.error_reason:
+            lines.insert(4, f"  reason:   {verdict.error_reason}")
         crash = ReprFileLocation(str(self.ready.checklist.path), entry.line, headline)
         return FindingRepr(lines, crash)
 
@@ -133,7 +162,7 @@ def _is_smoke(entry: ChecklistItem) -> bool:
 
 
 def _properties(entry: ChecklistItem, verdict: Verdict) -> list[tuple[str, str]]:
-    return [
+    props = [
         ("ready_id", entry.id),
         ("ready_title", entry.title),
         ("ready_section", entry.section),
@@ -142,3 +171,8 @@ def _properties(entry: ChecklistItem, verdict: Verdict) -> list[tuple[str, str]]
         ("ready_method", verdict.method.value),
         ("ready_evidence", verdict.evidence),
     ]
+    if verdict.error_reason:
+        props.append(("ready_error_reason", verdict.error_reason))
+    if verdict.error_reason == PLUGIN_BUG and verdict.error_trace:
+        props.append(("ready_error_trace", verdict.error_trace))
+    return props

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER, MARKERS
+from pytest_biothings_ready.nodes import session_key
 
 if TYPE_CHECKING:
     import httpx
@@ -29,8 +30,6 @@ HELP_ATTESTATIONS = "attestations file (default from the config, else ./attestat
 HELP_REPORT = "also write a report: PATH.md (ticked checklist) or PATH.html (for a browser)"
 HELP_UNVERIFIED = "skip unverified items instead of failing them (partial runs)"
 INERT_REASON = "readiness check: runs only with --ready-env=NAME"
-
-session_key = pytest.StashKey["ReadySession"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -53,7 +53,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-@dataclass
+@dataclass(repr=False)
 class ReadySession:
     """Everything a readiness run knows; see the module docstring."""
 
@@ -73,6 +73,9 @@ class ReadySession:
 
     def __post_init__(self) -> None:
         self.judge = Judge(self.checklist, self.options.env, self.attestations, self.store)
+
+    def __repr__(self) -> str:
+        return f"<ReadySession env={self.options.env!r} (values hidden)>"
 
     @classmethod
     def build(cls, options: Options, cwd: Path) -> ReadySession:
@@ -96,7 +99,9 @@ class ReadySession:
     def redact(self) -> Redactor:
         """The masker of this run's secrets (rebuilt once the demo's env exists)."""
         if self._redactor is None or self._redactor[0] is not self.env:
-            self._redactor = (self.env, Redactor(self.env.secrets if self.env else ()))
+            env = self.env
+            pairs = env.credential_pairs() if env else []
+            self._redactor = (env, Redactor(env.secrets if env else (), pairs))
         return self._redactor[1]
 
     def environment(self) -> Environment:

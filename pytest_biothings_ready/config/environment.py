@@ -27,7 +27,7 @@ class Unset:
     variable: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Environment:
     """One environment, resolved from readiness.toml (or built in, for ``demo``).
 
@@ -44,6 +44,22 @@ class Environment:
     root: Path = field(default_factory=Path.cwd)
     secrets: frozenset[str] = frozenset()
     source: str = "readiness.toml"
+
+    def __repr__(self) -> str:
+        # Never the values: a failing test's traceback or assertion shows this repr,
+        # and pytest cuts long reprs (mid-secret) before anything could redact them.
+        return (
+            f"<Environment {self.name!r} from {self.source}: {len(self.settings)} settings, "
+            f"{len(self.secrets)} secrets (values hidden)>"
+        )
+
+    __str__ = __repr__
+
+    def credential_pairs(self) -> list[tuple[str, str]]:
+        """(username, password) couples in the settings, for masking Basic-auth forms."""
+        pairs: list[tuple[str, str]] = []
+        _pairs(self.settings, pairs)
+        return pairs
 
     def get(self, key: str, default: Any = None) -> Any:
         """The setting ``key`` (dotted), its declared default, else ``default``."""
@@ -132,6 +148,19 @@ def _urls(value: Any) -> list[str]:
     if isinstance(value, Mapping):
         return [v for v in value.values() if isinstance(v, str)]
     return []
+
+
+def _pairs(node: Any, found: list[tuple[str, str]]) -> None:
+    if isinstance(node, Mapping):
+        user = node.get("username", node.get("user"))
+        password = node.get("password")
+        if isinstance(user, str) and isinstance(password, str):
+            found.append((user, password))
+        for value in node.values():
+            _pairs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _pairs(value, found)
 
 
 def dig(settings: Mapping[str, Any], key: str) -> Any:

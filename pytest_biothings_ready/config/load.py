@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_biothings_ready.config.environment import Environment, Unset, dig
-from pytest_biothings_ready.config.interpolate import SECRET_WORDS, interpolate, secret_values
+from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.config.interpolate import SECRET_WORDS, interpolate
 from pytest_biothings_ready.config.schema import KINDS, Key, keys
 from pytest_biothings_ready.config.tomlfile import read_toml
+from pytest_biothings_ready.config.values import typed
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.evidence.registry import load_families
 
@@ -27,7 +28,7 @@ __all__ = ["ConfigFile", "find_config", "load_environment", "read_config"]
 READY_ONLY = ("checklist", "attestations")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ConfigFile:
     """A parsed configuration file.
 
@@ -40,6 +41,9 @@ class ConfigFile:
     path: Path | None
     data: Mapping[str, Any]
     sha256: str
+
+    def __repr__(self) -> str:
+        return f"<ConfigFile {self.path or '(none)'} (values hidden)>"
 
     @property
     def root(self) -> Path:
@@ -79,13 +83,38 @@ def read_config(path: Path | None) -> ConfigFile:
         return ConfigFile(None, {}, "")
     data, sha256 = read_toml(path, "config")
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("biothings-ready", {})
+        data = _tool_table(data, path)
     unknown = sorted(set(data) - {"ready", "env"})
     if unknown:
         raise ConfigError(
             f"{path}: unknown table [{unknown[0]}]; the tables are [ready] and [env.NAME]"
         )
+    _check_tables_shape(data, path)
     return ConfigFile(path, data, sha256)
+
+
+def _tool_table(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{path}: tool must be a table ([tool.biothings-ready]), got a value")
+    table = tool.get("biothings-ready", {})
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: tool.biothings-ready must be a table [tool.biothings-ready]")
+    return dict(table)
+
+
+def _check_tables_shape(data: Mapping[str, Any], path: Path) -> None:
+    """[ready] and every [env.NAME] are tables (not ``ready = 5`` or ``[[ready]]``)."""
+    for name in ("ready", "env"):
+        if name in data and not isinstance(data[name], Mapping):
+            raise ConfigError(f"{path}: {name} must be a table [{name}], got {_kind(data[name])}")
+    for env, table in data.get("env", {}).items():
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{path}: env.{env} must be a table [env.{env}], got {_kind(table)}")
+
+
+def _kind(value: Any) -> str:
+    return "an array of tables" if isinstance(value, list) else type(value).__name__
 
 
 def load_environment(
@@ -105,14 +134,11 @@ def load_environment(
     _validate(defaults, "", f"{where} [ready]")
     _validate(envs[name], "", f"{where} [env.{name}]")
     merged = _deep_merge(defaults, envs[name])
-    found: set[str] = set()
-    settings = interpolate(merged, os.environ if environ is None else environ, found)
-    _validate_values(settings, f"{where} [env.{name}]")
+    substituted = interpolate(merged, os.environ if environ is None else environ)
+    settings, secrets = typed(substituted, f"{where} [env.{name}]")
     if "base_url" not in settings:
         raise ConfigError(f"{where} [env.{name}]: base_url is required (the HTTPS entry point)")
-    env = Environment(
-        name, settings, config.root, frozenset(found | secret_values(settings)), where
-    )
+    env = Environment(name, settings, config.root, secrets, where)
     _check_files(env, where)
     return env
 
@@ -182,18 +208,6 @@ def _check_scalar(kind: str, value: Any, where: str, name: str) -> None:
     predicate, description = KINDS[kind]
     if not predicate(value):
         raise ConfigError(f"{where}: {name} must be {description}, got {_shown(value, name)}")
-
-
-def _validate_values(settings: Mapping[str, Any], where: str) -> None:
-    """Re-check URL-kind values after interpolation (a ${VAR} may hold a URL)."""
-    for name, key in keys().items():
-        value = dig(settings, name)
-        if value is None or isinstance(value, Unset) or key.kind != "url":
-            continue
-        if not KINDS["url"][0](value):
-            raise ConfigError(
-                f"{where}: {name} must be {KINDS['url'][1]} (after ${{VAR}} substitution)"
-            )
 
 
 def _check_files(env: Environment, where: str) -> None:

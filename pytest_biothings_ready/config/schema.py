@@ -13,6 +13,7 @@ table whose values all have the kind ``values``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,10 +24,14 @@ __all__ = ["KINDS", "Key", "keys", "lookup", "register"]
 
 
 def _is_url(value: Any) -> bool:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or any(ord(c) < 0x21 or c == "\\" for c in value):
         return False
-    parts = urlsplit(value)
-    return bool(parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port out of range
+        return bool(parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname)
+    except ValueError:  # "http://[::1" and the like
+        return False
 
 
 _DURATION = re.compile(r"^\d+(ms|s|m|h|d|w)$")
@@ -36,7 +41,7 @@ KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "str": (lambda v: isinstance(v, str), "a string"),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
     "float": (
-        lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v),
         "a number",
     ),
     "bool": (lambda v: isinstance(v, bool), "true or false"),

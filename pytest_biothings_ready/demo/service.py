@@ -82,8 +82,12 @@ class _Listener:
                 raise RuntimeError(f"demo listener on {HOST}:{self.port} did not start")
             time.sleep(0.005)
 
-    def stop(self) -> None:
+    def signal_stop(self) -> None:
+        """Ask the server to exit (returns at once; :meth:`stop` waits for it)."""
         self.server.should_exit = True
+
+    def stop(self) -> None:
+        self.signal_stop()
         if self.thread.is_alive():
             self.thread.join(timeout=START_TIMEOUT_S)
         self.sock.close()
@@ -121,13 +125,22 @@ class DemoService:
         return self.settings
 
     def stop(self) -> None:
-        """Stop the listeners and the DNS server, remove the temporary folder."""
+        """Stop the listeners and the DNS server, remove the temporary folder.
+
+        Every listener is told to exit first, then each is joined: they shut down
+        concurrently (uvicorn polls its exit flag every 0.1 s).
+        """
+        for listener in self._listeners:
+            listener.signal_stop()
+        dns, self._dns = self._dns, None
+        stopping = threading.Thread(target=dns.stop, name="demo-dns-stop") if dns else None
+        if stopping is not None:
+            stopping.start()
         for listener in self._listeners:
             listener.stop()
         self._listeners = []
-        if self._dns is not None:
-            self._dns.stop()
-            self._dns = None
+        if stopping is not None:
+            stopping.join(timeout=START_TIMEOUT_S)
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None

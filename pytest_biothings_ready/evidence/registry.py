@@ -105,13 +105,17 @@ class Gatherer:
         name: the evidence name checks ask for.
         func: ``func(ctx) -> result``.
         needs: settings that must be present, else the users are unverified.
-        exclusive: run alone, after the concurrent batch (load generation).
+        exclusive: run alone, after the concurrent batch (load generation, bursts),
+            one exclusive gatherer at a time, in the order they are asked for.
+        quiet: mostly holds connections idle (a WebSocket stability hold); exclusive
+            gatherers do not wait for it to finish.
     """
 
     name: str
     func: Callable[[Context], Any]
     needs: tuple[str, ...] = ()
     exclusive: bool = False
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,9 +149,9 @@ def normalize_title(text: str) -> str:
 
 
 def gatherer(
-    name: str, *, needs: tuple[str, ...] = (), exclusive: bool = False
+    name: str, *, needs: tuple[str, ...] = (), exclusive: bool = False, quiet: bool = False
 ) -> Callable[[Callable[[Context], Any]], Callable[[Context], Any]]:
-    """Register ``func`` as the gatherer of evidence ``name``."""
+    """Register ``func`` as the gatherer of evidence ``name`` (see :class:`Gatherer`)."""
 
     def decorate(func: Callable[[Context], Any]) -> Callable[[Context], Any]:
         known = _GATHERERS.get(name)
@@ -155,7 +159,7 @@ def gatherer(
             raise ValueError(
                 f"gatherer {name!r} registered by {_qualname(known.func)} and {_qualname(func)}"
             )
-        _GATHERERS[name] = Gatherer(name, func, tuple(needs), exclusive)
+        _GATHERERS[name] = Gatherer(name, func, tuple(needs), exclusive, quiet)
         return func
 
     return decorate

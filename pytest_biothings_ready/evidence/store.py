@@ -4,6 +4,17 @@
 I/O-bound and few), memoizes the outcome (a value or the exception), and bounds
 each wait so that a misbehaving gatherer becomes an ``error`` verdict instead of a
 hang.  :func:`run_checks` folds the checks of one item into one verdict.
+
+Exclusive gatherers (a burst, load) run one at a time, in the order they were asked
+for, once the concurrent gatherers that could skew them (or be skewed) have settled.
+A *quiet* gatherer (one that mostly holds connections idle, such as the WebSocket
+stability hold) is not waited for: a burst on another path neither disturbs it nor
+is disturbed by it.
+
+A crash in the plugin's own code is never a pass and never a plain "could not
+probe": a gatherer that raises anything but ProbeError/NotConfigured becomes
+:class:`PluginBug`, a check that raises or returns a non-Verdict becomes an ``error``
+verdict with reason "plugin bug" and its traceback (``Verdict.error_trace``).
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.errors import NotConfigured, PluginBug, ProbeError
 from pytest_biothings_ready.evidence.registry import Check, Context, gatherers
 from pytest_biothings_ready.model import SEVERITY, Method, Status, Verdict
 
@@ -30,14 +41,40 @@ BUDGET_TIMEOUTS = 6
 EXCLUSIVE_BUDGET_S = 4 * 3600.0
 
 
-class EvidenceStore:
-    """Memoized, concurrent evidence for one environment."""
+class _Turns:
+    """A first-come, first-served turn: exclusive gatherers run alone and in order."""
 
-    def __init__(self, env: Environment) -> None:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0
+        self._serving = 0
+
+    @contextlib.contextmanager
+    def turn(self) -> Any:
+        with self._cond:
+            ticket, self._next = self._next, self._next + 1
+            self._cond.wait_for(lambda: self._serving == ticket)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._serving += 1
+                self._cond.notify_all()
+
+
+class EvidenceStore:
+    """Memoized, concurrent evidence for one environment.
+
+    ``budget_s`` overrides how long a user waits for a non-exclusive gatherer
+    (default: BUDGET_TIMEOUTS operation timeouts plus 5 s).
+    """
+
+    def __init__(self, env: Environment, budget_s: float | None = None) -> None:
         self.env = env
+        self.budget_s = budget_s
         self._futures: dict[str, Future[Any]] = {}
         self._lock = threading.Lock()
-        self._exclusive = threading.Lock()
+        self._turns = _Turns()
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Start the non-exclusive gatherers ``names`` (and nothing twice)."""
@@ -53,7 +90,7 @@ class EvidenceStore:
     def _get(self, name: str, nested: bool) -> Any:
         registry = gatherers()
         if name not in registry:
-            raise ProbeError(f"no gatherer named {name!r} is registered")
+            raise PluginBug(f"evidence {name!r}", LookupError("no gatherer by that name"))
         future = self._start(name, nested)
         budget = EXCLUSIVE_BUDGET_S if registry[name].exclusive else self._budget()
         try:
@@ -62,6 +99,8 @@ class EvidenceStore:
             raise ProbeError(f"{name} probe gave no answer within {budget:.0f} s") from None
 
     def _budget(self) -> float:
+        if self.budget_s is not None:
+            return self.budget_s
         return self.env.timeout * BUDGET_TIMEOUTS + 5.0
 
     def _fetcher(self, nested: bool) -> Any:
@@ -94,23 +133,26 @@ class EvidenceStore:
         except (ProbeError, NotConfigured) as exc:
             future.set_exception(exc)
         except Exception as exc:  # a bug or an unexpected answer: error, never a pass
-            future.set_exception(
-                ProbeError(f"{name} probe failed unexpectedly: {type(exc).__name__}: {exc}")
-            )
+            future.set_exception(PluginBug(f"gatherer {name}", exc))
 
     def _alone(self, func: Any) -> Any:
-        """Run ``func`` after the concurrent probes have settled, one exclusive at a time.
+        """Run ``func`` once the concurrent probes that matter have settled, on its turn.
 
         Bursts and load must neither skew the other probes' measurements nor get the
-        plugin's own address throttled while those probes still run.
+        plugin's own address throttled while those probes still run.  Quiet gatherers
+        (idle connection holds) are not waited for.
         """
         registry = gatherers()
         with self._lock:
-            others = [f for n, f in self._futures.items() if not registry[n].exclusive]
+            others = [
+                future
+                for name, future in self._futures.items()
+                if not registry[name].exclusive and not registry[name].quiet
+            ]
         for other in others:
             with contextlib.suppress(TimeoutError):  # its own users report the hang
                 other.exception(timeout=self._budget())
-        with self._exclusive:  # what it asks for runs on its turn (nested)
+        with self._turns.turn():  # what it asks for runs on its turn (nested)
             return func(Context(self.env, self._fetcher(True)))
 
 
@@ -132,10 +174,13 @@ def _run_one(item: ChecklistItem, entry: Check, store: EvidenceStore) -> Verdict
         verdict = entry.func(Context(store.env, store.get, item))
     except NotConfigured as exc:
         return Verdict.unverified(str(exc))
+    except PluginBug as exc:
+        return Verdict.plugin_bug(exc.what, exc.original, exc.trace)
     except ProbeError as exc:
         return Verdict.error(f"could not probe: {exc}")
     except Exception as exc:
-        return Verdict.error(f"check {entry.name} crashed: {type(exc).__name__}: {exc}")
+        return Verdict.plugin_bug(f"check {entry.name}", exc)
     if not isinstance(verdict, Verdict):
-        return Verdict.error(f"check {entry.name} returned {verdict!r}, not a Verdict")
+        returned = TypeError(f"returned {type(verdict).__name__} {verdict!r:.80}, not a Verdict")
+        return Verdict.plugin_bug(f"check {entry.name}", returned)
     return verdict

@@ -228,7 +228,7 @@ async def _hold_all(env: Environment, count: int, hold_s: float) -> tuple[str, .
     return tuple(r for r in results if r)
 
 
-@gatherer("websocket-stability", needs=("websocket_url",))
+@gatherer("websocket-stability", needs=("websocket_url",), quiet=True)
 def gather_stability(ctx: Context) -> StabilityReport:
     """Hold ``websocket.connections`` connections for ``websocket.hold_s`` seconds."""
     import asyncio

@@ -19,6 +19,9 @@ class ItemResult:
     Attributes:
         id, title, section, area, status, method, evidence: the ``ready_*`` properties.
         nodeid: the pytest node id.
+        error_reason: ``ready_error_reason`` ("plugin bug" when the plugin crashed).
+        error_trace: ``ready_error_trace``, the traceback of such a crash (for the
+            evidence bundle; reports show the short evidence only).
     """
 
     id: str
@@ -29,6 +32,8 @@ class ItemResult:
     method: str
     evidence: str
     nodeid: str = ""
+    error_reason: str = ""
+    error_trace: str = ""
 
     @classmethod
     def from_properties(cls, props: Mapping[str, object], nodeid: str) -> ItemResult:
@@ -44,6 +49,8 @@ class ItemResult:
             get("method"),
             get("evidence"),
             nodeid,
+            get("error_reason"),
+            get("error_trace"),
         )
 
 

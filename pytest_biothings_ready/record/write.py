@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.record.results import ItemResult, Results
 from pytest_biothings_ready.record.summary import COLUMNS
+from pytest_biothings_ready.redact import clean
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.session import ReadySession
@@ -34,7 +35,9 @@ def write_report(path: Path, ready: ReadySession, results: Results) -> None:
         else render_markdown(ready, results)
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ready.redact(text), encoding="utf-8")
+    # Redacted as a whole (secrets in titles, targets...) and neutralised: a target's
+    # escape sequences or a lone surrogate can neither fake a line nor break the encoder.
+    path.write_text(clean(text, ready.redact), encoding="utf-8", errors="backslashreplace")
 
 
 def render_markdown(ready: ReadySession, results: Results) -> str:

@@ -47,7 +47,7 @@ def test_toml_example_is_valid(where: str, text: str, tmp_path: Path) -> None:
     for name, table in envs.items():
         table.setdefault("base_url", "https://staging.example.org")
         table.pop("ca_bundle", None)  # a file path in the docs, not on this machine
-        environ = {"GOOGLE_API_KEY": "x", "PROM_TOKEN": "x"}
+        environ = {"GOOGLE_API_KEY": "example-key", "PROM_TOKEN": "example-token"}
         load_environment(ConfigFile(None, data, ""), name, environ)
 
 
