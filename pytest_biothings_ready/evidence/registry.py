@@ -71,6 +71,8 @@ FAMILIES: tuple[str, ...] = (
     "browser",
     # backup repositories (restic, borg)
     "backups",
+    # documentation (repository) and the served OpenAPI document
+    "docs",
 )
 
 

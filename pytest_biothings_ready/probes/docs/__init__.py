@@ -1,0 +1,9 @@
+"""Documentation and API: the repository's documents judged by presence, required
+sections, working intra-repository links and git history; the served OpenAPI document
+judged against the live API."""
+
+from __future__ import annotations
+
+from pytest_biothings_ready.probes.docs import checks, documents, gather, history, openapi, settings
+
+__all__ = ["checks", "documents", "gather", "history", "openapi", "settings"]
