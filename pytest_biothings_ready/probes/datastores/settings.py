@@ -73,7 +73,7 @@ register(
     Key(
         "database.migrate_up",
         "str",
-        "Shell command migrating $DATABASE_URL to head (Database migration scripts tested).",
+        "Shell command migrating $DATABASE_URL to head (run in the repository folder).",
         family=FAMILY,
     ),
     Key(
@@ -85,7 +85,7 @@ register(
     Key(
         "database.scratch_url",
         "str",
-        "An empty scratch database the migration test may change (secret; redacted).",
+        "A PostgreSQL server where the probe may CREATE and DROP a scratch database.",
         family=FAMILY,
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_biothings_ready.probes.datastores.postgres import checks, gather, queries
+from pytest_biothings_ready.probes.datastores.postgres import checks, gather, migrations, queries
 from pytest_biothings_ready.probes.datastores.postgres.gather import PostgresResult
 
-__all__ = ["PostgresResult", "checks", "gather", "queries"]
+__all__ = ["PostgresResult", "checks", "gather", "migrations", "queries"]
