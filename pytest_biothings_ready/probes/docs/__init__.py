@@ -4,6 +4,24 @@ judged against the live API."""
 
 from __future__ import annotations
 
-from pytest_biothings_ready.probes.docs import checks, documents, gather, history, openapi, settings
+from pytest_biothings_ready.probes.docs import (
+    checks,
+    documents,
+    gather,
+    history,
+    history_checks,
+    kinds,
+    openapi,
+    settings,
+)
 
-__all__ = ["checks", "documents", "gather", "history", "openapi", "settings"]
+__all__ = [
+    "checks",
+    "documents",
+    "gather",
+    "history",
+    "history_checks",
+    "kinds",
+    "openapi",
+    "settings",
+]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["DIAGRAM_SUFFIXES", "Document", "discover", "read_document", "shown_path"]
+__all__ = ["DIAGRAM_SUFFIXES", "Document", "Section", "discover", "read_document", "shown_path"]
 
 TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".txt")
 DIAGRAM_SUFFIXES = (
@@ -25,9 +25,24 @@ DIAGRAM_SUFFIXES = (
 )
 _SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", "site-packages"})
 MAX_FILES = 2000
+MAX_BODY = 2000
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)\s*(\S*)")
 _LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the text under it.
+
+    Attributes:
+        level: 1 for ``#``...; title: the heading text; body: its non-blank lines up to
+        the next heading (code included), at most ``MAX_BODY`` characters.
+    """
+
+    level: int
+    title: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -38,7 +53,8 @@ class Document:
         path: the file.
         shown: its path relative to the repository, for evidence.
         title: its first heading (else its file name).
-        headings: every heading below the title, as ``(level, text)``.
+        headings: every section below the title.
+        intro: the title's own section (the text before the next heading), else None.
         links: relative links (files it points at), as written.
         broken: relative links whose target does not exist.
         diagrams: diagram files it embeds or links, and ``mermaid`` for each mermaid block.
@@ -47,10 +63,15 @@ class Document:
     path: Path
     shown: str
     title: str
-    headings: tuple[tuple[int, str], ...]
+    headings: tuple[Section, ...]
     links: tuple[str, ...]
     broken: tuple[str, ...]
     diagrams: tuple[str, ...]
+    intro: Section | None = None
+
+    def sections(self) -> list[Section]:
+        """The title's section, then every other."""
+        return ([self.intro] if self.intro else []) + list(self.headings)
 
 
 def discover(root: Path, declared: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -90,39 +111,62 @@ def _relative_target(link: str) -> str | None:
     return unquote(parts.path)
 
 
-def read_document(path: Path, root: Path) -> Document:
-    """Parse a Markdown (or plain text) file: headings outside code, links, diagrams."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    headings: list[tuple[int, str]] = []
-    links: list[str] = []
-    diagrams: list[str] = []
+@dataclass
+class _Scan:
+    """What one pass over a Markdown text finds (mutable while scanning)."""
+
+    sections: list[Section] = field(default_factory=list)
+    bodies: list[list[str]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    diagrams: list[str] = field(default_factory=list)
     fence: str | None = None
-    for line in text.splitlines():
+
+    def line(self, line: str) -> None:
         if match := _FENCE.match(line):
-            if fence is None:
-                fence = match.group(1)
-                if match.group(2).lower() == "mermaid":
-                    diagrams.append("mermaid")
-            elif match.group(1) == fence:
-                fence = None
-            continue
-        if fence is not None:
-            continue
-        if match := _HEADING.match(line):
-            headings.append((len(match.group(1)), match.group(2)))
-        links += [m.group(1) for m in _LINK.finditer(line)]
-    targets = [(link, t) for link in links if (t := _relative_target(link)) is not None]
+            self._fence(match)
+        elif self.fence is None and (match := _HEADING.match(line)):
+            self.sections.append(Section(len(match.group(1)), match.group(2), ""))
+            self.bodies.append([])
+            return
+        elif self.fence is None:
+            self.links += [m.group(1) for m in _LINK.finditer(line)]
+        if self.bodies and line.strip():
+            self.bodies[-1].append(line.strip())
+
+    def _fence(self, match: re.Match[str]) -> None:
+        if self.fence is None:
+            self.fence = match.group(1)
+            if match.group(2).lower() == "mermaid":
+                self.diagrams.append("mermaid")
+        elif match.group(1) == self.fence:
+            self.fence = None
+
+    def result(self) -> list[Section]:
+        return [
+            Section(s.level, s.title, "\n".join(body)[:MAX_BODY])
+            for s, body in zip(self.sections, self.bodies, strict=True)
+        ]
+
+
+def read_document(path: Path, root: Path) -> Document:
+    """Parse a Markdown (or plain text) file: sections outside code, links, diagrams."""
+    scan = _Scan()
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        scan.line(line)
+    sections = scan.result()
+    targets = [(link, t) for link in scan.links if (t := _relative_target(link)) is not None]
     broken = [link for link, t in targets if not _resolve(path, root, t).exists()]
-    diagrams += [link for link, t in targets if t.lower().endswith(DIAGRAM_SUFFIXES)]
-    title = headings[0][1] if headings else path.stem
+    diagrams = scan.diagrams + [link for link, t in targets if t.lower().endswith(DIAGRAM_SUFFIXES)]
+    title = sections[0].title if sections else path.stem
     return Document(
         path,
         shown_path(path, root),
         title,
-        tuple(headings[1:]),
+        tuple(sections[1:]),
         tuple(link for link, _ in targets),
         tuple(broken),
         tuple(diagrams),
+        sections[0] if sections else None,
     )
 
 

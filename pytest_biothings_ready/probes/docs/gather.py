@@ -17,7 +17,7 @@ from pytest_biothings_ready.probes.docs.documents import (
     shown_path,
 )
 from pytest_biothings_ready.probes.docs.history import last_change, last_commits
-from pytest_biothings_ready.probes.docs.settings import KINDS
+from pytest_biothings_ready.probes.docs.kinds import kind as find_kind
 
 __all__ = ["DocsResult", "gather_documents"]
 
@@ -46,8 +46,8 @@ class DocsResult:
     artifacts_changed: dt.datetime | None = None
 
     def of_kind(self, kind: str) -> list[Document]:
-        """The documents whose path or title names ``kind`` (settings.KINDS)."""
-        pattern = re.compile(KINDS[kind], re.I)
+        """The documents whose path or title names ``kind`` (kinds.KINDS)."""
+        pattern = re.compile(find_kind(kind).matches, re.I)
         return [d for d in self.documents if pattern.search(d.shown) or pattern.search(d.title)]
 
 

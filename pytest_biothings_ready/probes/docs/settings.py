@@ -4,25 +4,9 @@ from __future__ import annotations
 
 from pytest_biothings_ready.config.schema import Key, register
 
-__all__ = ["KINDS", "SECTIONS"]
+__all__: list[str] = []
 
 FAMILY = "docs"
-
-# document kind -> what in its path or title makes a document one of that kind
-KINDS: dict[str, str] = {
-    "deployment": r"deploy|release|rollout|install",
-    "troubleshooting": r"troubleshoot|debug|faq|known[-_ ]?issues|problems",
-    "runbook": r"runbook|playbook|on[-_ ]?call",
-    "architecture": r"architecture|design|diagram|overview",
-}
-
-# document kind -> headings it must have (each a regular expression, case-insensitive)
-SECTIONS: dict[str, list[str]] = {
-    "deployment": [r"step|procedure|deploy|how to|release", r"roll ?back|revert"],
-    "troubleshooting": [r"symptom|error|issue|problem|fail|cannot|slow|not "],
-    "runbook": [r"resol|mitigat|remediat|fix|steps|procedure|action"],
-    "architecture": [],
-}
 
 register(
     Key(
