@@ -73,6 +73,8 @@ FAMILIES: tuple[str, ...] = (
     "backups",
     # documentation (repository) and the served OpenAPI document
     "docs",
+    # on-call paging (reads the observability family's Alertmanager evidence)
+    "oncall",
 )
 
 
