@@ -75,6 +75,8 @@ FAMILIES: tuple[str, ...] = (
     "docs",
     # on-call paging (reads the observability family's Alertmanager evidence)
     "oncall",
+    # cost dashboards, budget alerts, resource series, spot placement
+    "cost",
 )
 
 

@@ -1,0 +1,42 @@
+"""Settings of the cost family: what a cost metric is, which workloads are non-critical."""
+
+from __future__ import annotations
+
+from pytest_biothings_ready.config.schema import Key, register
+
+__all__: list[str] = []
+
+FAMILY = "cost"
+
+register(
+    Key(
+        "cost.metric_pattern",
+        "str",
+        "Regular expression naming cost metrics (dashboards, budget alerts).",
+        r"cost|spend|billing|budget|price|dollars|_usd|_eur",
+        family=FAMILY,
+    ),
+    Key(
+        "cost.noncritical_labels",
+        "map",
+        "Labels marking non-critical workloads (any one pair matches).",
+        {"criticality": "non-critical"},
+        values="str",
+        family=FAMILY,
+    ),
+    Key(
+        "cost.spot_labels",
+        "list",
+        "Node labels (key=value) or taint keys that mean spot/preemptible capacity.",
+        [
+            "cloud.google.com/gke-spot=true",
+            "cloud.google.com/gke-preemptible=true",
+            "eks.amazonaws.com/capacityType=SPOT",
+            "karpenter.sh/capacity-type=spot",
+            "kubernetes.azure.com/scalesetpriority=spot",
+            "node.kubernetes.io/lifecycle=spot",
+        ],
+        values="str",
+        family=FAMILY,
+    ),
+)
