@@ -13,12 +13,14 @@ from tests.support.backups import borg_repository, hours_ago, restic_repository
 @dataclass(frozen=True)
 class Repos:
     """fresh: backups 25 h and 1 h ago; stale: 72 h and 48 h ago; single: 1 h ago;
-    borg: a borg repository with archives 25 h and 1 h ago."""
+    borg: a borg repository with archives 25 h and 1 h ago; history: a borg repository
+    with archives 1000, 200, 30, 2 and 1 h ago."""
 
     fresh: Path
     stale: Path
     single: Path
     borg: Path
+    history: Path
 
 
 @pytest.fixture(scope="package")
@@ -30,4 +32,5 @@ def repos(tmp_path_factory: pytest.TempPathFactory) -> Repos:
         stale=restic_repository(root / "stale", hours_ago(72, 48), template=empty),
         single=restic_repository(root / "single", hours_ago(1), template=empty),
         borg=borg_repository(root / "borg", hours_ago(25, 1)),
+        history=borg_repository(root / "history", hours_ago(1000, 200, 30, 2, 1)),
     )

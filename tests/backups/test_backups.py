@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pytest_biothings_ready.model import Status, Verdict
+from pytest_biothings_ready.probes.backups.retention import borg_prunable
+from pytest_biothings_ready.probes.backups.tools import Repository, snapshot_times
 from tests.backups.conftest import Repos
 from tests.support.backups import PASSWORD, hours_ago, restic_repository
 from tests.support.evaluate import judge
@@ -173,3 +178,23 @@ def test_a_stale_replica_fails(repos: Repos) -> None:
 def test_a_single_repository_leaves_replication_unverified(repos: Repos) -> None:
     verdict = _verdict(REPLICATION, _repo(repos.fresh, region="eu-west-1"))
     assert verdict.status is Status.UNVERIFIED
+
+
+@pytest.mark.parametrize(
+    "keep",
+    [{"last": 2}, {"daily": 2}, {"daily": 7, "weekly": 4}, {"hourly": 3, "monthly": 1}],
+)
+def test_borg_retention_matches_borg_prune_dry_run(
+    repos: Repos, tmp_path: Path, keep: dict[str, int]
+) -> None:
+    """The lock-free retention count equals what borg prune --dry-run lists."""
+    repo = repos.history
+    flags = [part for k, n in keep.items() for part in (f"--keep-{k}", str(n))]
+    env = {**os.environ, "BORG_PASSPHRASE": PASSWORD, "BORG_BASE_DIR": str(tmp_path / "base")}
+    done = subprocess.run(
+        ["borg", "prune", "--dry-run", "--list", *flags, str(repo)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    expected = done.stderr.count("Would prune:")
+    times = snapshot_times(Repository("r", "borg", str(repo), PASSWORD, ""), 30)
+    assert borg_prunable(times, keep) == expected

@@ -69,7 +69,8 @@ def _run(repo: Repository, argv: list[str], timeout: float) -> str:
     code, out, err = _execute(repo, argv, timeout)
     if code != 0:
         lines = err.strip().splitlines() or ["(no output)"]
-        raise ProbeError(f"{repo.name}: {repo.tool} {argv[0]} failed: {lines[-1][:200]}")
+        command = next(a for a in argv if not a.startswith("-"))
+        raise ProbeError(f"{repo.name}: {repo.tool} {command} failed: {lines[-1][:200]}")
     return out + err
 
 
@@ -108,19 +109,21 @@ def snapshot_times(repo: Repository, timeout: float) -> tuple[dt.datetime, ...]:
 
 
 def would_forget(repo: Repository, keep: dict[str, int], timeout: float) -> int:
-    """How many snapshots the policy ``keep`` would remove now (dry run)."""
+    """How many snapshots the policy ``keep`` would remove now.
+
+    restic: its own ``forget --dry-run`` without a lock.  borg's ``prune --dry-run``
+    takes the repository's exclusive lock (a running backup would wait), so borg's
+    pruning rules are applied here to the archive times ``borg list`` reports.
+    """
+    from pytest_biothings_ready.probes.backups.retention import borg_prunable
     from pytest_biothings_ready.probes.backups.settings import KEEP_FLAGS
 
+    if repo.tool == "borg":
+        return borg_prunable(snapshot_times(repo, timeout), keep)
     flags = [part for k, n in keep.items() for part in (KEEP_FLAGS[k], str(n))]
-    if repo.tool == "restic":
-        groups = json.loads(
-            _run(repo, ["forget", "--dry-run", "--json", "-r", repo.location, *flags], timeout)
-            .strip()
-            .splitlines()[-1]
-        )
-        return sum(len(g.get("remove") or []) for g in groups or [])
-    output = _run(repo, ["prune", "--dry-run", "--list", *flags, repo.location], timeout)
-    return sum(1 for line in output.splitlines() if line.startswith("Would prune:"))
+    argv = ["--no-lock", "forget", "--dry-run", "--json", "-r", repo.location, *flags]
+    groups = json.loads(_run(repo, argv, timeout).strip().splitlines()[-1])
+    return sum(len(g.get("remove") or []) for g in groups or [])
 
 
 # What restic and borg print when the check itself ran and found damage.
