@@ -14,7 +14,8 @@ INTEGRATION = "Frontend-backend integration verified"
 
 
 def _verdict(line: str, url: str, *pages: str, **extra: Any) -> Verdict:
-    settings: dict[str, Any] = {"frontend_url": url, "timeout_s": 5, **extra}
+    settings: dict[str, Any] = {"frontend_url": url, "timeout_s": 5}
+    settings.update(extra)
     settings["browser"] = {"pages": list(pages), "settle_ms": 200}
     return judge(line, settings)
 
@@ -42,6 +43,12 @@ def test_a_missing_script_fails(site: str) -> None:
     verdict = _verdict(JS, f"{site}/missing-script")
     assert verdict.status is Status.FAILED
     assert "nope.js answered 404" in verdict.evidence
+
+
+def test_a_script_that_never_arrives_fails_within_the_timeout(site: str) -> None:
+    verdict = _verdict(JS, f"{site}/slow-script", timeout_s=1)
+    assert verdict.status is Status.FAILED
+    assert "slow.js: no answer before the page was judged" in verdict.evidence
 
 
 def test_a_page_that_answers_404_fails(site: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from pytest_biothings_ready.model import Status
 from tests.support.evaluate import judge
 from tests.support.redis import redis_server
-from tests.support.servers import free_port
+from tests.support.servers import free_port, make_tls_files
 
 LINE = "Redis configured for session/data caching"
 PASSWORD = "correct-horse-battery-staple"
@@ -115,3 +115,22 @@ def test_a_non_redis_url_is_an_error_naming_the_key() -> None:
 
 def test_without_redis_url_the_line_is_unverified() -> None:
     assert judge(LINE, {}).status is Status.UNVERIFIED
+
+
+def test_a_secured_tls_redis_passes_with_the_ca_bundle(tmp_path: Path) -> None:
+    tls = make_tls_files(tmp_path / "tls")
+    with redis_server(tmp_path / "r", *SECURED_CACHE, *LRU, tls=tls) as port:
+        url = f"rediss://:{PASSWORD}@127.0.0.1:{port}/0"
+        trusted = judge(LINE, {"redis_url": url, "ca_bundle": str(tls.ca_pem), "timeout_s": 2})
+        untrusted = judge(LINE, {"redis_url": url, "timeout_s": 2})
+    assert trusted.status is Status.PASSED, trusted.evidence
+    assert untrusted.status is Status.ERROR  # the private CA is not trusted: cannot observe
+
+
+def test_a_url_without_credentials_on_a_secured_server_is_an_error_saying_so(
+    tmp_path: Path,
+) -> None:
+    with redis_server(tmp_path, *SECURED_CACHE, *LRU) as port:
+        verdict = _verdict(port, password=None)
+    assert verdict.status is Status.ERROR
+    assert "carries no credentials" in verdict.evidence

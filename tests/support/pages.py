@@ -7,6 +7,8 @@ answers ``/api/data`` (200), ``/api/broken`` (500) and allows ``cors_origin`` wh
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -32,6 +34,7 @@ PAGES = {
     "/console-error": _html("<script>console.error('cannot render widget');</script>"),
     "/missing-script": _html("<script src='/nope.js'></script>"),
     "/external": _html("<img src='http://cdn.example.invalid/logo.png'>"),
+    "/slow-script": _html("<script src='/slow.js'></script>"),
 }
 
 
@@ -47,7 +50,12 @@ def pages_app(api: str = "") -> Starlette:
     async def script(request: Request) -> Response:
         return Response("document.title = 'ok';", media_type="application/javascript")
 
-    routes = [Route("/app.js", script)] + [Route(path, page) for path in PAGES]
+    async def slow(request: Request) -> Response:
+        await asyncio.sleep(10)  # longer than any test's timeout_s
+        return Response("", media_type="application/javascript")
+
+    routes = [Route("/app.js", script), Route("/slow.js", slow)]
+    routes += [Route(path, page) for path in PAGES]
     if not api:
         routes += api_app().routes
     return Starlette(routes=routes)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.binaries import require_binary
-from tests.support.servers import free_port
+from tests.support.servers import TlsFiles, free_port, wait_for_port
 
 
 def _wait_for_redis(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -34,19 +34,34 @@ def _wait_for_redis(port: int, proc: subprocess.Popen[bytes], log: Path) -> None
     raise RuntimeError(f"redis-server not ready on {port}: {log.read_text()[-2000:]}")
 
 
+def _tls_options(port: int, tls: TlsFiles) -> list[str]:
+    return [
+        "--port", "0", "--tls-port", str(port), "--tls-cert-file", str(tls.cert_pem),
+        "--tls-key-file", str(tls.key_pem), "--tls-ca-cert-file", str(tls.ca_pem),
+        "--tls-auth-clients", "no",
+    ]  # fmt: skip
+
+
 @contextmanager
-def redis_server(folder: Path, *options: str) -> Iterator[int]:
-    """Run redis-server with ``options`` in ``folder`` on a free port; yield the port."""
+def redis_server(folder: Path, *options: str, tls: TlsFiles | None = None) -> Iterator[int]:
+    """Run redis-server with ``options`` in ``folder`` on a free port; yield the port.
+
+    With ``tls``, the port speaks TLS only (``rediss://``) with that certificate.
+    """
     binary = require_binary("redis-server", "redis-server")
     port = free_port()
     folder.mkdir(parents=True, exist_ok=True)
-    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
+    listen = _tls_options(port, tls) if tls else ["--port", str(port)]
+    argv = [binary, *listen, "--bind", "127.0.0.1", "--dir", str(folder)]
     argv += ["--daemonize", "no", "--save", "", "--appendonly", "no", *options]
     log = folder / "redis.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT)
         try:
-            _wait_for_redis(port, proc, log)
+            if tls:
+                wait_for_port(port)
+            else:
+                _wait_for_redis(port, proc, log)
             yield port
         finally:
             proc.terminate()

@@ -39,11 +39,17 @@ class Request:
     done: bool = False
 
     def problem(self) -> str | None:
-        """Why this request counts as failed; None when it loaded (2xx/3xx)."""
+        """Why this request counts as failed; None when it loaded (2xx/3xx).
+
+        Judged once the page's time is up: a request still without an answer then is
+        one the user's page is still waiting for.
+        """
         if self.status is not None and self.status >= 400:
             return f"{self.method} {self.url} answered {self.status}"
         if self.error:
             return f"{self.method} {self.url}: {self.error}"
+        if self.status is None and not self.done:
+            return f"{self.method} {self.url}: no answer before the page was judged"
         return None
 
 

@@ -52,7 +52,7 @@ class RedisResult:
         return self.anonymous.startswith("refused")
 
 
-def _client(url: str, timeout: float, anonymous: bool) -> redis.Redis:
+def _client(url: str, timeout: float, anonymous: bool, tls: dict[str, Any]) -> redis.Redis:
     import redis
     from redis.backoff import NoBackoff
     from redis.retry import Retry
@@ -63,6 +63,7 @@ def _client(url: str, timeout: float, anonymous: bool) -> redis.Redis:
         "retry": Retry(NoBackoff(), 0),  # one attempt: the timeout bounds the probe
         "decode_responses": True,
         "protocol": 2,  # no HELLO handshake: the first command is the one we judge
+        **tls,
     }
     client = redis.Redis.from_url(url, **options)
     if anonymous:
@@ -72,11 +73,11 @@ def _client(url: str, timeout: float, anonymous: bool) -> redis.Redis:
     return client
 
 
-def _anonymous_reply(url: str, timeout: float) -> str:
+def _anonymous_reply(url: str, timeout: float, tls: dict[str, Any]) -> str:
     """DBSIZE without credentials: refused (with the server's reply) or answered."""
     import redis
 
-    client = _client(url, timeout, anonymous=True)
+    client = _client(url, timeout, anonymous=True, tls=tls)
     try:
         client.dbsize()
     except (redis.exceptions.ResponseError, redis.exceptions.AuthenticationError) as exc:
@@ -99,8 +100,8 @@ def _save_schedule(client: redis.Redis) -> str | None:
     return str(reply.get("save", "")).strip()
 
 
-def _observe(url: str, timeout: float) -> RedisResult:
-    client = _client(url, timeout, anonymous=False)
+def _observe(url: str, timeout: float, tls: dict[str, Any]) -> RedisResult:
+    client = _client(url, timeout, anonymous=False, tls=tls)
     try:
         info: dict[str, Any] = client.info("all")
         schedule = _save_schedule(client)
@@ -109,7 +110,7 @@ def _observe(url: str, timeout: float) -> RedisResult:
     return RedisResult(
         where=masked(url),
         version=str(info.get("redis_version", "")),
-        anonymous=_anonymous_reply(url, timeout),
+        anonymous=_anonymous_reply(url, timeout, tls),
         has_credentials=_has_credentials(url),
         maxmemory=int(info.get("maxmemory", 0)),
         policy=str(info.get("maxmemory_policy", "")),
@@ -133,9 +134,20 @@ def gather_redis(ctx: Context) -> RedisResult:
 
     url = str(ctx.env.require("redis_url"))
     require_scheme(url, "redis_url", ("redis", "rediss", "unix"))
+    bundle = ctx.env.get("ca_bundle")
+    tls = (
+        {"ssl_ca_certs": str(ctx.env.path(str(bundle)))}
+        if bundle and url.startswith("rediss")
+        else {}
+    )
     try:
-        return _observe(url, ctx.timeout)
+        return _observe(url, ctx.timeout, tls)
     except redis.exceptions.AuthenticationError as exc:
+        if not _has_credentials(url):
+            raise ProbeError(
+                f"{masked(url)} requires AUTH (good), but redis_url carries no credentials, "
+                "so its configuration cannot be read"
+            ) from None
         raise ProbeError(f"{masked(url)} refused the configured credentials: {exc}") from None
     except redis.exceptions.RedisError as exc:
         raise ProbeError(f"{masked(url)}: {type(exc).__name__}: {exc}") from None
