@@ -43,6 +43,12 @@ register(
         family=FAMILY,
     ),
     Key(
+        "database.pooler_url",
+        "str",
+        "PgBouncer's admin console: postgresql://user:password@host:6432/pgbouncer (secret).",
+        family=FAMILY,
+    ),
+    Key(
         "database.large_table_rows",
         "int",
         "Tables with at least this many rows must be read mostly through indexes.",

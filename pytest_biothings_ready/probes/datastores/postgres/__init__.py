@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from pytest_biothings_ready.probes.datastores.postgres import checks, gather, migrations, queries
+from pytest_biothings_ready.probes.datastores.postgres import (
+    checks,
+    gather,
+    migrations,
+    pooler,
+    pooling,
+    queries,
+)
 from pytest_biothings_ready.probes.datastores.postgres.gather import PostgresResult
 
-__all__ = ["PostgresResult", "checks", "gather", "migrations", "queries"]
+__all__ = [
+    "PostgresResult",
+    "checks",
+    "gather",
+    "migrations",
+    "pooler",
+    "pooling",
+    "queries",
+]

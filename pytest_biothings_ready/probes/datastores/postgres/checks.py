@@ -5,52 +5,12 @@ from __future__ import annotations
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.datastores.postgres.gather import (
-    Connections,
     Monitoring,
     PostgresResult,
     TableReads,
 )
 
-__all__ = ["connection_pooling", "indexes_optimized", "query_performance_monitored"]
-
-
-def _limit(value: int) -> str:
-    return "none" if value < 0 else str(value)
-
-
-def _pooling_problems(c: Connections, share: float) -> list[str]:
-    usable = c.max_connections - c.reserved
-    limits = [v for v in (c.role_limit, c.database_limit) if v >= 0]
-    problems = []
-    if not limits:
-        problems.append(
-            f"connections of role {c.role} to database {c.database} are unbounded "
-            "(no CONNECTION LIMIT on either): a pool's size is not enforced"
-        )
-    elif min(limits) > share * usable:
-        problems.append(
-            f"the connection limit {min(limits)} leaves no headroom: more than "
-            f"{share:.0%} of the {usable} usable connections"
-        )
-    if c.open > share * c.max_connections:
-        problems.append(f"{c.open} connections open, over {share:.0%} of {c.max_connections}")
-    return problems
-
-
-@check("Connection pooling configured", uses=("postgres",), needs=("database_url",))
-def connection_pooling(ctx: Context) -> Verdict:
-    """The app's role or database has a connection limit, with headroom under max_connections."""
-    result: PostgresResult = ctx.evidence("postgres")
-    c: Connections = result.section("connections")
-    share = float(ctx.env.get("database.max_connections_share"))
-    seen = (
-        f"{result.where}: role {c.role} limit {_limit(c.role_limit)}, database {c.database} "
-        f"limit {_limit(c.database_limit)}, {c.open} of max_connections {c.max_connections} "
-        f"open ({c.reserved} reserved)"
-    )
-    if problems := _pooling_problems(c, share):
-        return Verdict.failed("; ".join(problems) + f". Observed: {seen}.")
-    return Verdict.passed(f"{seen} (required: a limit within {share:.0%} of usable connections).")
+__all__ = ["indexes_optimized", "query_performance_monitored"]
 
 
 def _seq_heavy(tables: tuple[TableReads, ...], ratio: float) -> list[str]:
