@@ -95,4 +95,5 @@ def test_an_unreachable_http_hook_is_an_error() -> None:
         }
         verdict = judge(LINE, {**load_settings(url), "failover": table})
     assert verdict.status is Status.ERROR, verdict.evidence
-    assert "POST http://127.0.0.2:9/out failed: ConnectError" in verdict.evidence
+    assert "POST http://127.0.0.2:9/out: connection refused" in verdict.evidence
+    assert "check `failover.out_url`" in verdict.evidence

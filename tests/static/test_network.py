@@ -19,12 +19,13 @@ server {
 """
 
 
-def test_policies_without_default_deny_fail() -> None:
+def test_policies_without_default_deny_and_with_an_open_rule_fail() -> None:
     verdict = judge_repo(SEGMENTS, "weak-k8s", manifests=["app.yaml"])
     assert verdict.status is Status.FAILED
     assert "no default-deny NetworkPolicy in namespace default" in verdict.evidence
-    assert "Deployment/admin: no NetworkPolicy allows its ingress explicitly" in verdict.evidence
-    assert "Deployment/api:" not in verdict.evidence
+    assert "Deployment/api: ingress open to all by NetworkPolicy/api-ingress" in verdict.evidence
+    # admin declares no port and backs no Service: it needs no ingress allowance.
+    assert "Deployment/admin" not in verdict.evidence
 
 
 def test_affinity_needed_but_absent_fails() -> None:

@@ -85,7 +85,7 @@ def test_pip_audit_vulnerabilities_fail_scanning_and_leave_critical_unverified(
     assert scanned.status is Status.FAILED
     assert "scans/pip-audit.json 1 UNKNOWN" in scanned.evidence
     assert critical.status is Status.UNVERIFIED
-    assert "1 of unknown severity (pip-audit)" in critical.evidence
+    assert "1 of unknown severity (pip-audit: no score)" in critical.evidence
 
 
 def test_sarif_result_rated_critical_by_security_severity_fails(variant: Variant) -> None:

@@ -48,7 +48,10 @@ def test_max_equal_to_min_fails() -> None:
 def test_disruption_budget_blocking_every_eviction_fails_demand_matching() -> None:
     verdict = judge_repo(DEMAND, "weak-k8s", manifests=["app.yaml"])
     assert verdict.status is Status.FAILED
-    assert "PodDisruptionBudget/api minAvailable 2 >= minReplicas 2 of api" in verdict.evidence
+    assert (
+        "PodDisruptionBudget/api (minAvailable=2, maxUnavailable=None) blocks every eviction "
+        "of Deployment/api at 2 replicas"
+    ) in verdict.evidence
 
 
 def test_manifests_without_autoscaler_fail_thresholds_and_bounds() -> None:

@@ -68,22 +68,34 @@ def test_dockerfile_env_secret_fails(variant: Variant) -> None:
 def test_secret_refs_without_vault_source_fail_vault_line() -> None:
     verdict = judge_repo(VAULT, "weak-k8s", manifests=["app.yaml"])
     assert verdict.status is Status.FAILED
-    assert "reads Secret api-secrets, which no ExternalSecret/SecretProviderClass provides" in (
+    assert "reads Secret api-secrets: no ExternalSecret/SecretProviderClass provides it" in (
         verdict.evidence
     )
 
 
+AGENT_POD = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n"
+    "    metadata:\n      annotations:\n        vault.hashicorp.com/agent-inject: 'true'\n"
+    "        vault.hashicorp.com/agent-inject-secret-db: database/creds/a\n"
+    "    spec:\n      containers:\n        - name: a\n          image: x/a:1\n"
+)
+
+
 def test_vault_agent_injection_counts_as_vault(variant: Variant) -> None:
-    text = (
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n"
-        "    metadata:\n      annotations: {vault.hashicorp.com/agent-inject: 'true'}\n"
-        "    spec:\n      containers:\n        - name: a\n          image: x/a:1\n"
-        "          envFrom: [{secretRef: {name: a-env}}]\n"
-    )
-    repo = variant("good", {"k8s/rendered.yaml": text})
+    repo = variant("good", {"k8s/rendered.yaml": AGENT_POD})
     verdict = judge_repo(VAULT, repo, manifests=["k8s/"])
     assert verdict.status is Status.PASSED, verdict.evidence
-    assert "a-env <- Vault agent" in verdict.evidence
+    assert "Deployment/a <- Vault agent injector" in verdict.evidence
+
+
+def test_vault_agent_annotation_does_not_credit_an_unsynced_secret(variant: Variant) -> None:
+    text = AGENT_POD + "          envFrom: [{secretRef: {name: a-env}}]\n"
+    repo = variant("good", {"k8s/rendered.yaml": text})
+    verdict = judge_repo(VAULT, repo, manifests=["k8s/"])
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "reads Secret a-env: no ExternalSecret/SecretProviderClass provides it" in (
+        verdict.evidence
+    )
 
 
 def _allowlist(expires: str, **match: object) -> str:

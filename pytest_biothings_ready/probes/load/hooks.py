@@ -115,7 +115,7 @@ def _post(env: Environment, url: str) -> tuple[bool, str]:
     try:
         with http_client(env, timeout=float(env.get("failover.hook_timeout_s"))) as client:
             status = client.post(url).status_code
-    except httpx.HTTPError as exc:
-        return False, f"POST {url} failed: {type(exc).__name__}: {exc}"
+    except httpx.HTTPError as exc:  # the transport's AccessError: "POST URL: reason; fix"
+        return False, str(exc)
     took = time.monotonic() - started
     return 200 <= status < 300, f"POST {url} answered {status} in {took:.1f} s"

@@ -24,7 +24,7 @@ def _dead_links(ctx: Context, urls: list[str]) -> list[str]:
 
     hosts = {str(h) for h in ctx.env.get("monitoring.runbook_hosts") or []}
     dead = []
-    with http_client(ctx.env) as client:
+    with http_client(ctx.env, extra_hosts=hosts) as client:
         for url in dict.fromkeys(u for u in urls if urlsplit(u).hostname in hosts):
             try:
                 status = client.get(url).status_code

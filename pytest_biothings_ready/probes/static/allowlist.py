@@ -20,7 +20,7 @@ from typing import Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.probes.static.common import display
-from pytest_biothings_ready.probes.static.secretscan import Finding
+from pytest_biothings_ready.probes.static.secretfindings import Finding
 
 __all__ = ["Accepted", "Entry", "load_allowlist", "split_findings"]
 

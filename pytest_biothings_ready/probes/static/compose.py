@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,24 @@ from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
 from pytest_biothings_ready.probes.static.yamlload import LineDict, key_line, line_of
 
-__all__ = ["ComposeFile", "Service", "gather_compose"]
+__all__ = ["Build", "ComposeFile", "Service", "gather_compose"]
+
+
+@dataclass(frozen=True)
+class Build:
+    """How compose builds a service's image.
+
+    Attributes:
+        dockerfile: the Dockerfile (absolute).
+        target: the stage ``build.target`` selects ("" for the last stage).
+        args: ``build.args`` (they override the Dockerfile's ``ARG`` defaults).
+        context: the build context folder (absolute).
+    """
+
+    dockerfile: Path
+    target: str
+    args: Mapping[str, str]
+    context: Path
 
 
 @dataclass(frozen=True)
@@ -50,22 +67,39 @@ class ComposeFile:
         services: its services.
         volumes: names of its top-level (named, persistent) volumes.
         folder: the folder it lies in (build contexts are relative to it).
+        variables: the ``.env`` file beside it, which compose interpolates from.
     """
 
     file: str
     services: tuple[Service, ...]
     volumes: frozenset[str]
     folder: Path
+    variables: Mapping[str, str] = field(default_factory=dict)
 
     def dockerfile_of(self, service: Service) -> Path | None:
         """The Dockerfile ``service`` is built from, when it has a ``build``."""
+        build = self.build_of(service)
+        return build.dockerfile if build else None
+
+    def build_of(self, service: Service) -> Build | None:
+        """How ``service`` is built, when it has a ``build``."""
         build = service.get("build")
         if isinstance(build, str):
-            return (self.folder / build / "Dockerfile").resolve()
-        if isinstance(build, Mapping):
-            context = self.folder / str(build.get("context", "."))
-            return (context / str(build.get("dockerfile", "Dockerfile"))).resolve()
-        return None
+            context = (self.folder / build).resolve()
+            return Build(context / "Dockerfile", "", {}, context)
+        if not isinstance(build, Mapping):
+            return None
+        context = (self.folder / str(build.get("context", "."))).resolve()
+        raw = build.get("args")
+        if isinstance(raw, list):
+            raw = dict(str(a).partition("=")[::2] for a in raw)
+        args = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, Mapping) else {}
+        dockerfile = (context / str(build.get("dockerfile", "Dockerfile"))).resolve()
+        return Build(dockerfile, str(build.get("target") or ""), args, context)
+
+    def project(self) -> str:
+        """The compose project name (the folder's name, as compose derives it)."""
+        return self.folder.resolve().name.lower()
 
 
 @gatherer("compose", needs=("compose_files",))
@@ -94,7 +128,18 @@ def _parse(ctx: Context, path: Any) -> ComposeFile:
         for name, body in doc["services"].items()
     )
     volumes: Mapping[str, Any] = doc["volumes"] if isinstance(doc.get("volumes"), Mapping) else {}
-    return ComposeFile(shown, services, frozenset(str(v) for v in volumes), path.parent)
+    found = frozenset(str(v) for v in volumes)
+    return ComposeFile(shown, services, found, path.parent, _dotenv(path.parent / ".env"))
+
+
+def _dotenv(path: Path) -> dict[str, str]:
+    """``KEY=VALUE`` lines of the ``.env`` compose reads (absent: empty)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    pairs = (line.removeprefix("export ").partition("=") for line in text.splitlines())
+    return {k.strip(): v.strip().strip("\"'") for k, sep, v in pairs if sep and k.strip()}
 
 
 def _empty(doc: Mapping[str, Any], name: str) -> LineDict:

@@ -16,7 +16,7 @@ from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
 from pytest_biothings_ready.probes.static.heredocs import fold_heredocs
 
-__all__ = ["Dockerfile", "Instruction", "Stage", "gather_dockerfiles"]
+__all__ = ["Dockerfile", "Instruction", "Stage", "gather_dockerfiles", "parse_dockerfile"]
 
 INSTRUCTIONS = frozenset(
     """
@@ -91,11 +91,13 @@ class Dockerfile:
 def gather_dockerfiles(ctx: Context) -> tuple[Dockerfile, ...]:
     """Parse every named Dockerfile once."""
     return tuple(
-        _parse(path, display(ctx.env, path)) for path in artifact_files(ctx.env, "dockerfiles")
+        parse_dockerfile(path, display(ctx.env, path))
+        for path in artifact_files(ctx.env, "dockerfiles")
     )
 
 
-def _parse(path: Path, shown: str) -> Dockerfile:
+def parse_dockerfile(path: Path, shown: str) -> Dockerfile:
+    """Parse one Dockerfile (ProbeError when it cannot be read or is not one)."""
     from dockerfile_parse import DockerfileParser
 
     try:

@@ -112,16 +112,19 @@ class Container:
         spec: the container mapping.
         pod: the pod spec mapping (for pod-level securityContext and volumes).
         init: whether it is an init container.
+        ephemeral: whether it is an ephemeral (debug) container.
     """
 
     workload: Manifest
     spec: Mapping[str, Any]
     pod: Mapping[str, Any]
     init: bool = False
+    ephemeral: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.workload.ref} container {self.spec.get('name', '?')}"
+        kind = "init container" if self.init else "ephemeral container" if self.ephemeral else ""
+        return f"{self.workload.ref} {kind or 'container'} {self.spec.get('name', '?')}"
 
     def at(self, key: str = "") -> str:
         return self.workload.at(self.spec, key)
@@ -141,7 +144,8 @@ class Workload:
     pod: Mapping[str, Any]
     template_labels: Mapping[str, Any]
 
-    def containers(self, init: bool = False) -> list[Container]:
+    def containers(self, init: bool = False, ephemeral: bool = False) -> list[Container]:
+        """App containers; with ``init`` also init containers, ``ephemeral`` debug ones."""
         result = [
             Container(self.manifest, _map(c), self.pod) for c in _seq(self.pod.get("containers"))
         ]
@@ -149,6 +153,11 @@ class Workload:
             result += [
                 Container(self.manifest, _map(c), self.pod, True)
                 for c in _seq(self.pod.get("initContainers"))
+            ]
+        if ephemeral:
+            result += [
+                Container(self.manifest, _map(c), self.pod, ephemeral=True)
+                for c in _seq(self.pod.get("ephemeralContainers"))
             ]
         return result
 
@@ -194,9 +203,23 @@ class ManifestSet:
         found = self._by_label.get((namespace, str(key), str(value)), [])
         return [w for w in found if all(str(w.template_labels.get(k)) == str(v) for k, v in rest)]
 
-    def containers(self, init: bool = False) -> Iterator[Container]:
+    def containers(self, init: bool = False, ephemeral: bool = False) -> Iterator[Container]:
         for item in self.workloads():
-            yield from item.containers(init)
+            yield from item.containers(init, ephemeral)
+
+    def selected(self, namespace: str, selector: Any) -> list[Workload]:
+        """Workloads in ``namespace`` a LabelSelector (matchLabels and matchExpressions) picks.
+
+        A selector that is not a mapping selects nothing; ``{}`` selects every workload.
+        """
+        from pytest_biothings_ready.probes.static.selectors import matches
+
+        if not isinstance(selector, Mapping):
+            return []
+        labels = _map(selector.get("matchLabels"))
+        if not selector.get("matchExpressions"):
+            return self.matching(namespace, labels)
+        return [w for w in self.matching(namespace, labels) if matches(selector, w.template_labels)]
 
 
 def _map(value: Any) -> Mapping[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured
@@ -16,7 +15,13 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
     verdict,
 )
-from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
+from pytest_biothings_ready.probes.static.health import selected_workloads
+from pytest_biothings_ready.probes.static.manifests import ManifestSet, Workload
+from pytest_biothings_ready.probes.static.netpolicy import (
+    Isolation,
+    effective_policies,
+    is_default_deny,
+)
 
 __all__ = ["network_segmentation", "session_affinity"]
 
@@ -29,79 +34,69 @@ AFFINITY_ANNOTATIONS = {
 }
 
 
-def _types(policy: Manifest) -> set[str]:
-    declared = dig(policy.body, "spec", "policyTypes")
-    if isinstance(declared, list):
-        return {str(t) for t in declared}
-    return {"Ingress"} | ({"Egress"} if dig(policy.body, "spec", "egress") else set())
-
-
-def _allowed(kube: ManifestSet, policies: list[Manifest]) -> set[int]:
-    """ids of the workloads some policy with ingress rules selects.
-
-    Selectors with ``matchExpressions`` are not evaluated (they select nothing here).
-    """
-    allowed: set[int] = set()
-    for policy in policies:
-        selector = dig(policy.body, "spec", "podSelector")
-        if not dig(policy.body, "spec", "ingress") or not isinstance(selector, Mapping):
-            continue
-        if selector.get("matchExpressions"):
-            continue
-        labels = selector.get("matchLabels") or {}
-        allowed.update(id(w) for w in kube.matching(policy.namespace, labels))
-    return allowed
-
-
-def _is_default_deny(policy: Manifest) -> bool:
-    selector = dig(policy.body, "spec", "podSelector")
-    return (
-        isinstance(selector, Mapping)
-        and not selector
-        and "Ingress" in _types(policy)
-        and not dig(policy.body, "spec", "ingress")
-    )
+def _serves(kube: ManifestSet, item: Workload) -> bool:
+    """Whether anything can connect to the workload: it declares ports or backs a Service."""
+    if any(c.spec.get("ports") for c in item.containers()):
+        return True
+    return any(any(w is item for w in selected_workloads(kube, s)) for s in kube.of("Service"))
 
 
 @check("VPC/network segmentation in place", uses=("manifests",))
 def network_segmentation(ctx: Context) -> Verdict:
-    """NetworkPolicies deny by default and allow each workload explicitly.
+    """NetworkPolicies deny by default, nothing voids the deny, each server is allowed.
 
-    In every namespace that holds workloads, a NetworkPolicy with an empty
-    ``podSelector``, ``Ingress`` in its policy types and no ingress rules (default
-    deny), and for every long-running workload at least one policy selecting its pods
-    with ingress rules (the allow).  Cloud VPC layout is outside the repository.
+    In every namespace that holds workloads, a default-deny ingress NetworkPolicy
+    (empty ``podSelector``, ``Ingress`` in its types, no ingress rules).  Policies are a
+    union: for every long-running workload the rules of every policy selecting it
+    (``matchLabels`` and ``matchExpressions``) are combined, and one open rule (``{}``,
+    ``0.0.0.0/0``, ``namespaceSelector: {}``) voids the deny; a workload that serves
+    (declares ports or backs a Service) needs an explicit allow, one that serves
+    nothing needs none.  Where egress is denied by default, an open egress rule
+    without ports voids it too.  Cloud VPC layout is outside the repository.
     """
     need_any(ctx.env, "manifests")
     kube: ManifestSet = ctx.evidence("manifests")
     policies = kube.of("NetworkPolicy")
     items = [w for w in kube.workloads() if w.manifest.kind not in {"Job", "CronJob"}]
-    problems = []
-    for namespace in sorted({w.manifest.namespace for w in items}):
-        if not any(p.namespace == namespace and _is_default_deny(p) for p in policies):
-            problems.append(
-                Problem(
-                    "manifests",
-                    f"no default-deny NetworkPolicy in namespace {namespace}",
-                )
-            )
-    allowed = _allowed(kube, policies)
+    problems = [
+        Problem("manifests", f"no default-deny NetworkPolicy in namespace {namespace}")
+        for namespace in sorted({w.manifest.namespace for w in items})
+        if not any(p.namespace == namespace and is_default_deny(p) for p in policies)
+    ]
+    states = effective_policies(kube, items)
+    egress_denied = {p.namespace for p in policies if is_default_deny(p, "Egress")}
+    restricted = 0
     for item in items:
-        if id(item) not in allowed:
-            problems.append(
-                Problem(
-                    item.manifest.at(),
-                    f"{item.manifest.ref}: no NetworkPolicy allows its ingress explicitly",
-                )
-            )
+        state = states[id(item)]
+        problems += _workload_gaps(kube, item, state, item.manifest.namespace in egress_denied)
+        restricted += "Egress" in state.isolated and not state.open.get("Egress")
     if not items:
         problems.append(Problem("manifests", "contain no workload to segment"))
     return verdict(
         problems,
         "network not segmented",
         f"Segmented by {plural(len(policies), 'NetworkPolicy')}: default deny in every "
-        f"namespace, explicit allows for {plural(len(items), 'workload')}.",
+        f"namespace, no open rule, explicit allows for the serving workloads of "
+        f"{plural(len(items), 'workload')}; egress restricted for {restricted}.",
     )
+
+
+def _workload_gaps(
+    kube: ManifestSet, item: Workload, state: Isolation, egress_denied: bool
+) -> list[Problem]:
+    ref, where = item.manifest.ref, item.manifest.at()
+    problems = []
+    if state.open.get("Ingress"):
+        problems.append(
+            Problem(where, f"{ref}: ingress open to all by {', '.join(state.open['Ingress'])}")
+        )
+    elif not state.rules.get("Ingress") and _serves(kube, item):
+        problems.append(Problem(where, f"{ref}: no NetworkPolicy allows its ingress explicitly"))
+    if egress_denied and state.open.get("Egress"):
+        problems.append(
+            Problem(where, f"{ref}: egress open to all by {', '.join(state.open['Egress'])}")
+        )
+    return problems
 
 
 @check("Session affinity configured if needed", uses=("manifests", "nginx"))

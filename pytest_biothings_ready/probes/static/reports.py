@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,14 @@ class Report:
         images: the images it scanned (normalized; empty for non-image scans).
         created: when it was made (its own timestamp, else the file's mtime).
         dated_by_mtime: whether ``created`` comes from the file's mtime.
-        counts: findings by severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN).
+        counts: findings by severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN), every
+            class together (vulnerabilities, secrets, misconfigurations, SARIF results).
         worst: a few ``ID (package)`` of its CRITICAL findings, for evidence.
+        classes: findings by class (``Vulnerabilities``, ``Secrets``...).
+        unrated: findings whose severity the report does not score (SARIF results
+            rated only by ``level``, pip-audit's): they may be critical.
+        names: other names of the scanned artifact: Trivy/Grype repo tags, the
+            compose service label, the scanned path of a filesystem scan.
     """
 
     file: str
@@ -45,6 +51,9 @@ class Report:
     dated_by_mtime: bool
     counts: Mapping[str, int]
     worst: tuple[str, ...]
+    classes: Mapping[str, int] = field(default_factory=dict)
+    unrated: int = 0
+    names: frozenset[str] = frozenset()
 
     def summary(self) -> str:
         counts = ", ".join(
@@ -52,7 +61,8 @@ class Report:
             for s in SEVERITIES
             if self.counts.get(s, 0) or s in {"CRITICAL", "HIGH"}
         )
-        return f"{self.file} ({self.tool}, {self.created:%Y-%m-%d}: {counts})"
+        kinds = ", ".join(f"{n} {c}" for c, n in sorted(self.classes.items()) if n)
+        return f"{self.file} ({self.tool}, {self.created:%Y-%m-%d}: {counts}; {kinds or 'clean'})"
 
 
 def normalize_image(ref: str) -> str:
@@ -96,16 +106,21 @@ def _time(value: Any) -> dt.datetime | None:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
+Hit = tuple[str, str, str, str]  # id, severity, package or target, class
+
+
 def _report(
     shown: str,
     tool: str,
     images: set[str],
     stamp: Any,
     mtime: dt.datetime,
-    hits: list[tuple[str, str, str]],
+    hits: list[Hit],
+    names: set[str] | None = None,
+    unrated: int = 0,
 ) -> Report:
-    counts = Counter(sev if sev in SEVERITIES else "UNKNOWN" for _, sev, _ in hits)
-    worst = tuple(f"{vid} ({pkg})" for vid, sev, pkg in hits if sev == "CRITICAL")[:3]
+    counts = Counter(sev if sev in SEVERITIES else "UNKNOWN" for _, sev, _, _ in hits)
+    worst = tuple(f"{vid} ({pkg})" for vid, sev, pkg, _ in hits if sev == "CRITICAL")[:3]
     created = _time(stamp)
     return Report(
         shown,
@@ -115,33 +130,61 @@ def _report(
         created is None,
         dict(counts),
         worst,
+        dict(Counter(kind for _, _, _, kind in hits)),
+        unrated,
+        frozenset(n for n in names or set() if n),
     )
+
+
+TRIVY_CLASSES = {
+    "Vulnerabilities": ("VulnerabilityID", "PkgName"),
+    "Secrets": ("RuleID", "Title"),
+    "Misconfigurations": ("ID", "Title"),
+}
 
 
 def _trivy(shown: str, data: Mapping[str, Any], mtime: dt.datetime) -> Report:
-    hits = [
-        (
-            str(v.get("VulnerabilityID")),
-            str(v.get("Severity", "UNKNOWN")).upper(),
-            str(v.get("PkgName")),
-        )
-        for result in data.get("Results") or []
-        if isinstance(result, Mapping)
-        for v in result.get("Vulnerabilities") or []
-        if isinstance(v, Mapping)
-    ]
-    image = (
-        str(data.get("ArtifactName", "")) if data.get("ArtifactType") == "container_image" else ""
+    hits: list[Hit] = []
+    for result in data.get("Results") or []:
+        if not isinstance(result, Mapping):
+            continue
+        for kind, (ident, label) in TRIVY_CLASSES.items():
+            for v in result.get(kind) or []:
+                if not isinstance(v, Mapping):
+                    continue
+                if kind == "Misconfigurations" and str(v.get("Status", "FAIL")).upper() != "FAIL":
+                    continue  # a passed or exception-granted misconfiguration check
+                severity = str(v.get("Severity", "UNKNOWN")).upper()
+                hits.append((str(v.get(ident)), severity, str(v.get(label)), kind))
+    image = data.get("ArtifactType") == "container_image"
+    name = str(data.get("ArtifactName", ""))
+    meta: Any = data.get("Metadata") or {}
+    labels: Any = dig_any(meta, "ImageConfig", "config", "Labels") or {}
+    names = {str(t) for t in meta.get("RepoTags") or []} if isinstance(meta, Mapping) else set()
+    names |= (
+        {str(labels.get("com.docker.compose.service", ""))}
+        if isinstance(labels, Mapping)
+        else set()
     )
-    return _report(shown, "trivy", {image}, data.get("CreatedAt"), mtime, hits)
+    if not image:
+        names.add(name)
+    stamp = data.get("CreatedAt")
+    return _report(shown, "trivy", {name} if image else set(), stamp, mtime, hits, names)
+
+
+def dig_any(node: Any, *path: str) -> Any:
+    for part in path:
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node
 
 
 def _grype(shown: str, data: Mapping[str, Any], mtime: dt.datetime) -> Report:
-    hits = [
+    hits: list[Hit] = [
         (
             str(m["vulnerability"].get("id")),
             str(m["vulnerability"].get("severity", "UNKNOWN")).upper(),
             str((m.get("artifact") or {}).get("name")),
+            "Vulnerabilities",
         )
         for m in data.get("matches") or []
         if isinstance(m, Mapping) and isinstance(m.get("vulnerability"), Mapping)
@@ -154,48 +197,74 @@ def _grype(shown: str, data: Mapping[str, Any], mtime: dt.datetime) -> Report:
         else ""
     )
     stamp = (data.get("descriptor") or {}).get("timestamp")
-    return _report(shown, "grype", {image}, stamp, mtime, hits)
+    tags = dig_any(target, "tags") or []
+    names = {str(t) for t in tags} if isinstance(tags, list) else set()
+    if source.get("type") in {"directory", "file"} and isinstance(target, str):
+        names.add(target)
+    return _report(shown, "grype", {image}, stamp, mtime, hits, names)
 
 
 def _pip_audit(shown: str, data: Any, mtime: dt.datetime) -> Report:
     deps = data["dependencies"] if isinstance(data, Mapping) else data
     # pip-audit rates no severity: every vulnerability counts as UNKNOWN.
-    hits = [
-        (str(v.get("id")), "UNKNOWN", str(d.get("name")))
+    hits: list[Hit] = [
+        (str(v.get("id")), "UNKNOWN", str(d.get("name")), "Vulnerabilities")
         for d in deps
         if isinstance(d, Mapping)
         for v in d.get("vulns") or []
         if isinstance(v, Mapping)
     ]
-    return _report(shown, "pip-audit", set(), None, mtime, hits)
+    return _report(shown, "pip-audit", set(), None, mtime, hits, unrated=len(hits))
 
 
-def _sarif_severity(rule: Mapping[str, Any] | None) -> str:
-    props = (rule or {}).get("properties") or {}
+LEVELS = {"error": "HIGH", "warning": "MEDIUM", "note": "LOW"}
+
+
+def _score(props: Any) -> str | None:
     try:
-        score = float(str(props.get("security-severity")))
-    except (TypeError, ValueError):
-        return "UNKNOWN"
+        score = float(str((props or {}).get("security-severity")))
+    except (TypeError, ValueError, AttributeError):
+        return None
     for floor, name in ((9.0, "CRITICAL"), (7.0, "HIGH"), (4.0, "MEDIUM"), (0.1, "LOW")):
         if score >= floor:
             return name
-    return "UNKNOWN"
+    return "LOW"
+
+
+def _sarif_hit(result: Mapping[str, Any], rule: Mapping[str, Any]) -> tuple[Hit, bool] | None:
+    """A SARIF result as a hit, and whether it carries a score; None if it is no finding.
+
+    The score (``security-severity`` on the result or its rule) decides; without one
+    the ``level`` does (``error`` HIGH, ``warning`` MEDIUM, ``note`` LOW).  Results
+    of another ``kind`` than ``fail``, of level ``none`` or suppressed are no finding.
+    """
+    if str(result.get("kind", "fail")) != "fail" or result.get("suppressions"):
+        return None
+    level = str(result.get("level") or dig_any(rule, "defaultConfiguration", "level") or "warning")
+    if level == "none":
+        return None
+    score = _score(result.get("properties")) or _score(rule.get("properties"))
+    severity = score or LEVELS.get(level, "UNKNOWN")
+    return (str(result.get("ruleId")), severity, "", "results"), score is not None
 
 
 def _sarif(shown: str, data: Mapping[str, Any], mtime: dt.datetime) -> Report:
-    hits, tools, stamps = [], [], []
+    hits: list[Hit] = []
+    tools, stamps, unrated = [], [], 0
     for run in data.get("runs") or []:
         driver = (run.get("tool") or {}).get("driver") or {}
         tools.append(str(driver.get("name", "sarif")))
         rules = {r.get("id"): r for r in driver.get("rules") or [] if isinstance(r, Mapping)}
-        hits += [
-            (str(r.get("ruleId")), _sarif_severity(rules.get(r.get("ruleId"))), "")
-            for r in run.get("results") or []
-            if isinstance(r, Mapping)
-        ]
+        for result in run.get("results") or []:
+            if isinstance(result, Mapping) and (
+                found := _sarif_hit(result, rules.get(result.get("ruleId")) or {})
+            ):
+                hits.append(found[0])
+                unrated += not found[1]
         stamps += [i.get("endTimeUtc") for i in run.get("invocations") or []]
     stamp = next((s for s in stamps if s), None)
-    return _report(shown, "/".join(sorted(set(tools))) or "sarif", set(), stamp, mtime, hits)
+    tool = "/".join(sorted(set(tools))) or "sarif"
+    return _report(shown, tool, set(), stamp, mtime, hits, unrated=unrated)
 
 
 _Parser = Callable[[str, Any, dt.datetime], Report]

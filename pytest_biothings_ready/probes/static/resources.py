@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from pytest_biothings_ready.probes.static.common import (
 )
 from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
+from pytest_biothings_ready.probes.static.selectors import quantity
 
 __all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
 
@@ -26,10 +28,12 @@ __all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
 def resource_limits_set(ctx: Context) -> Verdict:
     """Every container declares CPU and memory requests and limits.
 
-    Kubernetes: every container of every workload (Deployment, StatefulSet,
-    DaemonSet, Job, CronJob, Pod, Rollout) has ``resources.requests`` and
-    ``resources.limits`` for both ``cpu`` and ``memory``.  Compose: every service has
-    ``deploy.resources.limits`` (cpus and memory) or ``cpus`` plus ``mem_limit``.
+    Kubernetes: every container, init containers included, of every workload
+    (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, Rollout) has
+    ``resources.requests`` and ``resources.limits`` for both ``cpu`` and ``memory``,
+    each a positive quantity (``0``, ``"0"``, ``0m``, ``0Mi`` are no limit).  Compose:
+    every service has positive ``deploy.resources.limits`` (cpus and memory) or
+    ``cpus`` plus ``mem_limit``.
     """
     problems, seen = limits_problems(ctx)
     return verdict(
@@ -42,7 +46,7 @@ def limits_problems(ctx: Context) -> tuple[list[Problem], str]:
     need_any(ctx.env, "manifests", "compose_files")
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
     compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
-    containers = list(kube.containers()) if kube else []
+    containers = list(kube.containers(init=True)) if kube else []
     services = [s for f in compose for s in f.services]
     problems = [p for c in containers if (p := _container_gap(c))]
     problems += [p for s in services if (p := _service_gap(s))]
@@ -63,16 +67,25 @@ def limits_problems(ctx: Context) -> tuple[list[Problem], str]:
 def _container_gap(container: Container) -> Problem | None:
     resources = container.spec.get("resources")
     resources = resources if isinstance(resources, Mapping) else {}
-    missing = [
-        f"{kind}.{res}"
-        for kind in ("requests", "limits")
-        for res in ("cpu", "memory")
-        if not _field(resources.get(kind), res)
-    ]
-    if not missing:
+    missing, zero = [], []
+    for kind in ("requests", "limits"):
+        for res in ("cpu", "memory"):
+            value = _field(resources.get(kind), res)
+            if value is None or value == "":
+                missing.append(f"{kind}.{res}")
+            elif not _positive(value):
+                zero.append(f"{kind}.{res}={value!r}")
+    if not missing and not zero:
         return None
     where = container.at("resources" if resources else "")
-    return Problem(where, f"{container.label} lacks {', '.join(missing)}")
+    parts = [f"lacks {', '.join(missing)}"] * bool(missing)
+    parts += [f"sets {', '.join(zero)} (zero is no limit)"] * bool(zero)
+    return Problem(where, f"{container.label} {' and '.join(parts)}")
+
+
+def _positive(value: Any) -> bool:
+    number = quantity(value)
+    return number is not None and number > 0
 
 
 def _field(node: Any, key: str) -> Any:
@@ -81,12 +94,26 @@ def _field(node: Any, key: str) -> Any:
 
 def _service_gap(service: Service) -> Problem | None:
     limits = service.get("deploy", "resources", "limits")
-    cpu = _field(limits, "cpus") or service.get("cpus") or service.get("cpu_quota")
-    memory = _field(limits, "memory") or service.get("mem_limit")
-    missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if not value]
+    cpu = _first(_field(limits, "cpus"), service.get("cpus"), service.get("cpu_quota"))
+    memory = _first(_field(limits, "memory"), service.get("mem_limit"))
+    missing = [
+        name for name, value in (("cpu", cpu), ("memory", memory)) if not _compose_positive(value)
+    ]
     if not missing:
         return None
     return Problem(service.at(), f"service {service.name} has no {' or '.join(missing)} limit")
+
+
+def _compose_positive(value: Any) -> bool:
+    """A positive compose size or CPU count (``1g``, ``256M``, ``"0.5"``; ``0``/``0m`` are not)."""
+    if isinstance(value, bool) or value is None:
+        return False
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([kmgt]?i?b?)?\s*", str(value), re.IGNORECASE)
+    return match is not None and float(match.group(1)) > 0
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v is not None and v != ""), None)
 
 
 @check("Container resource requests/limits tuned", uses=("manifests", "compose"))

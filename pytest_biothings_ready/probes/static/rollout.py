@@ -5,13 +5,15 @@ from __future__ import annotations
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.static.autoscalers import AUTOSCALER_KINDS, scaler
 from pytest_biothings_ready.probes.static.common import Problem, dig, need_any, plural, verdict
 from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
+from pytest_biothings_ready.probes.static.selectors import resolve_count
 
 __all__ = ["cost_labels", "deployment_strategy"]
 
 
-def _strategy_gap(obj: Manifest) -> Problem | None:
+def _strategy_gap(obj: Manifest, pods: int) -> Problem | None:
     spec = dig(obj.body, "spec")
     if obj.kind == "Rollout":
         if dig(spec, "strategy", "blueGreen") or dig(spec, "strategy", "canary"):
@@ -27,9 +29,34 @@ def _strategy_gap(obj: Manifest) -> Problem | None:
             obj.at(spec, "strategy"),
             f"{obj.ref} RollingUpdate without explicit {' and '.join(missing)}",
         )
-    if str(rolling["maxUnavailable"]) in {"100%"} and str(rolling["maxSurge"]) in {"0", "0%"}:
-        return Problem(obj.at(spec, "strategy"), f"{obj.ref} may take every pod down at once")
+    down = resolve_count(rolling["maxUnavailable"], pods, round_up=False)
+    up = resolve_count(rolling["maxSurge"], pods, round_up=True)
+    where = obj.at(spec, "strategy")
+    if down is None or up is None:
+        return Problem(where, f"{obj.ref} RollingUpdate values are not counts or percentages")
+    if down >= pods:
+        return Problem(
+            where,
+            f"{obj.ref} maxUnavailable {rolling['maxUnavailable']} takes all "
+            f"{plural(pods, 'replica')} down at once (not a rolling update)",
+        )
+    if down <= 0 and up <= 0:
+        return Problem(where, f"{obj.ref} maxUnavailable and maxSurge both 0: cannot roll out")
     return None
+
+
+def _pods(kube: ManifestSet, obj: Manifest) -> int:
+    """Replicas a rollout starts from: the autoscaler's minimum, else ``replicas`` (1)."""
+    key = (obj.namespace, obj.kind, obj.name)
+    lows = [
+        s.low
+        for s in (scaler(m) for m in kube.of(*AUTOSCALER_KINDS))
+        if s.target == key and s.low is not None
+    ]
+    replicas = dig(obj.body, "spec", "replicas")
+    if lows:
+        return max(1, min(lows))
+    return replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1
 
 
 @check("Blue-green or rolling deployment strategy chosen", uses=("manifests",))
@@ -37,13 +64,15 @@ def deployment_strategy(ctx: Context) -> Verdict:
     """Every Deployment rolls out gradually, with explicit surge and unavailability.
 
     Deployments: strategy ``RollingUpdate`` (``Recreate`` fails) with explicit
-    ``maxUnavailable`` and ``maxSurge``.  Argo Rollouts: a ``blueGreen`` or ``canary``
-    strategy.
+    ``maxUnavailable`` and ``maxSurge`` whose values (percentages resolved against the
+    replicas, or the autoscaler's minimum) keep at least one pod up and let the rollout
+    progress: ``maxUnavailable: 100%`` is not a rolling update.  Argo Rollouts: a
+    ``blueGreen`` or ``canary`` strategy.
     """
     need_any(ctx.env, "manifests")
     kube: ManifestSet = ctx.evidence("manifests")
     targets = kube.of("Deployment", "Rollout")
-    problems = [p for t in targets if (p := _strategy_gap(t))]
+    problems = [p for t in targets if (p := _strategy_gap(t, _pods(kube, t)))]
     if not targets:
         problems.append(Problem("manifests", "contain no Deployment or Rollout"))
     detail = ", ".join(f"{t.ref} {_describe(t)}" for t in targets[:4])

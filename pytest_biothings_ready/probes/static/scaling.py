@@ -1,16 +1,21 @@
-"""Horizontal Pod Autoscalers: presence, metrics, replica bounds, disruption budgets."""
+"""Autoscaling: presence, metrics, replica bounds, disruption budgets.
+
+Every autoscaler kind on the deploy path is read (``autoscalers``): HPA v1/v2 and
+KEDA ScaledObjects.  Values, not keys: bounds of 1..1 or a disabled scale-up are no
+autoscaling; percentages in disruption budgets are resolved to pod counts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.static.autoscalers import AUTOSCALER_KINDS, Scaler, scaler
 from pytest_biothings_ready.probes.static.common import Problem, dig, listing, plural, verdict
 from pytest_biothings_ready.probes.static.manifests import SCALABLE_KINDS, Manifest, ManifestSet
+from pytest_biothings_ready.probes.static.selectors import resolve_count
 
 __all__ = ["Autoscaling", "autoscaling"]
 
@@ -21,13 +26,15 @@ class Autoscaling:
 
     Attributes:
         targets: the scalable workloads (Deployment, StatefulSet, Rollout).
-        hpas: HorizontalPodAutoscalers (v1 and v2).
-        scaled: workload refs targeted by an HPA or a KEDA ScaledObject.
+        scalers: every HPA and KEDA ScaledObject, normalized.
     """
 
     targets: tuple[Manifest, ...]
-    hpas: tuple[Manifest, ...]
-    scaled: frozenset[tuple[str, str, str]]
+    scalers: tuple[Scaler, ...]
+
+    def of(self, target: Manifest) -> list[Scaler]:
+        key = (target.namespace, target.kind, target.name)
+        return [s for s in self.scalers if s.target == key]
 
 
 def autoscaling(ctx: Context) -> Autoscaling:
@@ -35,43 +42,33 @@ def autoscaling(ctx: Context) -> Autoscaling:
     if not ctx.env.get("manifests"):
         raise NotConfigured("manifests", ctx.env.name, "autoscaling is read from manifests")
     kube: ManifestSet = ctx.evidence("manifests")
-    scalers = kube.of("HorizontalPodAutoscaler", "ScaledObject")
-    scaled = frozenset(
-        (
-            s.namespace,
-            str(dig(s.body, "spec", "scaleTargetRef", "kind") or "Deployment"),
-            str(dig(s.body, "spec", "scaleTargetRef", "name")),
-        )
-        for s in scalers
-    )
-    return Autoscaling(
-        tuple(kube.of(*SCALABLE_KINDS)), tuple(kube.of("HorizontalPodAutoscaler")), scaled
-    )
+    scalers = tuple(scaler(s) for s in kube.of(*AUTOSCALER_KINDS))
+    return Autoscaling(tuple(kube.of(*SCALABLE_KINDS)), scalers)
 
 
 def _unscaled(scaling: Autoscaling) -> list[Problem]:
-    return [
-        Problem(t.at(), f"{t.ref} has no HorizontalPodAutoscaler")
-        for t in scaling.targets
-        if (t.namespace, t.kind, t.name) not in scaling.scaled
-    ]
+    problems = []
+    for target in scaling.targets:
+        found = scaling.of(target)
+        if not found:
+            problems.append(Problem(target.at(), f"{target.ref} has no HorizontalPodAutoscaler"))
+        elif not any(not s.scales() for s in found):
+            why = "; ".join(f"{s.ref} {s.scales()}" for s in found)
+            problems.append(Problem(found[0].manifest.at(), f"{target.ref} does not scale: {why}"))
+    return problems
 
 
-def _hpa_list(scaling: Autoscaling) -> str:
-    return (
-        ", ".join(
-            f"{h.ref} -> {dig(h.body, 'spec', 'scaleTargetRef', 'name')}" for h in scaling.hpas[:5]
-        )
-        or "none"
-    )
+def _scaler_list(scaling: Autoscaling) -> str:
+    return ", ".join(f"{s.ref} -> {s.target[2]}" for s in scaling.scalers[:5]) or "none"
 
 
 @check("Horizontal Pod Autoscaler configured (Kubernetes)", uses=("manifests",))
 def hpa_configured(ctx: Context) -> Verdict:
-    """Every Deployment, StatefulSet and Rollout is targeted by an HPA.
+    """Every Deployment, StatefulSet and Rollout is autoscaled, with room to scale.
 
-    An ``autoscaling/v2`` or ``v1`` HorizontalPodAutoscaler (or a KEDA ScaledObject,
-    which creates one) whose ``scaleTargetRef`` names the workload in its namespace.
+    An ``autoscaling/v2`` or ``v1`` HorizontalPodAutoscaler or a KEDA ScaledObject
+    whose ``scaleTargetRef`` names the workload in its namespace, with ``maxReplicas``
+    above ``minReplicas`` and scale-up not ``Disabled``.
     """
     scaling = autoscaling(ctx)
     problems = _unscaled(scaling)
@@ -80,36 +77,21 @@ def hpa_configured(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "workloads without autoscaling",
-        f"Autoscaler on all {plural(len(scaling.targets), 'workload')} ({_hpa_list(scaling)}).",
+        f"Autoscaler on all {plural(len(scaling.targets), 'workload')} ({_scaler_list(scaling)}).",
     )
-
-
-def _metric_names(hpa: Manifest) -> set[str]:
-    spec: Any = hpa.body.get("spec") or {}
-    names = {
-        str(dig(m, "resource", "name"))
-        for m in spec.get("metrics") or []
-        if isinstance(m, Mapping)
-        and m.get("type") == "Resource"
-        and (
-            dig(m, "resource", "target", "averageUtilization")
-            or dig(m, "resource", "target", "averageValue")
-        )
-    }
-    if spec.get("targetCPUUtilizationPercentage"):  # autoscaling/v1
-        names.add("cpu")
-    return names
 
 
 def _threshold_gaps(scaling: Autoscaling) -> list[Problem]:
     problems = []
-    for hpa in scaling.hpas:
-        missing = {"cpu", "memory"} - _metric_names(hpa)
+    for item in scaling.scalers:
+        missing = {"cpu", "memory"} - item.resources
         if missing:
+            spec = item.manifest.body.get("spec")
+            key = "triggers" if item.manifest.kind == "ScaledObject" else "metrics"
             problems.append(
                 Problem(
-                    hpa.at(hpa.body.get("spec"), "metrics"),
-                    f"{hpa.ref} has no {' or '.join(sorted(missing))} target",
+                    item.manifest.at(spec, key),
+                    f"{item.ref} has no {' or '.join(sorted(missing))} target",
                 )
             )
     return problems
@@ -117,100 +99,108 @@ def _threshold_gaps(scaling: Autoscaling) -> list[Problem]:
 
 @check("CPU and memory thresholds set", uses=("manifests",))
 def hpa_thresholds(ctx: Context) -> Verdict:
-    """Every HPA scales on both a CPU and a memory utilization (or value) target."""
+    """Every autoscaler (HPA or KEDA ScaledObject) scales on a CPU and a memory target."""
     scaling = autoscaling(ctx)
     problems = _threshold_gaps(scaling)
-    if not scaling.hpas:
+    if not scaling.scalers:
         problems.append(Problem("manifests", "contain no HorizontalPodAutoscaler"))
     return verdict(
         problems,
         "scaling thresholds missing",
-        f"CPU and memory targets on all {plural(len(scaling.hpas), 'HPA')}.",
+        f"CPU and memory targets on all {plural(len(scaling.scalers), 'autoscaler')}.",
     )
-
-
-def _bounds(hpa: Manifest) -> tuple[int, int]:
-    spec: Any = hpa.body.get("spec") or {}
-    low = spec.get("minReplicas", 1)
-    high = spec.get("maxReplicas", 0)
-    return (low if isinstance(low, int) else 0, high if isinstance(high, int) else 0)
 
 
 def _bound_gaps(scaling: Autoscaling) -> list[Problem]:
     problems = []
-    for hpa in scaling.hpas:
-        low, high = _bounds(hpa)
-        where = hpa.at(hpa.body.get("spec"), "minReplicas")
-        if low < 2:
-            problems.append(Problem(where, f"{hpa.ref} minReplicas {low} < 2"))
-        if high <= low:
-            problems.append(Problem(where, f"{hpa.ref} maxReplicas {high} <= minReplicas {low}"))
+    for item in scaling.scalers:
+        key = "minReplicaCount" if item.manifest.kind == "ScaledObject" else "minReplicas"
+        where = item.manifest.at(item.manifest.body.get("spec"), key)
+        low, high = item.low, item.high
+        if low is None or low < 2:
+            problems.append(Problem(where, f"{item.ref} minReplicas {low} < 2"))
+        if high is None or (low is not None and high <= low):
+            problems.append(Problem(where, f"{item.ref} maxReplicas {high} <= minReplicas {low}"))
+        if item.scale_up_disabled:
+            problems.append(Problem(where, f"{item.ref} has scaleUp.selectPolicy: Disabled"))
     return problems
 
 
 @check("Minimum and maximum replica counts defined", uses=("manifests",))
 def hpa_replica_bounds(ctx: Context) -> Verdict:
-    """Every HPA has ``minReplicas`` of at least 2 and ``maxReplicas`` above it."""
+    """Every autoscaler has a minimum of at least 2 and a maximum above it."""
     scaling = autoscaling(ctx)
     problems = _bound_gaps(scaling)
-    if not scaling.hpas:
+    if not scaling.scalers:
         problems.append(Problem("manifests", "contain no HorizontalPodAutoscaler"))
-    bounds = ", ".join(f"{h.ref} {_bounds(h)[0]}-{_bounds(h)[1]}" for h in scaling.hpas[:5])
+    bounds = ", ".join(f"{s.ref} {s.low}-{s.high}" for s in scaling.scalers[:5])
     return verdict(problems, "replica bounds unsafe", f"Replica bounds: {bounds}.")
 
 
 def _pdb_notes(ctx: Context, scaling: Autoscaling) -> tuple[list[Problem], list[str]]:
-    """PodDisruptionBudgets that block every eviction at minReplicas, and all PDBs seen."""
+    """PodDisruptionBudgets that block every eviction, and all PDBs seen.
+
+    A budget blocks every eviction when ``maxUnavailable`` resolves to 0 pods or
+    ``minAvailable`` (percentages rounded up, as the disruption controller does) to
+    at least the pods the workload runs at its lowest (autoscaler minimum, else
+    ``replicas``, default 1).
+    """
     kube: ManifestSet = ctx.evidence("manifests")
-    low = {str(dig(h.body, "spec", "scaleTargetRef", "name")): _bounds(h)[0] for h in scaling.hpas}
     problems, seen = [], []
     for pdb in kube.of("PodDisruptionBudget"):
-        available = dig(pdb.body, "spec", "minAvailable")
-        seen.append(
-            f"{pdb.ref} minAvailable={available} "
-            f"maxUnavailable={dig(pdb.body, 'spec', 'maxUnavailable')}"
-        )
-        for name, minimum in low.items():
-            if isinstance(available, int) and available >= minimum and _covers(kube, pdb, name):
+        spec = dig(pdb.body, "spec")
+        least, most = dig(spec, "minAvailable"), dig(spec, "maxUnavailable")
+        seen.append(f"{pdb.ref} minAvailable={least} maxUnavailable={most}")
+        for item in kube.selected(pdb.namespace, dig(spec, "selector")):
+            if item.manifest.kind not in SCALABLE_KINDS:
+                continue
+            pods = _lowest(scaling, item.manifest)
+            if _blocks(least, most, pods):
                 problems.append(
                     Problem(
                         pdb.at(),
-                        f"{pdb.ref} minAvailable {available} >= "
-                        f"minReplicas {minimum} of {name}: no eviction possible",
+                        f"{pdb.ref} (minAvailable={least}, maxUnavailable={most}) blocks every "
+                        f"eviction of {item.manifest.ref} at {plural(pods, 'replica')}",
                     )
                 )
     return problems, seen
 
 
-def _covers(kube: ManifestSet, pdb: Manifest, name: str) -> bool:
-    wanted = dig(pdb.body, "spec", "selector", "matchLabels") or {}
-    for w in kube.workloads(SCALABLE_KINDS):
-        if w.manifest.name == name and all(
-            w.template_labels.get(k) == v for k, v in wanted.items()
-        ):
-            return True
-    return False
+def _lowest(scaling: Autoscaling, target: Manifest) -> int:
+    lows = [s.low for s in scaling.of(target) if s.low is not None]
+    if lows:
+        return max(1, min(lows))
+    replicas = dig(target.body, "spec", "replicas")
+    return replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1
+
+
+def _blocks(least: object, most: object, pods: int) -> bool:
+    if most is not None:
+        allowed = resolve_count(most, pods, round_up=True)
+        return allowed is not None and allowed <= 0
+    needed = resolve_count(least, pods, round_up=True)
+    return needed is not None and needed >= pods
 
 
 @check("Auto-scaling configured to match demand", uses=("manifests",))
 def autoscaling_matches_demand(ctx: Context) -> Verdict:
     """Every scalable workload autoscales on CPU and memory between sane bounds.
 
-    The three autoscaling rules together (an HPA per workload, CPU and memory
-    targets, minReplicas >= 2 < maxReplicas), plus: no PodDisruptionBudget with
-    ``minAvailable`` at or above the HPA's ``minReplicas`` (that blocks node drains).
-    PodDisruptionBudgets are quoted as evidence.
+    The three autoscaling rules together (an autoscaler per workload that can scale,
+    CPU and memory targets, minReplicas >= 2 < maxReplicas), plus: no
+    PodDisruptionBudget that blocks every eviction (``maxUnavailable`` 0 or ``0%``,
+    ``minAvailable`` such as ``"100%"`` at or above the lowest replica count).
     """
     scaling = autoscaling(ctx)
     problems = _unscaled(scaling) + _threshold_gaps(scaling) + _bound_gaps(scaling)
     if not scaling.targets:
         problems.append(Problem("manifests", "contain no Deployment/StatefulSet to scale"))
     pdb_problems, pdbs = _pdb_notes(ctx, scaling)
-    problems += pdb_problems
+    problems = pdb_problems + problems
     budget = f" Disruption budgets: {listing(pdbs)}." if pdbs else " No PodDisruptionBudget."
     return verdict(
         problems,
         "autoscaling does not match demand",
         f"Autoscaling on CPU and memory for all {plural(len(scaling.targets), 'workload')} "
-        f"({_hpa_list(scaling)}).{budget}",
+        f"({_scaler_list(scaling)}).{budget}",
     )

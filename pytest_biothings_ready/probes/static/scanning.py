@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from dataclasses import dataclass
 
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.static.common import Problem, listing, optional, seconds, verdict
+from pytest_biothings_ready.probes.static.compose import Build, ComposeFile, Service
 from pytest_biothings_ready.probes.static.reports import Report, normalize_image
 
 __all__ = ["deployed_images", "images_scanned", "scanning_passed", "zero_critical"]
@@ -38,18 +41,84 @@ def _stale(ctx: Context, reports: tuple[Report, ...]) -> list[Problem]:
     ]
 
 
-def deployed_images(ctx: Context) -> dict[str, str]:
-    """Images the manifests and compose files deploy, normalized, with where each is named."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class Deployed:
+    """An image the deploy path runs.
+
+    Attributes:
+        label: how evidence names it (``image X`` or ``service S (built from F)``).
+        where: ``file:line`` that deploys it.
+        keys: what identifies it in a report: normalized image names, ``service:NAME``
+            (compose's service label), ``path:/abs`` (build context or Dockerfile).
+    """
+
+    label: str
+    where: str
+    keys: frozenset[str]
+
+
+def deployed_images(ctx: Context) -> list[Deployed]:
+    """Images the manifests and compose files deploy, compose builds included."""
+    found: dict[str, Deployed] = {}
     kube = optional(ctx, "manifests", "manifests")
     for container in kube.containers(init=True) if kube else []:
         if container.spec.get("image"):
-            found.setdefault(normalize_image(str(container.spec["image"])), container.at("image"))
+            image = normalize_image(str(container.spec["image"]))
+            found.setdefault(
+                image, Deployed(f"image {image}", container.at("image"), frozenset({image}))
+            )
     for compose in optional(ctx, "compose", "compose_files") or ():
         for service in compose.services:
-            if service.get("image"):
-                found.setdefault(normalize_image(str(service.get("image"))), service.at("image"))
-    return found
+            item = _compose_image(compose, service)
+            if item is not None:
+                found.setdefault(sorted(item.keys)[0], item)
+    return list(found.values())
+
+
+def _compose_image(compose: ComposeFile, service: Service) -> Deployed | None:
+    build = compose.build_of(service)
+    if service.get("image"):
+        image = normalize_image(str(service.get("image")))
+        keys = {image} | (_build_keys(compose, service, build) if build else set())
+        return Deployed(f"image {image}", service.at("image"), frozenset(keys))
+    if build is None:
+        return None
+    return Deployed(
+        f"service {service.name} (built from {compose.file} build:)",
+        service.at("build"),
+        frozenset(_build_keys(compose, service, build)),
+    )
+
+
+def _build_keys(compose: ComposeFile, service: Service, build: Build) -> set[str]:
+    project = compose.project()
+    return {
+        normalize_image(f"{project}-{service.name}"),
+        normalize_image(f"{project}_{service.name}"),
+        f"service:{service.name}",
+        f"path:{build.context}",
+        f"path:{build.dockerfile}",
+    }
+
+
+def _report_keys(ctx: Context, report: Report) -> set[str]:
+    keys = set(report.images)
+    for name in report.names:
+        keys |= {normalize_image(name), f"service:{name}"}
+        with contextlib.suppress(OSError, ValueError):
+            keys.add(f"path:{ctx.env.path(name).resolve()}")
+    return keys
+
+
+def _uncovered(ctx: Context, reports: tuple[Report, ...]) -> tuple[list[Problem], int]:
+    """Deployed images no report covers, and how many images are deployed."""
+    covered = set().union(*(_report_keys(ctx, r) for r in reports)) if reports else set()
+    images = deployed_images(ctx)
+    return [
+        Problem(item.where, f"{item.label} has no scan report")
+        for item in images
+        if not item.keys & covered
+    ], len(images)
 
 
 @check(
@@ -60,18 +129,15 @@ def images_scanned(ctx: Context) -> Verdict:
 
     The reports named by ``scan_reports`` parse (Trivy, Grype, pip-audit JSON or
     SARIF), none is older than ``scan_max_age``, and every image the manifests and
-    compose files deploy is the target of a Trivy or Grype image report.  When
-    neither names an image, coverage cannot be checked and the item is unverified.
+    compose files deploy is the target of its own Trivy or Grype report (a compose
+    service built from a Dockerfile is matched by the image compose tags, its service
+    label or a filesystem scan of its build context).  When neither names an image,
+    coverage cannot be checked and the item is unverified.
     """
     reports = _reports(ctx)
     problems = _stale(ctx, reports)
-    covered = {image for r in reports for image in r.images}
-    images = deployed_images(ctx)
-    problems += [
-        Problem(where, f"image {image} has no scan report")
-        for image, where in images.items()
-        if image not in covered
-    ]
+    missing, images = _uncovered(ctx, reports)
+    problems += missing
     summary = listing([r.summary() for r in reports])
     if not problems and not images:
         return Verdict.unverified(
@@ -81,23 +147,25 @@ def images_scanned(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "images not (recently) scanned",
-        f"{len(reports)} recent scan reports covering all {len(images)} deployed images: "
-        f"{summary}.",
+        f"{len(reports)} recent scan reports covering all {images} deployed images: {summary}.",
     )
 
 
 @check("Security scanning passed", uses=("scan-reports",))
 def scanning_passed(ctx: Context) -> Verdict:
-    """Recent scans report no finding at a failing severity.
+    """Recent scans of every deployed image report no finding at a failing severity.
 
-    Every report is younger than ``scan_max_age`` and has no finding whose severity
-    is in ``scan_fail_severities`` (default CRITICAL and HIGH).  When
+    Every report is younger than ``scan_max_age``, every deployed image has its own
+    report, and no finding of any class (Trivy vulnerabilities, secrets and
+    misconfigurations; SARIF results by ``security-severity`` score, else ``level``:
+    ``error`` is HIGH) has a severity in ``scan_fail_severities`` (default CRITICAL
+    and HIGH).  When
     ``requirements_files`` are named, a pip-audit report must be among the reports;
     pip-audit rates no severity, so any vulnerability it lists fails the item.
     """
     reports = _reports(ctx)
     failing = {str(s).upper() for s in ctx.env.get("scan_fail_severities")}
-    problems = _stale(ctx, reports)
+    problems = _stale(ctx, reports) + _uncovered(ctx, reports)[0]
     for report in reports:
         bad = {
             s: n
@@ -105,7 +173,9 @@ def scanning_passed(ctx: Context) -> Verdict:
             if n and (s in failing or report.tool == "pip-audit")
         }
         if bad:
-            problems.append(Problem(report.file, ", ".join(f"{n} {s}" for s, n in bad.items())))
+            kinds = ", ".join(f"{n} {c}" for c, n in sorted(report.classes.items()) if n)
+            counts = ", ".join(f"{n} {s}" for s, n in bad.items())
+            problems.append(Problem(report.file, f"{counts} (of {kinds})"))
     if ctx.env.get("requirements_files") and not any(r.tool == "pip-audit" for r in reports):
         problems.append(
             Problem(
@@ -125,9 +195,10 @@ def scanning_passed(ctx: Context) -> Verdict:
 def zero_critical(ctx: Context) -> Verdict:
     """The scanner reports count zero CRITICAL vulnerabilities.
 
-    Recent reports only (``scan_max_age``).  Findings of unknown severity (all of
-    pip-audit's, SARIF results without a security-severity) leave the item
-    unverified, since they may be critical.
+    Recent reports only (``scan_max_age``), every class of finding.  Findings
+    without a severity score (all of pip-audit's, SARIF results rated only by
+    ``level``) and deployed images without a report leave the item unverified,
+    since they may hide a critical one.
     """
     reports = _reports(ctx)
     stale = _stale(ctx, reports)
@@ -141,10 +212,11 @@ def zero_critical(ctx: Context) -> Verdict:
             f"critical vulnerabilities or stale scans: {listing(critical + stale)}."
         )
     unknown = [
-        Problem(r.file, f"{r.counts['UNKNOWN']} of unknown severity ({r.tool})")
+        Problem(r.file, f"{r.unrated} of unknown severity ({r.tool}: no score)")
         for r in reports
-        if r.counts.get("UNKNOWN")
+        if r.unrated
     ]
+    unknown += _uncovered(ctx, reports)[0]
     if unknown:
         return Verdict.unverified(f"no CRITICAL rated, but {listing(unknown)} could be.")
     return Verdict.passed(f"0 CRITICAL in {listing([r.summary() for r in reports])}.")

@@ -18,14 +18,16 @@ from pytest_biothings_ready.probes.static.common import (
     plural,
 )
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
-from pytest_biothings_ready.probes.static.secretscan import SecretScan
+from pytest_biothings_ready.probes.static.secretfindings import SecretScan
+from pytest_biothings_ready.probes.static.vault import consumed, csi_reads, vault_sources
 
 __all__ = ["api_keys_not_hardcoded", "database_credentials_secure", "secrets_in_vault"]
 
 SCANNED = ("source_paths", "dockerfiles", "compose_files", "manifests")
 METHOD = (
-    "detect-secrets plugins, Google API key / JWT secret / database URL patterns and "
-    "literal secret-named env, ConfigMap, Secret, ENV/ARG and dotenv values"
+    "detect-secrets plugins, Google API key / JWT secret / database URL patterns, literal "
+    "or random values of env, ConfigMap, Secret, ENV/ARG, dotenv, properties and config "
+    "keys, Python/Django/Spring credential settings and getenv defaults"
 )
 
 
@@ -50,11 +52,11 @@ def api_keys_not_hardcoded(ctx: Context) -> Verdict:
         return Verdict.failed(
             f"{plural(len(split.active), 'hardcoded secret')} in "
             f"{plural(scan.files, 'scanned file')}: {listing(split.active)}."
-            f"{split.notes()}"
+            f"{split.notes()}{scan.placeholder_note()}"
         )
     return Verdict.unverified(
         f"not hardcoded: no secret found in {plural(scan.files, 'file')} "
-        f"({METHOD}).{split.notes()} Rotation cannot be observed in the "
+        f"({METHOD}).{split.notes()}{scan.placeholder_note()} Rotation cannot be observed in the "
         "repository: attest it."
     )
 
@@ -72,51 +74,11 @@ def database_credentials_secure(ctx: Context) -> Verdict:
     if found:
         return Verdict.failed(
             f"database credentials in the repository: {listing(found)}.{split.notes()}"
+            f"{scan.placeholder_note()}"
         )
     return Verdict.passed(
-        f"no database credential literal in {plural(scan.files, 'file')} ({METHOD}).{split.notes()}"
-    )
-
-
-def vault_sources(kube: ManifestSet) -> dict[str, str]:
-    """Secret names provided from a vault, with the object that provides each."""
-    found: dict[str, str] = {}
-    for obj in kube.of("ExternalSecret"):
-        name = dig(obj.body, "spec", "target", "name") or obj.name
-        found[f"{obj.namespace}/{name}"] = f"{obj.ref} ({obj.at()})"
-    for obj in kube.of("SecretProviderClass"):
-        for entry in dig(obj.body, "spec", "secretObjects") or []:
-            found[f"{obj.namespace}/{dig(entry, 'secretName')}"] = f"{obj.ref} ({obj.at()})"
-    return found
-
-
-def _consumed(container: Container) -> list[tuple[str, str]]:
-    """(secret name, where) for every Secret a container reads through env/envFrom/volumes."""
-    refs = [
-        (str(dig(e, "valueFrom", "secretKeyRef", "name")), container.at())
-        for e in container.spec.get("env") or []
-        if dig(e, "valueFrom", "secretKeyRef")
-    ]
-    refs += [
-        (str(dig(e, "secretRef", "name")), container.at())
-        for e in container.spec.get("envFrom") or []
-        if dig(e, "secretRef")
-    ]
-    refs += [
-        (str(dig(v, "secret", "secretName")), container.at())
-        for v in container.pod.get("volumes") or []
-        if dig(v, "secret")
-    ]
-    return refs
-
-
-def _vault_agent(container: Container) -> bool:
-    annotations: Any = (
-        dig(container.workload.body, "spec", "template", "metadata", "annotations") or {}
-    )
-    return (
-        isinstance(annotations, Mapping)
-        and str(annotations.get("vault.hashicorp.com/agent-inject", "")).lower() == "true"
+        f"no database credential literal in {plural(scan.files, 'file')} ({METHOD})."
+        f"{split.notes()}{scan.placeholder_note()}"
     )
 
 
@@ -125,47 +87,68 @@ def _vault_agent(container: Container) -> bool:
     uses=("manifests", "secrets-scan"),
 )
 def secrets_in_vault(ctx: Context) -> Verdict:
-    """Every secret a workload consumes is synced from a vault, none is a literal.
+    """Every secret a workload reads is synced from a real vault, none is a literal.
 
-    Each Secret read through ``secretKeyRef``, ``envFrom.secretRef`` or a secret
-    volume is produced by an ExternalSecret or a SecretProviderClass (or the pod
-    uses the Vault agent injector); no Kubernetes Secret is committed with data and
-    no secret-named variable has a literal value (scan findings).  Without
-    ``manifests`` a literal still fails the item; a clean scan leaves it unverified.
+    Each Secret read through ``secretKeyRef``, ``envFrom.secretRef``, a ``secret`` or
+    ``projected`` volume is produced by an ExternalSecret whose SecretStore or
+    ClusterSecretStore is defined in the manifests with a real provider (not ``fake``,
+    no inline credential), or by a SecretProviderClass; a Vault agent annotation does
+    not vouch for a Secret nothing syncs.  No literal secret is in the scan (a
+    committed Secret with data is one).  Nothing read from a vault: unverified.
     """
-    _, split = _scan(ctx)
+    scan, split = _scan(ctx)
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
     problems: list[Problem | Any] = list(split.active)
+    notes = split.notes() + scan.placeholder_note()
     if kube is None and not problems:
         raise NotConfigured(
             "manifests",
             ctx.env.name,
-            "vault references are read from "
-            f"the Kubernetes manifests; the secret scan is clean{split.notes()}",
+            f"vault references are read from the Kubernetes manifests; the secret scan is clean"
+            f"{notes}",
         )
-    sources = vault_sources(kube) if kube else {}
-    used = []
-    for container in kube.containers(init=True) if kube else ():
-        for name, where in _consumed(container):
-            key = f"{container.workload.namespace}/{name}"
-            if key in sources or _vault_agent(container):
-                used.append(f"{name} <- {sources.get(key, 'Vault agent')}")
-            else:
-                problems.append(
-                    Problem(
-                        where,
-                        f"{container.label} reads Secret {name}, which "
-                        "no ExternalSecret/SecretProviderClass provides",
-                    )
-                )
+    used = _vault_reads(kube, problems) if kube is not None else []
     if problems:
-        return Verdict.failed(f"secrets outside a vault: {listing(problems)}.{split.notes()}")
+        return Verdict.failed(f"secrets outside a vault: {listing(problems)}.{notes}")
     if not used:
         return Verdict.unverified(
-            "no workload consumes a Secret and no literal secret was "
-            f"found; nothing shows secrets come from a vault.{split.notes()}"
+            "no workload reads a Secret synced from a vault and no literal secret was "
+            f"found; nothing shows secrets come from a vault.{notes}"
         )
     return Verdict.passed(
-        f"{plural(len(used), 'secret reference')} synced from a vault: "
-        f"{listing(sorted(set(used)))}.{split.notes()}"
+        f"{plural(len(set(used)), 'secret reference')} synced from a vault: "
+        f"{listing(sorted(set(used)))}.{notes}"
+    )
+
+
+def _vault_reads(kube: ManifestSet, problems: list[Problem | Any]) -> list[str]:
+    """Vault-backed reads of every container; unbacked reads appended to ``problems``."""
+    sources = vault_sources(kube)
+    used = []
+    for container in kube.containers(init=True, ephemeral=True):
+        used += [f"CSI volume <- {spc}" for spc in csi_reads(container, kube)]
+        if _vault_agent(container):
+            used.append(f"{container.workload.ref} <- Vault agent injector")
+        for name in consumed(container):
+            source = sources.get(f"{container.workload.namespace}/{name}") or sources.get(
+                f"*/{name}"
+            )
+            if source is not None and not source.problem:
+                used.append(f"{name} <- {source.by}")
+                continue
+            why = source.problem if source else "no ExternalSecret/SecretProviderClass provides it"
+            problems.append(
+                Problem(container.at(), f"{container.label} reads Secret {name}: {why}")
+            )
+    return used
+
+
+def _vault_agent(container: Container) -> bool:
+    """The pod asks the Vault agent injector for at least one secret."""
+    annotations: Any = dig(container.workload.body, "spec", "template", "metadata", "annotations")
+    if not isinstance(annotations, Mapping):
+        return False
+    inject = str(annotations.get("vault.hashicorp.com/agent-inject", "")).lower() == "true"
+    return inject and any(
+        str(k).startswith("vault.hashicorp.com/agent-inject-secret-") for k in annotations
     )

@@ -18,7 +18,6 @@ never the value itself.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -27,8 +26,16 @@ from typing import Any
 
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
+from pytest_biothings_ready.probes.static.secretcode import code_findings, joined_literals
+from pytest_biothings_ready.probes.static.secretfindings import (
+    Finding,
+    SecretScan,
+    finding,
+    literal,
+)
+from pytest_biothings_ready.probes.static.secretstructure import structural_findings
 
-__all__ = ["Finding", "SecretScan", "finding", "gather_secrets", "literal", "secret_name"]
+__all__ = ["gather_secrets"]
 
 SKIPPED_DIRS = frozenset(
     {
@@ -45,19 +52,6 @@ SKIPPED_DIRS = frozenset(
     }
 )
 MAX_BYTES = 2_000_000
-SECRET_NAME = re.compile(
-    r"(PASSW(OR)?D|PASSWD|(^|_)PWD$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|"
-    r"PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY|SIGNING_?KEY)",
-    re.IGNORECASE,
-)
-REFERENCE_SUFFIX = re.compile(
-    r"(_FILE|_PATH|_REF|_NAME|_ID|_URL|_ENABLED|_LENGTH|_TTL)$", re.IGNORECASE
-)
-DB_WORDS = re.compile(
-    r"DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB|MONGO|REDIS|SQL|ELASTIC|RABBIT"
-    r"|AMQP",
-    re.IGNORECASE,
-)
 PATTERNS = (
     ("Google API key", re.compile(r"AIza[0-9A-Za-z_\-]{35}")),
     (
@@ -73,7 +67,8 @@ PATTERNS = (
         "Database URL with password",
         re.compile(
             r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|"
-            r"sqlserver|oracle|jdbc:[a-z]+)://[^\s:/@\"']+:([^\s@/\"'$]{1,})@",
+            r"sqlserver|oracle|cockroachdb|jdbc:[a-z]+)(?:\+\w+)?://[^\s:/@\"']+:"
+            r"([^\s@/\"'$]{1,})@",
             re.IGNORECASE,
         ),
     ),
@@ -83,83 +78,11 @@ PATTERNS = (
 REFERENCE_KEYS = frozenset(
     {"secretname", "secretkey", "secretref", "secretstoreref", "existingsecret", "secret"}
 )
-K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$")
-PLACEHOLDERS = frozenset(
-    {
-        "",
-        "changeme",
-        "change-me",
-        "xxx",
-        "<redacted>",
-        "redacted",
-        "true",
-        "false",
-        "none",
-        "null",
-        "example",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One suspected secret.
-
-    Attributes:
-        file: path shown in evidence.
-        line: 1-based line.
-        type: what kind of secret ("Google API key", "Secret Keyword"...).
-        digest: SHA-1 of the value, for allowlist entries (never the value).
-        database: whether it looks like a database credential.
-        specific: found by a pattern or by structure (preferred over a generic
-            detect-secrets hit on the same line).
-    """
-
-    file: str
-    line: int
-    type: str
-    digest: str
-    database: bool
-    specific: bool = True
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line} {self.type}"
-
-
-@dataclass(frozen=True)
-class SecretScan:
-    """The scan of every named artifact.
-
-    Attributes:
-        files: how many files were read.
-        findings: every finding, allowlisted or not.
-    """
-
-    files: int
-    findings: tuple[Finding, ...]
-
-
-def secret_name(name: str) -> bool:
-    """Whether a variable or key name says it holds a secret."""
-    return bool(SECRET_NAME.search(name)) and not REFERENCE_SUFFIX.search(name)
-
-
-def literal(value: Any) -> bool:
-    """Whether ``value`` is a literal secret (not empty, a placeholder or a reference)."""
-    text = str(value).strip() if value is not None else ""
-    return (
-        text.casefold() not in PLACEHOLDERS
-        and len(text) >= 4
-        and not text.startswith(("$", "{{", "/run/secrets", "vault:", "arn:", "ref+"))
-    )
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha1(value.encode("utf-8", "replace")).hexdigest()
-
-
-def finding(file: str, line: int, kind: str, value: str, name: str = "") -> Finding:
-    return Finding(file, line, kind, _digest(value), bool(DB_WORDS.search(name or kind)))
+# A reference names a Secret, a key in one or a vault path: a resource name, an
+# environment-style key (``MYGENE_API_TOKEN``) or a path, never a random value.
+K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9._/]*[A-Za-z0-9])?$")
+REFERENCE_KEYS = REFERENCE_KEYS | {"key", "property", "remotekey", "secretkeyref", "name"}
+FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def _scan_files(ctx: Context) -> list[Path]:
@@ -230,6 +153,13 @@ def _pattern_findings(shown: str, text: str) -> Iterator[Finding]:
         for match in pattern.finditer(text):
             number = text.count("\n", 0, match.start()) + 1
             yield finding(shown, number, kind, match.group(match.lastindex or 0), kind)
+    if "+" in text:  # a key split by ``+``: the joined literal is what runs
+        for number, line in enumerate(text.splitlines(), 1):
+            if "+" in line and line.count('"') + line.count("'") >= 4:
+                joined = joined_literals(line)
+                for kind, pattern in PATTERNS[:1]:
+                    if pattern.search(joined) and not pattern.search(line):
+                        yield finding(shown, number, f"{kind} split by +", joined, kind)
 
 
 def _line_findings(shown: str, text: str, plugins: list[Plugin]) -> Iterator[Finding]:
@@ -251,21 +181,32 @@ def _plugin_hits(shown: str, number: int, line: str, detector: Any) -> Iterator[
 
     for hit in detector.analyze_line(filename=shown, line=line, line_number=number):
         value = hit.secret_value or ""
-        if not _filtered(value, line, detector) and not heuristic.is_indirect_reference(line):
-            name = line.split("=")[0].split(":")[0]
-            yield replace(finding(shown, number, hit.type, value, name), specific=False)
+        if _reference(value, line, detector) or heuristic.is_indirect_reference(line):
+            continue
+        name = line.split("=")[0].split(":")[0]
+        found = replace(finding(shown, number, hit.type, value, name), specific=False)
+        if _templated(value):
+            found = replace(found, placeholder=True)
+        yield found
 
 
-def _filtered(value: str, line: str, plugin: Any) -> bool:
+def _templated(value: str) -> bool:
+    from detect_secrets.filters import heuristic
+
+    return bool(
+        heuristic.is_templated_secret(value) or heuristic.is_prefixed_with_dollar_sign(value)
+    )
+
+
+def _reference(value: str, line: str, plugin: Any) -> bool:
+    """Not a secret at all: a reference field's name, an id, a sequence, no value."""
     from detect_secrets.filters import heuristic
 
     key = line.split(":", 1)[0].strip().lstrip("- ").strip("\"'").casefold()
     if key in REFERENCE_KEYS and K8S_NAME.match(value.strip("\"'")):
         return True
-    return (
-        heuristic.is_templated_secret(value)
-        or heuristic.is_prefixed_with_dollar_sign(value)
-        or heuristic.is_sequential_string(value)
+    return bool(
+        heuristic.is_sequential_string(value)
         or heuristic.is_potential_uuid(value)
         or heuristic.is_likely_id_string(value, line, plugin)
         or not literal(value)
@@ -273,22 +214,45 @@ def _filtered(value: str, line: str, plugin: Any) -> bool:
 
 
 def _dotenv_findings(shown: str, text: str) -> Iterator[Finding]:
+    from pytest_biothings_ready.probes.static.secretstructure import named_value
+
     for number, line in enumerate(text.splitlines(), 1):
         name, sep, value = line.removeprefix("export ").partition("=")
         value = value.split(" #")[0].strip().strip("\"'")
-        if sep and secret_name(name.strip()) and literal(value):
-            yield finding(shown, number, f"literal {name.strip()} in dotenv file", value, name)
+        hit = named_value(shown, number, name.strip(), value, "dotenv file") if sep else None
+        if hit and not name.strip().startswith("#"):
+            yield hit
 
 
 def _is_dotenv(path: Path) -> bool:
     return path.name.startswith(".env") or path.suffix == ".env"
 
 
+def _fenced(text: str) -> set[int]:
+    """Line numbers inside Markdown code fences."""
+    inside, lines = False, set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if FENCE.match(line):
+            inside = not inside
+        elif inside:
+            lines.add(number)
+    return lines
+
+
+def _file_findings(path: Path, shown: str, text: str, plugins: list[Plugin]) -> list[Finding]:
+    hits = list(_line_findings(shown, text, plugins))
+    if _is_dotenv(path):
+        hits += _dotenv_findings(shown, text)
+    hits += code_findings(shown, path.suffix, text)
+    if path.suffix in {".md", ".markdown", ".rst"}:
+        fenced = _fenced(text)
+        hits = [replace(h, placeholder=h.placeholder or h.line in fenced) for h in hits]
+    return hits
+
+
 @gatherer("secrets-scan")
 def gather_secrets(ctx: Context) -> SecretScan:
     """Scan every named artifact and source tree once."""
-    from pytest_biothings_ready.probes.static.secretstructure import structural_findings
-
     plugins = _plugins()
     files = _scan_files(ctx)
     found: dict[tuple[str, int, str], Finding] = {}
@@ -296,23 +260,24 @@ def gather_secrets(ctx: Context) -> SecretScan:
         text = _text(path)
         if text is None:
             continue
-        shown = display(ctx.env, path)
-        hits = list(_line_findings(shown, text, plugins))
-        if _is_dotenv(path):
-            hits += _dotenv_findings(shown, text)
-        for hit in hits:
+        for hit in _file_findings(path, display(ctx.env, path), text, plugins):
             found.setdefault((hit.file, hit.line, hit.type), hit)
     for hit in structural_findings(ctx):
         found.setdefault((hit.file, hit.line, hit.type), hit)
     ordered = sorted(found.values(), key=lambda f: (f.file, f.line))
-    return SecretScan(len(files), tuple(_one_per_line(ordered)))
+    kept = list(_one_per_line(ordered))
+    real = tuple(f for f in kept if not f.placeholder)
+    return SecretScan(len(files), real, tuple(f for f in kept if f.placeholder))
 
 
 def _one_per_line(findings: list[Finding]) -> Iterator[Finding]:
-    """Several detectors often flag one line; keep the most specific (ours first)."""
+    """Several detectors often flag one line; keep the most specific (ours first).
+
+    A line is a placeholder only when every detector that flagged it says so.
+    """
     kept: dict[tuple[str, int], Finding] = {}
-    for hit in sorted(findings, key=lambda f: (f.file, f.line, not f.specific)):
+    for hit in sorted(findings, key=lambda f: (f.file, f.line, f.placeholder, not f.specific)):
         first = kept.setdefault((hit.file, hit.line), hit)
         if hit.database and not first.database:
-            kept[(hit.file, hit.line)] = replace(first, database=True)
+            kept[(hit.file, hit.line)] = first = replace(first, database=True)
     yield from kept.values()

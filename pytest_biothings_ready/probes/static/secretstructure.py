@@ -1,7 +1,10 @@
 """Literal secrets found through structure: env entries, ConfigMaps, Secrets, ENV/ARG.
 
 A line scanner cannot tell that ``- name: DB_PASSWORD`` followed by ``value: hunter2``
-is a password; the parsed artifacts can.
+is a password, nor that a committed Secret's ``password`` key is a database password
+because a container reads it as ``POSTGRES_PASSWORD``; the parsed artifacts can.
+Values of names that do not say "secret" are still findings when they are random
+tokens (``high_entropy``).
 """
 
 from __future__ import annotations
@@ -14,27 +17,42 @@ from pytest_biothings_ready.probes.static.common import dig
 from pytest_biothings_ready.probes.static.compose import ComposeFile
 from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile
 from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
-from pytest_biothings_ready.probes.static.secretscan import (
+from pytest_biothings_ready.probes.static.secretfindings import (
     Finding,
+    database_name,
     finding,
+    high_entropy,
     literal,
     secret_name,
 )
 from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
 
-__all__ = ["structural_findings"]
+__all__ = ["named_value", "structural_findings"]
+
+
+def named_value(file: str, line: int, name: str, value: Any, where: str) -> Finding | None:
+    """A finding for ``name = value`` when the name says secret or the value is random."""
+    if not literal(value):
+        return None
+    text = str(value)
+    if secret_name(name):
+        return finding(file, line, f"literal {name} in {where}", text, name)
+    if high_entropy(text):
+        return finding(file, line, f"high-entropy value of {name} in {where}", text, name)
+    return None
 
 
 def structural_findings(ctx: Context) -> Iterator[Finding]:
     """Findings from the parsed manifests, compose files and Dockerfiles."""
     if ctx.env.get("manifests"):
         kube: ManifestSet = ctx.evidence("manifests")
-        for container in kube.containers(init=True):
+        for container in kube.containers(init=True, ephemeral=True):
             yield from _env_list(container.workload.file, container.spec.get("env"))
         for obj in kube.of("ConfigMap"):
             yield from _config_map(obj)
+        readers = _secret_readers(kube)
         for obj in kube.of("Secret"):
-            yield from _secret(obj)
+            yield from _secret(obj, readers)
     if ctx.env.get("compose_files"):
         for compose in ctx.evidence("compose"):
             yield from _compose(compose)
@@ -45,40 +63,55 @@ def structural_findings(ctx: Context) -> Iterator[Finding]:
 
 def _env_list(file: str, env: Any) -> Iterator[Finding]:
     for entry in env if isinstance(env, list) else []:
-        if not isinstance(entry, Mapping):
-            continue
-        name, value = str(entry.get("name", "")), entry.get("value")
-        if secret_name(name) and literal(value):
-            yield finding(
-                file, key_line(entry, "value"), f"literal {name} in container env", str(value), name
-            )
+        if isinstance(entry, Mapping) and "value" in entry:
+            name = str(entry.get("name", ""))
+            line = key_line(entry, "value")
+            if hit := named_value(file, line, name, entry.get("value"), "container env"):
+                yield hit
 
 
 def _config_map(obj: Manifest) -> Iterator[Finding]:
     data = dig(obj.body, "data")
     for name, value in data.items() if isinstance(data, Mapping) else []:
-        if secret_name(str(name)) and literal(value):
-            yield finding(
-                obj.file,
-                key_line(data, name),
-                f"literal {name} in ConfigMap {obj.name}",
-                str(value),
-                str(name),
-            )
+        where = f"ConfigMap {obj.name}"
+        if hit := named_value(obj.file, key_line(data, name), str(name), value, where):
+            yield hit
 
 
-def _secret(obj: Manifest) -> Iterator[Finding]:
+def _secret_readers(kube: ManifestSet) -> dict[tuple[str, str], set[str]]:
+    """(namespace, Secret name) -> the env names containers read its keys as."""
+    readers: dict[tuple[str, str], set[str]] = {}
+    for container in kube.containers(init=True, ephemeral=True):
+        namespace = container.workload.namespace
+        for entry in container.spec.get("env") or []:
+            ref = dig(entry, "valueFrom", "secretKeyRef")
+            if isinstance(ref, Mapping):
+                key = (namespace, str(ref.get("name")))
+                readers.setdefault(key, set()).add(f"{entry.get('name')} {ref.get('key')}")
+        for entry in container.spec.get("envFrom") or []:
+            name = dig(entry, "secretRef", "name")
+            if name:
+                readers.setdefault((namespace, str(name)), set()).add(str(entry.get("prefix", "")))
+    return readers
+
+
+def _secret(obj: Manifest, readers: Mapping[tuple[str, str], set[str]]) -> Iterator[Finding]:
+    consumers = " ".join(sorted(readers.get((obj.namespace, obj.name), set())))
     for section in ("data", "stringData"):
         data = dig(obj.body, section)
         for name, value in data.items() if isinstance(data, Mapping) else []:
-            if value not in (None, ""):
-                yield finding(
-                    obj.file,
-                    key_line(data, name),
-                    f"Secret {obj.name} committed with {section}.{name}",
-                    str(value),
-                    f"{obj.name} {name}",
-                )
+            if value in (None, ""):
+                continue
+            hit = finding(
+                obj.file,
+                key_line(data, name),
+                f"Secret {obj.name} committed with {section}.{name}",
+                str(value),
+                f"{obj.name} {name}",
+            )
+            if not hit.database and database_name(f"{consumers} {name}"):
+                hit = Finding(hit.file, hit.line, hit.type, hit.digest, True, True, hit.placeholder)
+            yield hit
 
 
 def _compose(compose: ComposeFile) -> Iterator[Finding]:
@@ -87,23 +120,14 @@ def _compose(compose: ComposeFile) -> Iterator[Finding]:
         if isinstance(env, Mapping):
             pairs = [(str(k), v, key_line(env, str(k))) for k, v in env.items()]
         elif isinstance(env, list):
-            line = line_of(service.body)
-            pairs = [(*str(e).partition("=")[::2], service_line(service, line)) for e in env]
+            line = key_line(service.body, "environment", line_of(service.body))
+            pairs = [(*str(e).partition("=")[::2], line) for e in env]
         else:
             pairs = []
         for name, value, line in pairs:
-            if secret_name(name) and literal(value):
-                yield finding(
-                    compose.file,
-                    line,
-                    f"literal {name} in compose service {service.name}",
-                    str(value),
-                    name,
-                )
-
-
-def service_line(service: Any, default: int) -> int:
-    return key_line(service.body, "environment", default)
+            where = f"compose service {service.name}"
+            if hit := named_value(compose.file, line, name, value, where):
+                yield hit
 
 
 def _dockerfile(dockerfile: Dockerfile) -> Iterator[Finding]:
@@ -111,14 +135,9 @@ def _dockerfile(dockerfile: Dockerfile) -> Iterator[Finding]:
         if inst.name not in {"ENV", "ARG"}:
             continue
         for name, value in _assignments(inst.value):
-            if secret_name(name) and literal(value):
-                yield finding(
-                    dockerfile.file,
-                    inst.line,
-                    f"literal {name} in Dockerfile {inst.name}",
-                    value,
-                    name,
-                )
+            where = f"Dockerfile {inst.name}"
+            if hit := named_value(dockerfile.file, inst.line, name, value, where):
+                yield hit
 
 
 def _assignments(value: str) -> list[tuple[str, str]]:

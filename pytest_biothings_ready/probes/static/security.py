@@ -1,142 +1,192 @@
-"""Non-root user in containers: Dockerfile USER, pod securityContext, compose user."""
+"""Non-root user in containers: what each image and container runs as, resolved.
+
+Dockerfiles resolve as the build does (``dockerstages``); pods as the kubelet does
+(``podsecurity``); compose services by ``user:`` (interpolated), else their built
+image's stage, else the well-known default user of their image (``images``).
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
-
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.common import (
-    Problem,
-    need_any,
-    optional,
-    plural,
-    verdict,
-)
-from pytest_biothings_ready.probes.static.compose import ComposeFile
+from pytest_biothings_ready.probes.static.built import built_image
+from pytest_biothings_ready.probes.static.common import Problem, listing, need_any, optional, plural
+from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
 from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile, Stage
-from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
+from pytest_biothings_ready.probes.static.dockerstages import (
+    chain,
+    effective,
+    expand,
+    is_root_user,
+    variables,
+)
+from pytest_biothings_ready.probes.static.images import default_user
+from pytest_biothings_ready.probes.static.manifests import ManifestSet
+from pytest_biothings_ready.probes.static.podsecurity import container_problems, pod_problems
 
-__all__ = ["dockerfile_user_problem", "non_root_user"]
+__all__ = ["dockerfile_user_problem", "image_user_problem", "non_root_user"]
 
-ROOT_USERS = frozenset({"root", "0"})
-_VARIABLE = re.compile(r"\$\{?(\w+)(?::-[^}]*)?\}?")
+DANGEROUS_CAPS = frozenset(
+    {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "BPF"}
+)
+HOST_MODES = (("pid", "host"), ("ipc", "host"), ("network_mode", "host"), ("userns_mode", "host"))
 
 
 @check("Non-root user in containers", uses=("dockerfiles", "manifests", "compose"))
 def non_root_user(ctx: Context) -> Verdict:
     """Every image and container runs as a non-root user, unprivileged.
 
-    Dockerfiles: the final stage's effective ``USER`` (following ``FROM <stage>``) is
-    set and is not root/0.  Kubernetes: every container (init containers included)
-    has ``runAsNonRoot: true`` or a non-zero ``runAsUser`` (container level overrides
-    pod level), and neither ``privileged`` nor ``allowPrivilegeEscalation`` is true.
-    Compose: no service sets ``user`` to root or ``privileged: true``.
+    Dockerfiles: the image's effective ``USER`` (selected stage and the stages it is
+    built ``FROM``, variables expanded) is set and not root in any spelling
+    (``0``, ``0000``, ``0:0``, ``root:root``).  Kubernetes: every container (init and
+    ephemeral included) runs with a non-zero ``runAsUser`` or ``runAsNonRoot: true``
+    (container over pod), not ``privileged``, no ``allowPrivilegeEscalation: true``, no
+    dangerous added capability, and the pod shares no host namespace.  Compose: the
+    same for ``user:``, ``privileged``, ``cap_add``, ``pid``/``ipc``/``network_mode``.
     """
     need_any(ctx.env, "dockerfiles", "manifests", "compose_files")
-    docker = optional(ctx, "dockerfiles", "dockerfiles") or ()
+    docker: tuple[Dockerfile, ...] = optional(ctx, "dockerfiles", "dockerfiles") or ()
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
-    compose = optional(ctx, "compose", "compose_files") or ()
-    problems = [p for d in docker if (p := dockerfile_user_problem(d))]
-    containers = list(kube.containers(init=True)) if kube else []
-    problems += [p for c in containers for p in _container_problems(c)]
-    built = {ctx.env.path(str(p)).resolve() for p in ctx.env.get("dockerfiles") or []}
-    problems += [p for f in compose for p in _compose_problems(f, built)]
-    seen = [
-        plural(len(docker), "Dockerfile"),
-        plural(len(containers), "Kubernetes container"),
-        plural(sum(len(f.services) for f in compose), "compose service"),
-    ]
-    return verdict(
-        problems,
-        "root or privileged execution found",
-        f"Non-root execution in {', '.join(seen)}: final USER is not root, "
-        "runAsNonRoot/runAsUser set, nothing privileged.",
+    compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
+    overridden = _overridden(ctx, compose)
+    problems = [p for d in docker if d.file not in overridden if (p := dockerfile_user_problem(d))]
+    containers = list(kube.containers(init=True, ephemeral=True)) if kube else []
+    problems += [p for c in containers for p in container_problems(c, DANGEROUS_CAPS)]
+    problems += [p for w in (kube.workloads() if kube else []) for p in pod_problems(w)]
+    unknown: list[Problem] = []
+    for file in compose:
+        for service in file.services:
+            problems += _service_problems(ctx, file, service, unknown)
+    seen = ", ".join(
+        [
+            plural(len(docker), "Dockerfile"),
+            plural(len(containers), "Kubernetes container"),
+            plural(sum(len(f.services) for f in compose), "compose service"),
+        ]
+    )
+    if problems:
+        return Verdict.failed(f"root or privileged execution found: {listing(problems)}.")
+    if unknown:
+        return Verdict.unverified(
+            f"no root or privileged execution in {seen}, but what some run as is unknown: "
+            f"{listing(unknown)}."
+        )
+    notes = f" Image defaults overridden by compose user: {', '.join(sorted(overridden))}." * bool(
+        overridden
+    )
+    return Verdict.passed(
+        f"Non-root execution in {seen}: effective USER is not root, runAsNonRoot/runAsUser "
+        f"set, nothing privileged, no dangerous capability or host namespace.{notes}"
     )
 
 
 def dockerfile_user_problem(dockerfile: Dockerfile) -> Problem | None:
-    """Why the image of ``dockerfile`` runs as root, or None."""
-    stage: Stage | None = dockerfile.final
-    while stage is not None:
-        user = stage.last("USER")
-        if user is not None:
-            name = _resolve(dockerfile, user.value).split(":")[0].strip()
-            if name in ROOT_USERS or not name:
-                return Problem(
-                    f"{dockerfile.file}:{user.line}", f"final stage runs as USER {name or '?'}"
-                )
+    """Why the image of ``dockerfile`` (its last stage) runs as root, or None."""
+    return image_user_problem(dockerfile, chain(dockerfile) or [dockerfile.final], {}, "final")
+
+
+def image_user_problem(
+    dockerfile: Dockerfile, stages: list[Stage], args: dict[str, str], label: str
+) -> Problem | None:
+    """Why the image built up to ``stages[0]`` runs as root, or None."""
+    what = f"{label} stage" if label == "final" else f"stage {label}"
+    user = effective(stages, "USER")
+    if user is None:
+        base = stages[-1].base
+        known = default_user(base)
+        if known is not None and not is_root_user(known):
             return None
-        stage = dockerfile.stage(stage.base)
-    return Problem(
-        f"{dockerfile.file}:{dockerfile.final.line}",
-        "final stage sets no USER (runs as the base image's user, root by default)",
-    )
-
-
-def _resolve(dockerfile: Dockerfile, value: str) -> str:
-    """Substitute ``$VAR`` from the file's ARG/ENV defaults (build args unknown)."""
-    defaults: dict[str, str] = {}
-    for inst in dockerfile.all_instructions():
-        if inst.name in {"ARG", "ENV"} and "=" in inst.value:
-            name, _, default = inst.value.partition("=")
-            defaults[name.strip()] = default.strip().strip("\"'")
-    return _VARIABLE.sub(lambda m: defaults.get(m.group(1), ""), value)
-
-
-def _context(container: Container, key: str) -> Any:
-    own = container.spec.get("securityContext")
-    pod = container.pod.get("securityContext")
-    for level in (own, pod) if key in {"runAsNonRoot", "runAsUser"} else (own,):
-        if isinstance(level, Mapping) and key in level:
-            return level[key]
+        return Problem(
+            f"{dockerfile.file}:{stages[0].line}",
+            f"{what} sets no USER (runs as the base image's user, root by default)",
+        )
+    value = expand(user.value, variables(dockerfile, stages, args))
+    where = f"{dockerfile.file}:{user.line}"
+    if value is None:
+        return Problem(where, f"{what} USER {user.value} has no value (build arg without default)")
+    if not value.split(":")[0].strip() or is_root_user(value):
+        return Problem(where, f"{what} runs as USER {value.strip() or '?'}")
     return None
 
 
-def _container_problems(container: Container) -> list[Problem]:
-    where = container.at("securityContext")
-    user, non_root = _context(container, "runAsUser"), _context(container, "runAsNonRoot")
-    problems = []
-    if user == 0:
-        problems.append(Problem(where, f"{container.label} has runAsUser: 0"))
-    elif non_root is not True and not (isinstance(user, int) and user > 0):
+def _overridden(ctx: Context, compose: tuple[ComposeFile, ...]) -> set[str]:
+    """Named Dockerfiles whose every compose build runs with a non-root ``user:``."""
+    verdicts: dict[str, bool] = {}
+    for file in compose:
+        for service in file.services:
+            built = built_image(ctx, file, service)
+            if built is not None and built.dockerfile is not None and not built.build.target:
+                user = _user(file, service)
+                safe = user is not None and user != "" and not is_root_user(user)
+                key = built.dockerfile.file
+                verdicts[key] = verdicts.get(key, True) and safe
+    return {k for k, safe in verdicts.items() if safe}
+
+
+def _user(file: ComposeFile, service: Service) -> str | None:
+    """The service's ``user:`` interpolated ("" when unset, None when unresolvable)."""
+    raw = service.get("user")
+    if raw is None:
+        return ""
+    return expand(str(raw), file.variables)
+
+
+def _service_problems(
+    ctx: Context, file: ComposeFile, service: Service, unknown: list[Problem]
+) -> list[Problem]:
+    problems = _service_flags(service)
+    user = _user(file, service)
+    label = f"service {service.name}"
+    if user is None:
         problems.append(
-            Problem(
-                where, f"{container.label} sets neither runAsNonRoot: true nor a non-zero runAsUser"
-            )
+            Problem(service.at("user"), f"{label} user: {service.get('user')} has no default")
         )
-    for flag in ("privileged", "allowPrivilegeEscalation"):
-        if _context(container, flag) is True:
-            problems.append(Problem(where, f"{container.label} has {flag}: true"))
+    elif user:
+        if is_root_user(user):
+            problems.append(Problem(service.at("user"), f"{label} has user: {user}"))
+    elif (built := built_image(ctx, file, service)) is not None:
+        reason = built.problem()
+        if reason or built.dockerfile is None or built.stages is None:
+            problems.append(Problem(service.at("build"), f"{label} {reason}"))
+        elif p := image_user_problem(
+            built.dockerfile, built.stages, dict(built.build.args), built.build.target or "final"
+        ):
+            problems.append(Problem(p.where, f"{label} (built): {p.what}"))
+    else:
+        problems += _image_default(service, unknown)
     return problems
 
 
-def _compose_problems(compose: ComposeFile, built: set[Path]) -> list[Problem]:
-    """Root or privileged services; a service with no ``user`` needs a named Dockerfile.
+def _image_default(service: Service, unknown: list[Problem]) -> list[Problem]:
+    image = str(service.get("image") or "")
+    known = default_user(image) if image else None
+    if known is None:
+        unknown.append(
+            Problem(service.at("image"), f"service {service.name} image {image or '?'} (no user:)")
+        )
+        return []
+    if is_root_user(known):
+        return [
+            Problem(
+                service.at("image"),
+                f"service {service.name} sets no user and image {image} runs as root by default",
+            )
+        ]
+    return []
 
-    Without ``user:`` a service runs as its image's user, which is known only when the
-    image is built (``build:``) from a Dockerfile the environment names (judged above).
-    """
+
+def _service_flags(service: Service) -> list[Problem]:
+    label = f"service {service.name}"
     problems = []
-    for service in compose.services:
-        raw = service.get("user")  # ``user: 0`` is root, not "no user"
-        user = "" if raw is None else str(raw).split(":")[0].strip()
-        if user in ROOT_USERS:
-            problems.append(Problem(service.at("user"), f"service {service.name} has user: {user}"))
-        elif not user and compose.dockerfile_of(service) not in built:
-            problems.append(
-                Problem(
-                    service.at(),
-                    f"service {service.name} sets no user and "
-                    "its image's user is unknown (set user: or build it "
-                    "from a Dockerfile named in `dockerfiles`)",
-                )
-            )
-        if service.get("privileged") is True:
-            problems.append(
-                Problem(service.at("privileged"), f"service {service.name} is privileged")
-            )
+    if str(service.get("privileged")).lower() == "true":
+        problems.append(Problem(service.at("privileged"), f"{label} is privileged"))
+    added = service.get("cap_add")
+    caps = (
+        {str(c).upper().removeprefix("CAP_") for c in added} if isinstance(added, list) else set()
+    )
+    if bad := sorted(caps & DANGEROUS_CAPS):
+        problems.append(Problem(service.at("cap_add"), f"{label} adds capability {', '.join(bad)}"))
+    for key, value in HOST_MODES:
+        if str(service.get(key) or "").lower() == value:
+            problems.append(Problem(service.at(key), f"{label} has {key}: {value}"))
     return problems

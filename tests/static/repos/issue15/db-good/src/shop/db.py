@@ -1,0 +1,4 @@
+import os
+
+DB_PASSWORD = os.environ["DB_PASSWORD"]
+DATABASE_URL = os.getenv("DATABASE_URL")

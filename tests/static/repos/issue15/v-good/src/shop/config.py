@@ -1,0 +1,3 @@
+import os
+
+MYGENE_API_TOKEN = os.environ["MYGENE_API_TOKEN"]
