@@ -13,10 +13,12 @@ JS = "No JavaScript errors"
 INTEGRATION = "Frontend-backend integration verified"
 
 
-def _verdict(line: str, url: str, *pages: str, **extra: Any) -> Verdict:
+def _verdict(line: str, url: str, *pages: str, binary: str = "", **extra: Any) -> Verdict:
     settings: dict[str, Any] = {"frontend_url": url, "timeout_s": 5}
     settings.update(extra)
     settings["browser"] = {"pages": list(pages), "settle_ms": 200}
+    if binary:
+        settings["browser"]["binary"] = binary
     return judge(line, settings)
 
 
@@ -93,3 +95,9 @@ def test_an_unreachable_frontend_is_an_error() -> None:
     verdict = _verdict(JS, f"http://127.0.0.1:{free_port()}/")
     assert verdict.status is Status.ERROR
     assert "ERR_CONNECTION_REFUSED" in verdict.evidence
+
+
+def test_a_browser_binary_that_does_not_exist_is_an_error(site: str) -> None:
+    verdict = _verdict(JS, f"{site}/clean", binary="/nonexistent/chromium")
+    assert verdict.status is Status.ERROR
+    assert "no browser to run" in verdict.evidence

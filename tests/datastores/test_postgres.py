@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.model import Status, Verdict
 from tests.datastores.conftest import APP_PASSWORD
 from tests.support.evaluate import judge
 from tests.support.postgres import Cluster
+from tests.support.redis import redis_server
 from tests.support.servers import free_port
 
 POOLING = "Connection pooling configured"
@@ -162,4 +164,11 @@ def test_without_database_url_the_lines_are_unverified() -> None:
 def test_a_hanging_server_is_an_error_within_the_timeout(silent_port: int) -> None:
     url = f"postgresql://app:{APP_PASSWORD}@127.0.0.1:{silent_port}/db"
     verdict = judge(POOLING, {"database_url": url, "timeout_s": 1})
+    assert verdict.status is Status.ERROR
+
+
+def test_a_redis_server_on_the_database_port_is_an_error(tmp_path: Path) -> None:
+    with redis_server(tmp_path) as port:
+        url = f"postgresql://app:{APP_PASSWORD}@127.0.0.1:{port}/db"
+        verdict = judge(INDEXES, {"database_url": url, "timeout_s": 2})
     assert verdict.status is Status.ERROR

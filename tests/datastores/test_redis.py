@@ -8,7 +8,7 @@ from typing import Any
 from pytest_biothings_ready.model import Status
 from tests.support.evaluate import judge
 from tests.support.redis import redis_server
-from tests.support.servers import free_port, make_tls_files
+from tests.support.servers import free_port, make_tls_files, serve_asgi
 
 LINE = "Redis configured for session/data caching"
 PASSWORD = "correct-horse-battery-staple"
@@ -134,3 +134,14 @@ def test_a_url_without_credentials_on_a_secured_server_is_an_error_saying_so(
         verdict = _verdict(port, password=None)
     assert verdict.status is Status.ERROR
     assert "carries no credentials" in verdict.evidence
+
+
+def test_an_http_server_on_the_redis_port_is_an_error() -> None:
+    from starlette.applications import Starlette
+
+    with serve_asgi(Starlette()) as url:
+        port = int(url.rsplit(":", 1)[1])
+        verdict = judge(
+            LINE, {"redis_url": f"redis://:{PASSWORD}@127.0.0.1:{port}", "timeout_s": 2}
+        )
+    assert verdict.status is Status.ERROR

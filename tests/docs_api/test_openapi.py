@@ -123,3 +123,13 @@ def test_operations_that_cannot_be_requested_leave_the_line_unverified(
 def test_an_unreachable_api_is_an_error() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     assert _verdict(url).status is Status.ERROR
+
+
+def test_an_html_page_instead_of_the_document_fails() -> None:
+    async def page(request: Request) -> Response:
+        return PlainTextResponse("<html><body>Swagger UI</body></html>", media_type="text/html")
+
+    with serve_asgi(Starlette(routes=[Route("/openapi.json", page)])) as url:
+        verdict = _verdict(url)
+    assert verdict.status is Status.FAILED
+    assert "not an OpenAPI document" in verdict.evidence
