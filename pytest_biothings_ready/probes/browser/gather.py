@@ -15,7 +15,10 @@ from pytest_biothings_ready.probes.browser.page import PageRun, Watcher
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["BrowserResult", "gather_browser", "page_urls"]
+__all__ = ["MAX_PAGES", "BrowserResult", "gather_browser", "page_urls"]
+
+# Pages load together in one browser; more than this would starve a 2-core runner.
+MAX_PAGES = 20
 
 
 @dataclass(frozen=True)
@@ -44,34 +47,68 @@ def _enable(tools: DevTools, session: str) -> None:
     tools.send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session)
 
 
-def _settle(tools: DevTools, watcher: Watcher, deadline: float, settle_s: float) -> None:
-    """Pump events until the load event and ``settle_s`` without requests in flight."""
+@dataclass
+class _Tab:
+    """One page being loaded (mutable while it loads)."""
+
+    url: str
+    target: str
+    watcher: Watcher
+    started: float = 0.0
+    error: str | None = None
+
+
+def _open(tools: DevTools, watchers: dict[str, Watcher], env: Environment, url: str) -> _Tab:
+    target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})
+    watcher = Watcher(session["sessionId"], env.in_scope, tools=tools)
+    watchers[watcher.session] = watcher
+    _enable(tools, watcher.session)
+    return _Tab(url, target, watcher)
+
+
+def _navigate(tools: DevTools, tab: _Tab) -> None:
+    tab.started = time.monotonic()
+    navigation = tools.send("Page.navigate", {"url": tab.url}, tab.watcher.session)
+    if navigation.get("errorText"):
+        tab.error = f"{tab.url}: {navigation['errorText']}"
+
+
+def _settle(tools: DevTools, tabs: list[_Tab], deadline: float, settle_s: float) -> None:
+    """Pump events until every page fired its load event and ``settle_s`` passed with no
+    request in flight on any of them, or until ``deadline``."""
     quiet_since: float | None = None
     while time.monotonic() < deadline:
         tools.pump(min(0.05, max(0.0, deadline - time.monotonic())))
-        busy = watcher.loaded_at is None or watcher.in_flight() > 0
+        busy = any(t.watcher.loaded_at is None or t.watcher.in_flight() for t in tabs)
         now = time.monotonic()
         quiet_since = None if busy else (quiet_since or now)
         if quiet_since is not None and now - quiet_since >= settle_s:
             return
 
 
-def _load(tools: DevTools, watchers: dict[str, Watcher], env: Environment, url: str) -> PageRun:
-    target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})
-    watcher = Watcher(session["sessionId"], env.in_scope, tools=tools)
-    watchers[watcher.session] = watcher
+def _load_all(
+    tools: DevTools, watchers: dict[str, Watcher], env: Environment, urls: list[str]
+) -> tuple[PageRun, ...]:
+    """Open every page in its own tab, navigate them all, let them settle together."""
+    tabs: list[_Tab] = []
     try:
-        _enable(tools, watcher.session)
-        started = time.monotonic()
-        navigation = tools.send("Page.navigate", {"url": url}, watcher.session)
-        if navigation.get("errorText"):
-            return PageRun(url, None, None, error=f"{url}: {navigation['errorText']}")
+        for url in urls:
+            tabs.append(_open(tools, watchers, env, url))
+        for tab in tabs:
+            _navigate(tools, tab)
         settle = float(env.get("browser.settle_ms")) / 1000
-        _settle(tools, watcher, started + env.timeout + settle, settle)
-        return watcher.result(url, started)
+        loading = [t for t in tabs if not t.error]
+        _settle(tools, loading, time.monotonic() + env.timeout + settle, settle)
+        return tuple(
+            PageRun(t.url, None, None, error=t.error)
+            if t.error
+            else t.watcher.result(t.url, t.started)
+            for t in tabs
+        )
     finally:
-        tools.post("Target.closeTarget", {"targetId": target})
+        for tab in tabs:
+            tools.post("Target.closeTarget", {"targetId": tab.target})
 
 
 @gatherer("browser", needs=("frontend_url",))
@@ -82,6 +119,8 @@ def gather_browser(ctx: Context) -> BrowserResult:
 
     env = ctx.env
     urls = page_urls(env)
+    if len(urls) > MAX_PAGES:
+        raise ProbeError(f"{len(urls)} pages configured; at most {MAX_PAGES} load in one run")
     if outside := [u for u in urls if not env.in_scope(u)]:
         raise ProbeError(f"{', '.join(outside)} outside the hosts of environment {env.name!r}")
     binary = find_browser(env.get("browser.binary"))
@@ -95,7 +134,7 @@ def gather_browser(ctx: Context) -> BrowserResult:
         ):
             tools = DevTools(socket, lambda m, p, s: _dispatch(watchers, m, p, s))
             version = tools.send("Browser.getVersion").get("product", "browser")
-            return BrowserResult(str(version), tuple(_load(tools, watchers, env, u) for u in urls))
+            return BrowserResult(str(version), _load_all(tools, watchers, env, urls))
     except (OSError, WebSocketException) as exc:
         raise ProbeError(f"browser session failed: {type(exc).__name__}: {exc}") from None
 
