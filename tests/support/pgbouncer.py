@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.binaries import require_binary
-from tests.support.postgres import SUPERUSER_PASSWORD, Cluster
+from tests.support.postgres import SUPERUSER_PASSWORD, Cluster, give_to_postgres
 from tests.support.servers import free_port, wait_for_port
 
 ADMIN_PASSWORD = "pooler-admin-password-51"
@@ -72,7 +72,7 @@ def pgbouncer(cluster: Cluster, databases: dict[str, str], pool_size: int = 10) 
     (folder / "users.txt").write_text(users)
     (folder / "pgbouncer.ini").write_text(_ini(cluster, databases, folder, port, pool_size))
     for path in (folder, *folder.iterdir()):
-        shutil.chown(path, "postgres", "postgres")
+        give_to_postgres(path)
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     proc = subprocess.Popen(
         [*prefix, binary, str(folder / "pgbouncer.ini")],

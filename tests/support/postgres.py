@@ -36,6 +36,12 @@ def _bindir() -> Path:
     return Path(found[-1]).parent
 
 
+def give_to_postgres(path: Path) -> None:
+    """As root, hand ``path`` to the postgres user (the servers run as it); else nothing."""
+    if os.geteuid() == 0:
+        shutil.chown(path, "postgres", "postgres")
+
+
 def _as_postgres(argv: list[str], log: Path) -> None:
     runuser = require_binary("runuser", "util-linux")
     prefix = [runuser, "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -80,13 +86,13 @@ def postgres_cluster(settings: Mapping[str, str] | None = None) -> Iterator[Clus
     pytest.importorskip("psycopg")
     bindir = _bindir()
     folder = Path(tempfile.mkdtemp(prefix="ready-pg-"))
-    shutil.chown(folder, "postgres", "postgres")
+    give_to_postgres(folder)
     data, log = folder / "data", folder / "server.log"
     pwfile = folder / "pw"
     pwfile.write_text(SUPERUSER_PASSWORD + "\n")
-    shutil.chown(pwfile, "postgres", "postgres")
+    give_to_postgres(pwfile)
     log.touch()
-    shutil.chown(log, "postgres", "postgres")
+    give_to_postgres(log)
     port = free_port()
     options = [f"-p {port}", f"-k {folder}", "-c listen_addresses=127.0.0.1"]
     options += [f"-c {k}={v}" for k, v in (settings or {}).items()]
