@@ -114,9 +114,17 @@ def test_a_budget_alert_on_a_missing_metric_fails(tmp_path: Path, exporter: str)
     assert "do not exist" in verdict.evidence
 
 
-def _business_only_app() -> Starlette:
+def _business_only_app(cadvisor: bool = False) -> Starlette:
+    """An app exposing a business gauge, or (``cadvisor``) per-container resource series."""
     registry = CollectorRegistry()
-    Gauge("queue_depth", "Jobs waiting.", registry=registry).set(3)
+    if cadvisor:
+        labels = ("namespace", "pod", "container")
+        cpu = Gauge("container_cpu_usage_seconds_total", "CPU.", labels, registry=registry)
+        memory = Gauge("container_memory_working_set_bytes", "Memory.", labels, registry=registry)
+        cpu.labels("prod", "api-1", "api").set(12.5)
+        memory.labels("prod", "api-1", "api").set(2e8)
+    else:
+        Gauge("queue_depth", "Jobs waiting.", registry=registry).set(3)
 
     async def metrics(request: Request) -> Response:
         return Response(generate_latest(registry), media_type="text/plain")
@@ -124,35 +132,49 @@ def _business_only_app() -> Starlette:
     return Starlette(routes=[Route("/metrics", metrics)])
 
 
-def _wait_for_scrape(prom: str) -> None:
-    """Block until Prometheus has scraped job ``app`` once (scrape_interval is 1 s)."""
+def _wait_for_scrape(prom: str, jobs: int) -> None:
+    """Block until Prometheus has scraped all ``jobs`` once (scrape_interval is 1 s)."""
     deadline = time.monotonic() + 15
     with httpx.Client(timeout=2, trust_env=False) as client:
         while time.monotonic() < deadline:
-            answer = client.get(f"{prom}/api/v1/query", params={"query": 'up{job="app"} == 1'})
-            if answer.json()["data"]["result"]:
+            answer = client.get(f"{prom}/api/v1/query", params={"query": "up == 1"})
+            if len(answer.json()["data"]["result"]) >= jobs:
                 return
             time.sleep(0.2)
-    raise TimeoutError("Prometheus did not scrape the app")
+    raise TimeoutError("Prometheus did not scrape every job")
 
 
-def _tracked(tmp_path: Path, metrics_url: str) -> Verdict:
-    with prometheus(tmp_path / "prom", scrape_config(app=metrics_url)) as prom:
-        _wait_for_scrape(prom)
-        return judge("Resource utilization tracked", {"prometheus_url": prom, "timeout_s": 2})
+def _tracked(tmp_path: Path, metrics_url: str, **others: str) -> Verdict:
+    with prometheus(tmp_path / "prom", scrape_config(app=metrics_url, **others)) as prom:
+        _wait_for_scrape(prom, 1 + len(others))
+        settings = {"prometheus_url": prom, "timeout_s": 2, "monitoring": {"prometheus_job": "app"}}
+        return judge("Resource utilization tracked", settings)
 
 
 def test_cpu_and_memory_series_in_prometheus_pass(tmp_path: Path, exporter: str) -> None:
     verdict = _tracked(tmp_path, exporter)
     assert verdict.status is Status.PASSED, verdict.evidence
-    assert "jobs app" in verdict.evidence
+    assert "the service's job app has current CPU and memory series" in verdict.evidence
 
 
-def test_a_prometheus_without_resource_series_fails(tmp_path: Path) -> None:
+def test_cpu_series_of_another_job_do_not_count_for_the_service(
+    tmp_path: Path, exporter: str
+) -> None:
     with serve_asgi(_business_only_app()) as url:
-        verdict = _tracked(tmp_path, url + "/metrics")
+        verdict = _tracked(tmp_path, url + "/metrics", node=exporter)
     assert verdict.status is Status.FAILED
-    assert "no current cpu" in verdict.evidence
+    assert "the service's job 'app'" in verdict.evidence
+    assert "process_cpu_seconds_total: node" in verdict.evidence
+
+
+def test_per_container_series_from_cadvisor_pass(tmp_path: Path) -> None:
+    with (
+        serve_asgi(_business_only_app()) as app,
+        serve_asgi(_business_only_app(cadvisor=True)) as cadvisor,
+    ):
+        verdict = _tracked(tmp_path, app + "/metrics", cadvisor=cadvisor + "/metrics")
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "per-container CPU and memory series (cAdvisor) from cadvisor" in verdict.evidence
 
 
 def test_an_unreachable_prometheus_is_an_error() -> None:

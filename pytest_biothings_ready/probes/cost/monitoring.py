@@ -14,6 +14,7 @@ from pytest_biothings_ready.evidence.query import instant_query
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.alerting import AlertmanagerConfig, route_for
+from pytest_biothings_ready.probes.observability.prometheus import service_job
 from pytest_biothings_ready.probes.observability.rules import AlertRule, RuleSet
 
 __all__ = [
@@ -141,25 +142,39 @@ def budget_alerts(ctx: Context) -> Verdict:
 
 @gatherer("resource-series", needs=("prometheus_url",))
 def resource_series(ctx: Context) -> dict[str, tuple[str, ...]]:
-    """Jobs with current CPU and memory series in Prometheus, per kind."""
-    found = {}
-    for kind, names in (("cpu", CPU), ("memory", MEMORY)):
-        query = f'count by (job) ({{__name__=~"{"|".join(names)}"}})'
-        found[kind] = tuple(sorted(s.labels.get("job", "?") for s in instant_query(ctx.env, query)))
-    return found
+    """Metric name -> the jobs with a current series of it, for the CPU and memory metrics."""
+    query = f'count by (job, __name__) ({{__name__=~"{"|".join(CPU + MEMORY)}"}})'
+    found: dict[str, list[str]] = {name: [] for name in CPU + MEMORY}
+    for sample in instant_query(ctx.env, query):
+        found[sample.labels.get("__name__", "")].append(sample.labels.get("job", "?"))
+    return {name: tuple(sorted(jobs)) for name, jobs in found.items()}
 
 
-@check("Resource utilization tracked", uses=("resource-series",), needs=("prometheus_url",))
+def _tracked_by(found: dict[str, tuple[str, ...]], cpu: str, memory: str) -> set[str]:
+    return set(found.get(cpu, ())) & set(found.get(memory, ()))
+
+
+@check(
+    "Resource utilization tracked",
+    uses=("resource-series", "prometheus-targets"),
+    needs=("prometheus_url",),
+)
 def resources_tracked(ctx: Context) -> Verdict:
-    """Prometheus holds current per-workload CPU and memory series (cAdvisor or process)."""
+    """Prometheus holds current CPU and memory series of every container, or of the service."""
     found: dict[str, tuple[str, ...]] = ctx.evidence("resource-series")
-    missing = [k for k in ("cpu", "memory") if not found[k]]
-    seen = f"CPU series for jobs {list(found['cpu'])}, memory for {list(found['memory'])}"
-    if missing:
-        wanted = {"cpu": CPU, "memory": MEMORY}
-        need = "; ".join(f"{k}: none of {', '.join(wanted[k])}" for k in missing)
-        return Verdict.failed(f"Prometheus has no current {need}. Observed: {seen}.")
-    jobs = sorted(set(found["cpu"]) & set(found["memory"]))
-    if not jobs:
-        return Verdict.failed(f"no job has both CPU and memory series. Observed: {seen}.")
-    return Verdict.passed(f"jobs {', '.join(jobs)} have current CPU and memory series ({seen}).")
+    seen = "; ".join(f"{name}: {', '.join(jobs)}" for name, jobs in found.items() if jobs)
+    containers = _tracked_by(found, CPU[0], MEMORY[0])
+    if containers:
+        return Verdict.passed(
+            f"per-container CPU and memory series (cAdvisor) from {', '.join(sorted(containers))}"
+            f" ({seen})."
+        )
+    job = service_job(ctx)
+    if job in _tracked_by(found, CPU[1], MEMORY[1]):
+        return Verdict.passed(
+            f"the service's job {job} has current CPU and memory series ({seen})."
+        )
+    return Verdict.failed(
+        f"neither per-container series ({CPU[0]}, {MEMORY[0]}) nor the service's job {job!r} "
+        f"with {CPU[1]} and {MEMORY[1]}; observed: {seen or 'none'}."
+    )
