@@ -134,6 +134,16 @@ def test_a_clean_repository_whose_check_is_not_scheduled_fails(
     assert "no CronJob runs restic check" in verdict.evidence
 
 
+def test_a_suspended_check_cronjob_does_not_count(repos: Repos, tmp_path: Path) -> None:
+    suspended = CHECK_CRONJOB.replace(
+        '  schedule: "0 4 * * 0"', '  schedule: "0 4 * * 0"\n  suspend: true'
+    )
+    extra = _manifests(tmp_path, suspended)
+    verdict = _verdict(INTEGRITY, _repo(repos.fresh), root=tmp_path, **extra)
+    assert verdict.status is Status.FAILED
+    assert "no CronJob runs restic check" in verdict.evidence
+
+
 def test_a_repository_missing_a_data_pack_fails_its_check(repos: Repos, tmp_path: Path) -> None:
     damaged = restic_repository(tmp_path / "damaged", hours_ago(1), payload=os.urandom(200_000))
     largest = max((p for p in (damaged / "data").rglob("*") if p.is_file()), key=_size)

@@ -25,7 +25,8 @@ def check_schedules(ctx: Context, tools: list[str]) -> tuple[list[str], list[str
     """CronJobs running ``<tool> check`` (as found, with schedule) and the tools without one.
 
     A container counts when its image or command names the tool and its command or
-    args contain ``check``.  Needs ``manifests``; without it the line is unverified.
+    args contain ``check``; a suspended CronJob does not count.  Needs ``manifests``;
+    without it the line is unverified.
     """
     if not ctx.env.get("manifests"):
         raise NotConfigured("manifests", ctx.env.name, "the CronJob that runs the backup check")
@@ -33,7 +34,10 @@ def check_schedules(ctx: Context, tools: list[str]) -> tuple[list[str], list[str
     found: list[str] = []
     covered: set[str] = set()
     for item in kube.workloads(frozenset({"CronJob"})):
-        schedule = (item.manifest.body.get("spec") or {}).get("schedule")
+        spec = item.manifest.body.get("spec") or {}
+        if spec.get("suspend") is True:
+            continue  # a suspended CronJob schedules nothing
+        schedule = spec.get("schedule")
         for container in item.containers():
             words = _words(container)
             for tool in tools:

@@ -133,6 +133,7 @@ def budget_alerts(ctx: Context) -> Verdict:
             for r in budget
             if not _cost_metrics(ctx, r.expr) & names
         ]
+    problems += [f"{r.name} fails to evaluate: {r.error}" for r in budget if r.health == "err"]
     problems += [p for r in budget for p in _route_problems(r, configs)]
     if problems:
         return Verdict.failed("; ".join(problems[:6]) + ".")
