@@ -58,8 +58,12 @@ def metric_names(expr: str) -> set[str]:
 
 
 def _cost_metrics(ctx: Context, expr: str) -> set[str]:
-    pattern = re.compile(str(ctx.env.get("cost.metric_pattern")), re.I)
-    return {m for m in metric_names(expr) if pattern.search(m)}
+    words = [str(w).lower() for w in ctx.env.get("cost.metric_words") or []]
+    return {m for m in metric_names(expr) if any(w in m.lower() for w in words)}
+
+
+def _words(ctx: Context) -> str:
+    return ", ".join(str(w) for w in ctx.env.get("cost.metric_words") or [])
 
 
 def _optional(ctx: Context, name: str) -> Any:
@@ -71,16 +75,15 @@ def _optional(ctx: Context, name: str) -> Any:
 
 @check("Cost monitoring dashboards configured", uses=("dashboards", "metric-names"))
 def cost_dashboards(ctx: Context) -> Verdict:
-    """A dashboard panel queries a cost metric (cost.metric_pattern) that exists."""
+    """A dashboard panel queries a cost metric (cost.metric_words) that exists."""
     boards = ctx.evidence("dashboards")
     names: frozenset[str] = ctx.evidence("metric-names")
     panels = [(b.title, q, _cost_metrics(ctx, q)) for b in boards.boards for q in b.queries]
     costed = [(title, q, found) for title, q, found in panels if found]
-    pattern = ctx.env.get("cost.metric_pattern")
     if not costed:
         return Verdict.failed(
             f"none of the {len(panels)} panel queries in {boards.source} names a cost metric "
-            f"(/{pattern}/)"
+            f"(a name containing {_words(ctx)})"
         )
     live = [(t, q) for t, q, found in costed if found & names]
     if not live:
@@ -123,7 +126,7 @@ def budget_alerts(ctx: Context) -> Verdict:
     if not budget:
         return Verdict.failed(
             f"none of the {len(rules.alerts)} alert rules in {rules.source} watches a cost "
-            f"metric (/{ctx.env.get('cost.metric_pattern')}/)"
+            f"metric (a name containing {_words(ctx)})"
         )
     names: frozenset[str] | None = _optional(ctx, "metric-names")
     problems = list(rules.problems)

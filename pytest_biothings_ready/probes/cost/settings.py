@@ -10,10 +10,11 @@ FAMILY = "cost"
 
 register(
     Key(
-        "cost.metric_pattern",
-        "str",
-        "Regular expression naming cost metrics (dashboards, budget alerts).",
-        r"cost|spend|billing|budget|price|dollars|_usd|_eur",
+        "cost.metric_words",
+        "list",
+        "A metric whose name contains one of these (any case) is a cost metric.",
+        ["cost", "spend", "billing", "budget", "price", "dollars", "_usd", "_eur"],
+        values="str",
         family=FAMILY,
     ),
     Key(
