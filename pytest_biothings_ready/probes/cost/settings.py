@@ -28,7 +28,7 @@ register(
     Key(
         "cost.spot_labels",
         "list",
-        "Node labels (key=value) or taint keys that mean spot/preemptible capacity.",
+        "Node labels (key=value) that mean spot/preemptible capacity (selector or affinity).",
         [
             "cloud.google.com/gke-spot=true",
             "cloud.google.com/gke-preemptible=true",
