@@ -65,6 +65,12 @@ def test_a_page_loading_from_another_host_is_unverified_naming_it(site: str) -> 
     assert "cdn.example.invalid" in verdict.evidence
 
 
+def test_errors_caused_by_a_blocked_script_do_not_fail_the_page(site: str) -> None:
+    verdict = _verdict(JS, f"{site}/needs-cdn")
+    assert verdict.status is Status.UNVERIFIED  # lib.js was not fetched: not the page's fault
+    assert "cdn.example.invalid" in verdict.evidence
+
+
 def test_api_calls_answering_2xx_pass_integration(site: str) -> None:
     verdict = _verdict(INTEGRATION, f"{site}/calls-api")
     assert verdict.status is Status.PASSED, verdict.evidence

@@ -35,6 +35,9 @@ PAGES = {
     "/missing-script": _html("<script src='/nope.js'></script>"),
     "/external": _html("<img src='http://cdn.example.invalid/logo.png'>"),
     "/slow-script": _html("<script src='/slow.js'></script>"),
+    "/needs-cdn": _html(
+        "<script src='http://cdn.example.invalid/lib.js'></script><script>lib.init();</script>"
+    ),
 }
 
 

@@ -17,12 +17,20 @@ def _unreachable(result: BrowserResult) -> Verdict | None:
 
 
 def _page_problems(page: PageRun) -> list[str]:
-    problems = []
+    """What went wrong on ``page``, counting only what the scope rule did not cause.
+
+    When requests to other hosts were blocked, the page did not run as it would for a
+    user (a script from a CDN missing): its exceptions and console errors are not
+    counted, and a document that never answered was redirected away.  Failed
+    subresources on the environment's own hosts always count.
+    """
+    problems = [f"subresource {r}" for r in page.failed_resources]
+    if page.blocked:
+        return problems
     if page.status is None or page.status >= 400:
-        problems.append(f"{page.url} answered {page.status}")
+        problems.insert(0, f"{page.url} answered {page.status}")
     problems += [f"uncaught {e}" for e in page.exceptions]
     problems += page.console_errors
-    problems += [f"subresource {r}" for r in page.failed_resources]
     return problems
 
 
