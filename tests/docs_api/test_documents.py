@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pytest_biothings_ready.model import Status, Verdict
 from tests.support.evaluate import judge
 from tests.support.gitrepo import commit
@@ -78,8 +80,9 @@ def test_discovered_docs_without_a_deployment_document_leave_it_unverified(
     assert "or attest the line" in verdict.evidence
 
 
-def test_a_heading_without_text_under_it_does_not_count(tmp_path: Path) -> None:
-    empty = DEPLOY.replace("Redeploy the previous tag.", "")
+@pytest.mark.parametrize("stub", ["", "TODO", "- TBD", "..."])
+def test_a_heading_without_text_under_it_does_not_count(tmp_path: Path, stub: str) -> None:
+    empty = DEPLOY.replace("Redeploy the previous tag.", stub)
     commit(tmp_path, {**GOOD, "docs/deployment.md": empty})
     verdict = _verdict("Deployment procedures documented", tmp_path)
     assert verdict.status is Status.FAILED

@@ -26,10 +26,20 @@ def _sections(ctx: Context, doc_kind: DocKind) -> list[str]:
     return [str(p) for p in configured.get(doc_kind.name, doc_kind.sections)]
 
 
+# A section whose every line is one of these is a stub, not text.
+_PLACEHOLDER = re.compile(r"^\W*(todo|tbd|tba|wip|fixme|coming soon|to be written|n/?a)?\W*$", re.I)
+
+
+def _has_text(text: str) -> bool:
+    return any(not _PLACEHOLDER.match(line) for line in text.splitlines())
+
+
 def _lacking(doc: Document, patterns: list[str], body: str | None) -> list[str]:
     """The heading patterns no section with text (matching ``body``) answers."""
     filled = [
-        s for s in doc.sections() if s.body and (body is None or re.search(body, s.body, re.I))
+        s
+        for s in doc.sections()
+        if _has_text(s.body) and (body is None or re.search(body, s.body, re.I))
     ]
     return [p for p in patterns if not any(re.search(p, s.title, re.I) for s in filled)]
 
