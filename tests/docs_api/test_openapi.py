@@ -133,3 +133,15 @@ def test_an_html_page_instead_of_the_document_fails() -> None:
         verdict = _verdict(url)
     assert verdict.status is Status.FAILED
     assert "not an OpenAPI document" in verdict.evidence
+
+
+def test_a_documented_404_for_the_example_value_is_not_a_missing_route(
+    api: tuple[Api, str],
+) -> None:
+    served, url = api
+    item = served.spec["paths"]["/api/items/{item_id}"]["get"]
+    item["responses"] = {"200": {}, "404": {"description": "no such item"}}
+    served.spec["paths"]["/api/gone/{item_id}"] = {"get": copy.deepcopy(item)}
+    verdict = _verdict(url)
+    assert verdict.status is Status.PASSED, verdict.evidence  # /api/gone/7: 404 is documented
+    assert "1 skipped" in verdict.evidence
