@@ -152,3 +152,14 @@ def test_documents_outside_git_are_an_error_for_the_history_lines(tmp_path: Path
         (tmp_path / name).write_text(text)
     assert _verdict("Documentation updated", tmp_path).status is Status.ERROR
     assert _verdict("Deployment procedures documented", tmp_path).status is Status.PASSED
+
+
+def test_the_demo_judges_its_bundled_repository_not_the_folder_it_runs_in(tmp_path: Path) -> None:
+    from pytest_biothings_ready.config.environment import Environment
+    from pytest_biothings_ready.evidence.store import EvidenceStore
+
+    commit(tmp_path, {**GOOD, "docs/deployment.md": DEPLOY + "[x](missing.md)\n"})
+    store = EvidenceStore(Environment("demo", {}, tmp_path))
+    verdict = judge("Documentation updated", {}, store=store)
+    assert verdict.status is Status.UNVERIFIED
+    assert "demo/repo" in verdict.evidence

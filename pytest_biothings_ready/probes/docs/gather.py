@@ -62,10 +62,20 @@ def _artifacts(ctx: Context) -> list[Path]:
     return [ctx.env.path(str(v)) for key in ARTIFACT_KEYS for v in ctx.env.get(key) or []]
 
 
+# The built-in demo judges its bundled deployment repository, never the folder it runs in.
+DEMO_REPO = Path(__file__).resolve().parents[2] / "demo" / "repo"
+
+
+def _root(ctx: Context) -> Path:
+    if ctx.env.name == "demo" and not ctx.env.get("docs_paths"):
+        return DEMO_REPO
+    return ctx.env.path(str(ctx.env.get("repo") or "."))
+
+
 @gatherer("documents")
 def gather_documents(ctx: Context) -> DocsResult:
     """Read ``docs_paths`` (or the default documents) and their last commits."""
-    root = ctx.env.path(str(ctx.env.get("repo") or "."))
+    root = _root(ctx)
     declared = [ctx.env.path(str(p)) for p in ctx.env.get("docs_paths") or []]
     files, missing = discover(root, declared)
     documents = tuple(_read(p, root) for p in files)
