@@ -84,6 +84,16 @@ def _round_trip(env: Environment, url: str) -> tuple[list[tuple[str, int, str]],
     return steps, shapes
 
 
+def _drop(admin: str, timeout: float, name: str) -> None:
+    """Drop the scratch database, closing leftover sessions (FORCE: PostgreSQL 13+)."""
+    import psycopg
+
+    try:
+        _admin(admin, timeout, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.errors.SyntaxError:
+        _admin(admin, timeout, f'DROP DATABASE IF EXISTS "{name}"')
+
+
 @gatherer("migrations", needs=_NEEDS)
 def gather_migrations(ctx: Context) -> MigrationRun:
     """Create an empty database, run up / down / up with DATABASE_URL set to it, drop it."""
@@ -98,7 +108,7 @@ def gather_migrations(ctx: Context) -> MigrationRun:
         try:
             steps, shapes = _round_trip(ctx.env, scratch)
         finally:
-            _admin(admin, ctx.timeout, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop(admin, ctx.timeout, name)
     except psycopg.Error as exc:
         raise ProbeError(f"{masked(admin)}: {str(exc).splitlines()[0]}") from None
     return MigrationRun(masked(admin), tuple(steps), tuple(shapes))
