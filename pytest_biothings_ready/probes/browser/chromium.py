@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["DevTools", "find_browser", "launch"]
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-_LISTENING = re.compile(rb"DevTools listening on (ws://\S+)")
 FLAGS = (
     "--headless",
     "--disable-gpu",
@@ -54,36 +53,37 @@ def find_browser(configured: str | None) -> str:
     raise ProbeError(f"no browser to run: {wanted} not found (apt-get install chromium)")
 
 
-def _devtools_url(proc: subprocess.Popen[bytes], timeout: float) -> str:
-    assert proc.stderr is not None
-    os.set_blocking(proc.stderr.fileno(), False)
-    seen, deadline = b"", time.monotonic() + timeout
+def _devtools_url(proc: subprocess.Popen[bytes], profile: Path, timeout: float) -> str:
+    """The browser's WebSocket URL, from the ``DevToolsActivePort`` file it writes.
+
+    (Reading it from stderr would leave a pipe nobody drains once the URL is known.)
+    """
+    active = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        seen += proc.stderr.read() or b""
-        if match := _LISTENING.search(seen):
-            return match.group(1).decode()
+        lines = active.read_text().splitlines() if active.exists() else []
+        if len(lines) >= 2:
+            return f"ws://127.0.0.1:{lines[0].strip()}{lines[1].strip()}"
         time.sleep(0.02)
-    tail = seen.decode(errors="replace")[-300:]
-    raise ProbeError(f"the browser did not open its DevTools endpoint in {timeout:g} s: {tail}")
+    state = f"exited with {proc.returncode}" if proc.poll() is not None else "still starting"
+    raise ProbeError(f"the browser did not open its DevTools endpoint in {timeout:g} s ({state})")
 
 
 @contextmanager
 def launch(binary: str, timeout: float, *extra: str) -> Iterator[str]:
     """Start ``binary`` headless with a fresh profile; yield its DevTools WebSocket URL."""
-    profile = tempfile.mkdtemp(prefix="ready-chromium-")
+    profile = Path(tempfile.mkdtemp(prefix="ready-chromium-"))
     flags = [*FLAGS, f"--user-data-dir={profile}", *extra]
     if os.geteuid() == 0:  # Chromium's sandbox refuses to run as root
         flags.append("--no-sandbox")
     proc = subprocess.Popen(
-        [binary, *flags, "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [binary, *flags, "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        yield _devtools_url(proc, max(timeout, 10.0))
+        yield _devtools_url(proc, profile, max(timeout, 10.0))
     finally:
         proc.kill()
         proc.wait()
-        assert proc.stderr is not None
-        proc.stderr.close()
         shutil.rmtree(profile, ignore_errors=True)
 
 
