@@ -13,12 +13,22 @@ JS = "No JavaScript errors"
 INTEGRATION = "Frontend-backend integration verified"
 
 
-def _verdict(line: str, url: str, *pages: str, binary: str = "", **extra: Any) -> Verdict:
+def _verdict(
+    line: str,
+    url: str,
+    *pages: str,
+    binary: str = "",
+    long_polls: tuple[str, ...] | list[str] = (),
+    **extra: Any,
+) -> Verdict:
     settings: dict[str, Any] = {"frontend_url": url, "timeout_s": 5}
     settings.update(extra)
-    settings["browser"] = {"pages": list(pages), "settle_ms": 200}
+    browser: dict[str, Any] = {"pages": list(pages), "settle_ms": 200}
     if binary:
-        settings["browser"]["binary"] = binary
+        browser["binary"] = binary
+    if long_polls:
+        browser["long_polls"] = list(long_polls)
+    settings["browser"] = browser
     return judge(line, settings)
 
 
@@ -47,10 +57,11 @@ def test_a_missing_script_fails(site: str) -> None:
     assert "nope.js answered 404" in verdict.evidence
 
 
-def test_a_script_that_never_arrives_fails_within_the_timeout(site: str) -> None:
+def test_a_script_that_never_arrives_is_an_error_within_the_timeout(site: str) -> None:
     verdict = _verdict(JS, f"{site}/slow-script", timeout_s=1)
-    assert verdict.status is Status.FAILED
-    assert "slow.js: no answer before the page was judged" in verdict.evidence
+    assert verdict.status is Status.ERROR
+    assert "no answer within 1 s" in verdict.evidence
+    assert "slow.js" in verdict.evidence
 
 
 def test_a_page_that_answers_404_fails(site: str) -> None:
@@ -75,6 +86,18 @@ def test_api_calls_answering_2xx_pass_integration(site: str) -> None:
     verdict = _verdict(INTEGRATION, f"{site}/calls-api")
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "/api/data -> 200" in verdict.evidence
+
+
+def test_an_api_call_without_an_answer_is_an_error_unless_a_declared_long_poll(
+    site: str,
+) -> None:
+    waiting = _verdict(INTEGRATION, f"{site}/long-poll", timeout_s=1)
+    assert waiting.status is Status.ERROR
+    assert "/api/wait" in waiting.evidence
+    declared = _verdict(INTEGRATION, f"{site}/long-poll", timeout_s=1, long_polls=["/api/wait"])
+    assert declared.status is Status.PASSED, declared.evidence
+    assert "/api/data -> 200" in declared.evidence
+    assert "long polls still open (not judged): GET" in declared.evidence
 
 
 def test_an_api_call_answering_500_fails_integration(site: str) -> None:

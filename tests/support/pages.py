@@ -35,6 +35,7 @@ PAGES = {
     "/missing-script": _html("<script src='/nope.js'></script>"),
     "/external": _html("<img src='http://cdn.example.invalid/logo.png'>"),
     "/slow-script": _html("<script src='/slow.js'></script>"),
+    "/long-poll": _html(_fetch("/api/wait") + _fetch("/api/data")),
     "/needs-cdn": _html(
         "<script src='http://cdn.example.invalid/lib.js'></script><script>lib.init();</script>"
     ),
@@ -76,4 +77,9 @@ def api_app(cors_origin: str | None = None) -> Starlette:
     async def broken(request: Request) -> Response:
         return JSONResponse({"error": "db down"}, status_code=500, headers=_headers())
 
-    return Starlette(routes=[Route("/api/data", data), Route("/api/broken", broken)])
+    async def wait(request: Request) -> Response:
+        await asyncio.sleep(10)  # a long poll: answers after any test's timeout
+        return JSONResponse({"events": []}, headers=_headers())
+
+    routes = [Route("/api/data", data), Route("/api/broken", broken), Route("/api/wait", wait)]
+    return Starlette(routes=routes)

@@ -6,7 +6,7 @@ from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.browser.gather import BrowserResult
-from pytest_biothings_ready.probes.browser.page import PageRun
+from pytest_biothings_ready.probes.browser.page import API_TYPES, PageRun
 
 __all__ = ["integration_verified", "no_javascript_errors"]
 
@@ -27,7 +27,8 @@ def _page_problems(page: PageRun) -> list[str]:
     problems = [f"subresource {r}" for r in page.failed_resources]
     if page.blocked:
         return problems
-    if page.status is None or page.status >= 400:
+    document_waiting = any(kind == "Document" for kind, _ in page.pending)
+    if (page.status is None and not document_waiting) or (page.status or 0) >= 400:
         problems.insert(0, f"{page.url} answered {page.status}")
     problems += [f"uncaught {e}" for e in page.exceptions]
     problems += page.console_errors
@@ -45,6 +46,22 @@ def _require_scope(ctx: Context, result: BrowserResult) -> None:
         )
 
 
+def _timed_out(ctx: Context, result: BrowserResult, api: bool) -> Verdict | None:
+    """``error`` naming the requests (API calls, or the rest) still unanswered when the
+    pages were judged; long polls listed in ``browser.long_polls`` are left out."""
+    polls = [str(p) for p in ctx.env.get("browser.long_polls") or []]
+    waiting = [
+        f"{page.url}: {what}"
+        for page in result.pages
+        for kind, what in page.pending
+        if (kind in API_TYPES) == api and not any(poll in what for poll in polls)
+    ]
+    if not waiting:
+        return None
+    hint = " (a long poll? list it in browser.long_polls)" if api else ""
+    return Verdict.error(f"no answer within {ctx.env.timeout:g} s{hint}: " + "; ".join(waiting[:5]))
+
+
 def _timing(page: PageRun) -> str:
     return f"load event {page.load_ms:.0f} ms" if page.load_ms is not None else "no load event"
 
@@ -58,6 +75,8 @@ def no_javascript_errors(ctx: Context) -> Verdict:
     problems = [f"{p.url}: {x}" for p in result.pages for x in _page_problems(p)]
     if problems:
         return Verdict.failed(f"{result.browser}: " + "; ".join(problems[:8]) + ".")
+    if verdict := _timed_out(ctx, result, api=False):
+        return verdict
     _require_scope(ctx, result)
     seen = ", ".join(f"{p.url} ({p.status}, {_timing(p)})" for p in result.pages)
     return Verdict.passed(
@@ -76,14 +95,19 @@ def integration_verified(ctx: Context) -> Verdict:
     if problems := [problem for _, problem in calls if problem]:
         return Verdict.failed(f"{result.browser}: " + "; ".join(problems[:8]) + ".")
     _require_scope(ctx, result)
+    if verdict := _timed_out(ctx, result, api=True):
+        return verdict
+    polls = [what for p in result.pages for kind, what in p.pending if kind in API_TYPES]
     if not calls:
         raise NotConfigured(
             "browser.pages",
             ctx.env.name,
-            "no page made a fetch/XHR call to verify; list pages whose scripts call the API",
+            "no page made a fetch/XHR call that answered; list pages whose scripts call the API",
         )
+    waiting = f"; long polls still open (not judged): {', '.join(polls[:3])}" if polls else ""
     return Verdict.passed(
         f"{result.browser}: {len(calls)} calls made by the pages answered: "
         + "; ".join(summary for summary, _ in calls[:8])
+        + waiting
         + "."
     )

@@ -39,18 +39,17 @@ class Request:
     done: bool = False
 
     def problem(self) -> str | None:
-        """Why this request counts as failed; None when it loaded (2xx/3xx).
-
-        Judged once the page's time is up: a request still without an answer then is
-        one the user's page is still waiting for.
-        """
+        """Why this request failed (4xx/5xx, refused, blocked by CORS); None otherwise."""
         if self.status is not None and self.status >= 400:
             return f"{self.method} {self.url} answered {self.status}"
         if self.error:
             return f"{self.method} {self.url}: {self.error}"
-        if self.status is None and not self.done:
-            return f"{self.method} {self.url}: no answer before the page was judged"
         return None
+
+    @property
+    def waiting(self) -> bool:
+        """Still without an answer when the page was judged (a timeout, or a long poll)."""
+        return self.status is None and not self.done and not self.error
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,9 @@ class PageRun:
         exceptions: uncaught exceptions (message and location).
         console_errors: ``console.error`` calls and errors the browser logged.
         failed_resources: subresources (scripts, styles, images...) that failed.
-        api_calls: the page's own fetch/XHR requests, as ``(summary, problem or None)``.
+        api_calls: the page's own answered fetch/XHR requests, as ``(summary, problem)``.
+        pending: requests still without an answer when the page was judged, as
+            ``(kind, "METHOD url")``: a subresource that timed out, or a call still open.
         blocked: requests to hosts outside the environment, not sent.
         error: why the page could not be loaded at all, else None.
     """
@@ -76,6 +77,7 @@ class PageRun:
     console_errors: tuple[str, ...] = ()
     failed_resources: tuple[str, ...] = ()
     api_calls: tuple[tuple[str, str | None], ...] = ()
+    pending: tuple[tuple[str, str], ...] = ()
     blocked: tuple[str, ...] = ()
     error: str | None = None
 
@@ -179,14 +181,19 @@ class Watcher:
         requests = [r for r in self.requests.values() if _judged(r)]
         document = next((r for r in requests if r.kind == "Document"), None)
         api = [r for r in requests if r.kind in API_TYPES and r.url not in self.blocked]
-        resources = [r for r in requests if r.kind not in (*API_TYPES, "Document")]
+        resources = [r for r in requests if r.kind not in API_TYPES and r.url not in self.blocked]
         return PageRun(
             url=url,
             status=document.status if document else None,
             load_ms=(self.loaded_at - started) * 1000 if self.loaded_at else None,
             exceptions=tuple(self.exceptions),
             console_errors=tuple(dict.fromkeys(self.console)),
-            failed_resources=tuple(p for r in resources if (p := r.problem())),
-            api_calls=tuple((f"{r.method} {r.url} -> {r.status}", r.problem()) for r in api),
+            failed_resources=tuple(
+                p for r in resources if r.kind != "Document" and (p := r.problem())
+            ),
+            api_calls=tuple(
+                (f"{r.method} {r.url} -> {r.status}", r.problem()) for r in api if not r.waiting
+            ),
+            pending=tuple((r.kind, f"{r.method} {r.url}") for r in requests if r.waiting),
             blocked=tuple(dict.fromkeys(self.blocked)),
         )

@@ -30,10 +30,10 @@ register(
         family=FAMILY,
     ),
     Key(
-        "browser.max_load_ms",
-        "float",
-        "Slowest acceptable load event of a page, milliseconds (reported in evidence).",
-        5000.0,
+        "browser.long_polls",
+        "list",
+        "URL parts of API calls that stay open by design (long polls), not judged.",
+        values="str",
         family=FAMILY,
     ),
 )
