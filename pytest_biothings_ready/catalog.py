@@ -1,4 +1,4 @@
-"""Generate docs/checklist.md (the checks catalog) and docs/settings.md from the code.
+"""Generate docs/checklist.md, docs/settings.md and docs/active-traffic.md from the code.
 
     python -m pytest_biothings_ready.catalog --write docs
 
@@ -14,8 +14,10 @@ from pathlib import Path
 
 from pytest_biothings_ready.checklist.model import ChecklistItem
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
+from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.config.schema import Key, keys
 from pytest_biothings_ready.evidence.registry import Check, checks_for, load_families
+from pytest_biothings_ready.evidence.traffic import render_doc
 
 __all__ = ["render_checklist", "render_settings"]
 
@@ -49,19 +51,21 @@ def render_checklist() -> str:
         "# Checks catalog",
         "",
         f"Every line of the built-in checklist ({len(checklist)} items), its id, its "
-        "area marker and what decides it. `smoke` lines also carry `ready_smoke`.",
+        "markers (its area marker first, then topic markers by content: "
+        "docs/governance.md) and what decides it. `smoke` lines also carry `ready_smoke`.",
         "",
     ]
     for section in checklist.sections():
         lines += [
             f"## {section}",
             "",
-            "| id | line | marker | decided by |",
+            "| id | line | markers | decided by |",
             "| --- | --- | --- | --- |",
         ]
         for item in (i for i in checklist if i.section == section):
             checks = checks_for(item)
-            marker = item.marker + (", ready_smoke" if any(c.smoke for c in checks) else "")
+            smoke = ("ready_smoke",) if any(c.smoke for c in checks) else ()
+            marker = ", ".join((*markers_for(item), *smoke))
             title = ("**" + item.title + "**") if item.is_group else item.title
             lines.append(
                 f"| `{item.id}` | {_cell(title)} | {marker} | {_cell(_decided_by(item, checks))} |"
@@ -111,12 +115,13 @@ def _cell(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="DOCS", help="write checklist.md and settings.md")
+    parser.add_argument("--write", metavar="DOCS", help="write the generated docs into DOCS")
     args = parser.parse_args(argv)
     if args.write:
         folder = Path(args.write)
         (folder / "checklist.md").write_text(render_checklist(), encoding="utf-8")
         (folder / "settings.md").write_text(render_settings(), encoding="utf-8")
+        (folder / "active-traffic.md").write_text(HEADER + render_doc(), encoding="utf-8")
     else:
         print(render_checklist())
     return 0

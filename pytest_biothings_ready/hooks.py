@@ -10,10 +10,22 @@ import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER
 from pytest_biothings_ready.checklist.lookup import find_item
+from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.model import Status
 from pytest_biothings_ready.nodes import ChecklistFile, ReadyItem, session_key
+from pytest_biothings_ready.record.linked import (
+    failure_message,
+    linked_properties,
+    stamp_linked_testcases,
+)
 from pytest_biothings_ready.record.results import ItemResult, Results
+from pytest_biothings_ready.record.summary import (
+    RunVerdict,
+    run_verdict,
+    selection_text,
+    terminal_lines,
+)
 from pytest_biothings_ready.redact import Redactor, clean
 from pytest_biothings_ready.session import Options, ReadySession
 from pytest_biothings_ready.verdicts.engine import LinkedOutcome
@@ -34,6 +46,8 @@ def _options(config: pytest.Config) -> Options:
         attestations=config.getoption("ready_attestations"),
         report=report,
         allow_unverified=config.getoption("ready_allow_unverified"),
+        compare=config.getoption("ready_compare"),
+        bundle=config.getoption("ready_bundle"),
     )
 
 
@@ -50,8 +64,14 @@ class ReadyPlugin:
         config.stash[session_key] = self.ready
         self.results = Results()
         self.linked: dict[str, list[pytest.Item]] = {}
+        self.messages: dict[tuple[str, str], str] = {}  # linked failures: (nodeid, when)
         self.prefetched = False
+        self.announced = False  # the active-traffic announcement, under xdist
         _prefer_xunit1(config)
+        if self.ready.options.bundle and not hasattr(config, "workerinput"):  # controller only
+            from pytest_biothings_ready.governance_hooks import BundleWriter
+
+            config.pluginmanager.register(BundleWriter(self), "biothings-ready-bundle")
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
@@ -63,6 +83,22 @@ class ReadyPlugin:
         from pytest_biothings_ready.xdist_support import single_worker_scheduler
 
         return single_worker_scheduler(config, log)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Under xdist the controller collects nothing: announce from a worker's ids.
+
+        Only for a configured environment: the demo starts on the worker, unseen here.
+        """
+        if self.announced or self.ready.env is None:
+            return
+        self.announced = True
+        from pytest_biothings_ready.evidence.traffic import announce_entries
+
+        items = self.ready.checklist.items
+        entries = [items[i] for i in (nodeid.rsplit("::", 1)[-1] for nodeid in ids) if i in items]
+        for line in announce_entries(self.ready.env, entries, self.ready.redact):
+            self._announce(line)
 
     def _announce(self, message: str) -> None:
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -102,7 +138,25 @@ class ReadyPlugin:
             except ConfigError as exc:
                 raise pytest.UsageError(str(exc)) from None
             self.linked.setdefault(entry.id, []).append(item)
-            item.add_marker(entry.marker)
+            for marker in markers_for(entry):
+                item.add_marker(marker)
+            item.user_properties.extend(linked_properties(entry))
+
+    def pytest_report_collectionfinish(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> list[str]:
+        """Before any probe, on their own lines: start the demo, announce active traffic."""
+        entries = [item.entry for item in items if isinstance(item, ReadyItem)]
+        if not entries or config.getoption("collectonly"):
+            return []
+        from pytest_biothings_ready.evidence.traffic import announce_entries
+
+        try:
+            env = self.ready.environment()
+        except Exception as exc:  # the first item's setup reports it as an error
+            message = f"biothings-ready: the environment could not be prepared: {exc}"
+            return [clean(message, self.ready.redact)]
+        return announce_entries(env, entries, self.ready.redact)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -129,9 +183,13 @@ class ReadyPlugin:
         """
         report = yield
         if not isinstance(item, ReadyItem):
+            if call.excinfo is not None and report.failed and item.get_closest_marker(ITEM_MARKER):
+                message = failure_message(item, call.excinfo, self.config.rootpath)
+                self.messages[(report.nodeid, report.when)] = message
             _clean_report(report, self.ready.redact)
         return report
 
+    @pytest.hookimpl(tryfirst=True)  # before junitxml closes the testcase
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Record linked-test outcomes and checklist results."""
         props = dict(report.user_properties)
@@ -140,12 +198,18 @@ class ReadyPlugin:
         for item_id, nodes in self.linked.items():
             if any(node.nodeid == report.nodeid for node in nodes):
                 self._record_linked(item_id, report)
+        linked_case = props.get("ready_method") == "linked_test" and "ready_status" not in props
+        if report.when == "teardown" and linked_case:  # xdist: the worker already added it
+            # provisional: the test's own outcome; sessionfinish writes the line's status
+            own = self.ready.judge.linked_status(report.nodeid)
+            report.user_properties.append(("ready_status", own.value))
 
     def _record_linked(self, item_id: str, report: pytest.TestReport) -> None:
         status = _linked_status(report)
         if status is None:
             return
-        message = clean(_short(report), self.ready.redact)
+        own = self.messages.get((report.nodeid, report.when), "")
+        message = clean(own or _short(report), self.ready.redact)
         outcomes = self.ready.judge.linked.setdefault(item_id, [])
         outcomes.append(LinkedOutcome(report.nodeid, status, message))
 
@@ -156,7 +220,7 @@ class ReadyPlugin:
         Each step is guarded: whatever one of them raises, the JUnit record (written
         by pytest after this hook) is still written, and the failure is announced.
         """
-        for step in (self._stop, self._suite_properties, self._report):
+        for step in (self._stop, self._suite_properties, self._compare, self._report):
             try:
                 step()
             except Exception as exc:  # the record must survive our own bugs
@@ -183,21 +247,41 @@ class ReadyPlugin:
         xml.global_properties[:] = [
             (name, clean(str(value), self.ready.redact)) for name, value in xml.global_properties
         ]
+        stamp_linked_testcases(xml, self.results)
+
+    def _compare(self) -> None:
+        """--ready-compare: line this run up with the previous record (governance.py)."""
+        self.ready.governance.finish(self.results, self.ready.checklist, self.ready.options.env)
 
     def _report(self) -> None:
         if self.ready.options.report and self.results:
             from pytest_biothings_ready.record.write import write_report
 
-            write_report(Path(self.ready.options.report), self.ready, self.results)
+            write_report(Path(self.ready.options.report), self.ready, self.results, self.verdict())
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        """A table of statuses per section."""
-        if self.results:
-            from pytest_biothings_ready.record.summary import summary_lines
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
+        """Last, after pytest's short summary: the table per section and the verdict."""
+        yield
+        governance = self.ready.governance
+        if governance.warnings or governance.comparison:
+            from pytest_biothings_ready.record.changes import changes_terminal
 
-            terminalreporter.write_sep("=", f"readiness: {self.ready.options.env}")
-            for line in summary_lines(self.results):
+            terminalreporter.write_sep("=", "readiness: sign-off governance")
+            for line in changes_terminal(governance.comparison, governance.warnings):
                 terminalreporter.write_line(line)
+        if self.results:
+            terminalreporter.write_sep("=", f"readiness: {self.ready.options.env}")
+            for line, markup in terminal_lines(self.results, self.verdict()):
+                terminalreporter.write_line(line, **markup)
+
+    def verdict(self) -> RunVerdict:
+        """The run's verdict on the lines recorded so far."""
+        selection = selection_text(
+            self.config.getoption("markexpr", None), self.config.getoption("keyword", None)
+        )
+        compare = str(self.config.getoption("ready_compare", None) or "")  # governance's
+        return run_verdict(self.results, self.ready.options.allow_unverified, selection, compare)
 
 
 def _linked_status(report: pytest.TestReport) -> Status | None:

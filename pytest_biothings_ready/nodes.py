@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest._code.code import ReprFileLocation, TerminalRepr
 
+from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.model import PLUGIN_BUG, Status, Verdict
+from pytest_biothings_ready.record.summary import one_line
 from pytest_biothings_ready.redact import clean
 
 if TYPE_CHECKING:
@@ -82,7 +84,8 @@ class ReadyItem(pytest.Item):
         super().__init__(**kwargs)
         self.entry = entry
         self.verdict: Verdict | None = None
-        self.add_marker(entry.marker)
+        for marker in markers_for(entry):  # area, then topics (checklist/topics.py)
+            self.add_marker(marker)
         if _is_smoke(entry):
             self.add_marker("ready_smoke")
 
@@ -103,6 +106,9 @@ class ReadyItem(pytest.Item):
         redact = self.ready.redact
         self.verdict = verdict.with_text(lambda text: clean(text, redact))
         self.user_properties.extend(_properties(self.entry, self.verdict))
+        previous = self.ready.governance.previous_status(self.entry.id)
+        if previous is not None:  # --ready-compare (record/compare.py)
+            self.user_properties.append(("ready_previous_status", previous))
         if self.verdict.status is Status.ERROR:
             raise Finding(self.verdict)
 
@@ -133,7 +139,8 @@ class ReadyItem(pytest.Item):
         if not isinstance(excinfo.value, Finding):
             return clean(str(super().repr_failure(excinfo)), self.ready.redact)
         verdict, entry = excinfo.value.verdict, self.entry
-        headline = f"{verdict.status.value.upper()}: {verdict.evidence}"
+        # The short summary's FAILED/ERROR line: one line, the full evidence is below.
+        headline = f"{verdict.status.value.upper()}: {one_line(verdict.evidence)}"
         lines = [
             f"{verdict.status.value.upper()}: {entry.title}",
             f"  item:     {entry.id}  [{entry.marker}]",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER, MARKERS
+from pytest_biothings_ready.locust_plugin import block_locust_plugin
 from pytest_biothings_ready.nodes import session_key
 
 if TYPE_CHECKING:
@@ -29,11 +30,14 @@ HELP_CHECKLIST = "a Markdown checkbox checklist instead of the built-in one"
 HELP_ATTESTATIONS = "attestations file (default from the config, else ./attestations.toml)"
 HELP_REPORT = "also write a report: PATH.md (ticked checklist) or PATH.html (for a browser)"
 HELP_UNVERIFIED = "skip unverified items instead of failing them (partial runs)"
+HELP_COMPARE = "compare with a previous record (--junitxml): regressions first, then fixes"
+HELP_BUNDLE = "also write the evidence bundle PATH.zip (verify: python -m ...ready.bundle)"
 INERT_REASON = "readiness check: runs only with --ready-env=NAME"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the --ready-* options in one group."""
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Register the --ready-* options in one group; turn off locust's pytest plugin."""
+    block_locust_plugin(parser, pluginmanager)
     group = parser.getgroup("biothings-ready", "production readiness checklist")
     group.addoption("--ready-env", metavar="NAME", help=HELP_ENV)
     group.addoption("--ready-config", metavar="PATH", help=HELP_CONFIG)
@@ -41,6 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ready-attestations", metavar="PATH", help=HELP_ATTESTATIONS)
     group.addoption("--ready-report", metavar="PATH", help=HELP_REPORT)
     group.addoption("--ready-allow-unverified", action="store_true", help=HELP_UNVERIFIED)
+    group.addoption("--ready-compare", metavar="PREVIOUS.xml", help=HELP_COMPARE)
+    group.addoption("--ready-bundle", metavar="PATH.zip", help=HELP_BUNDLE)
 
 
 @pytest.hookimpl(trylast=True)  # after junitxml has set up its writer

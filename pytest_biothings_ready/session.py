@@ -29,6 +29,7 @@ from pytest_biothings_ready.config.load import (
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.evidence.registry import checks_for
 from pytest_biothings_ready.evidence.store import EvidenceStore
+from pytest_biothings_ready.governance import Governance
 from pytest_biothings_ready.redact import Redactor
 from pytest_biothings_ready.verdicts.engine import Judge
 
@@ -47,6 +48,8 @@ class Options:
     attestations: str | None = None
     report: str | None = None
     allow_unverified: bool = False
+    compare: str | None = None
+    bundle: str | None = None
 
 
 def _now() -> str:
@@ -65,6 +68,7 @@ class ReadySession:
     announce: Callable[[str], None] = print
     started_at: str = field(default_factory=_now)
     finished_at: str = ""
+    governance: Governance = field(default_factory=Governance)
     judge: Judge = field(init=False)
     _store: EvidenceStore | None = None
     _demo: Any = None
@@ -93,7 +97,15 @@ class ReadySession:
             _attestations_path(options, config, cwd, demo), checklist, dt.date.today()
         )
         env = None if demo else load_environment(config, options.env)
-        return cls(options, config, checklist, attestations, env)
+        governance = Governance.load(
+            config.ready("policy"),
+            f"{config.path or 'readiness.toml'} [ready.policy]",
+            checklist,
+            attestations,
+            options.env,
+            cwd / options.compare if options.compare else None,
+        )
+        return cls(options, config, checklist, attestations, env, governance=governance)
 
     @property
     def redact(self) -> Redactor:
@@ -118,6 +130,11 @@ class ReadySession:
             if self._store is None:
                 self._store = EvidenceStore(env)
             return self._store
+
+    @property
+    def started_store(self) -> EvidenceStore | None:
+        """The evidence store if the run created one (never creates it, for the bundle)."""
+        return self._store
 
     def prefetch(self, items: Iterable[ChecklistItem]) -> None:
         """Start, concurrently, every gatherer the given items' checks use."""
@@ -145,7 +162,7 @@ class ReadySession:
             ("ready_finished_at", self.finished_at or _now()),
         ]
         props += [(f"ready_deployment_{key}", value) for key, value in deployment.items()]
-        return props
+        return props + self.governance.suite_properties()
 
     def close(self) -> None:
         """Stop the demo service, if this session started it."""

@@ -3,6 +3,8 @@
 The probe families and the libraries they use are imported here, once, before any
 test runs: pytester's in-process runs drop the modules an inner run imported, and a
 half re-imported httpx/httpcore pair stops mapping httpcore's exceptions to httpx's.
+The record writers too: a dropped ``record.write`` stays an attribute of the kept
+``record`` package, so ``from ...record import write`` would patch a stale copy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import uvicorn  # noqa: F401
 import websockets  # noqa: F401
 import yaml  # noqa: F401
 
+import pytest_biothings_ready.record.write  # noqa: F401
 from pytest_biothings_ready.evidence.registry import load_families
 
 load_families()

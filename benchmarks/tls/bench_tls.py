@@ -145,11 +145,14 @@ def _timed(label: str, command: list[str], echo: bool = False) -> float:
 
 
 def _certificates(root: Path) -> Path:
+    """Root -> intermediate -> leaf; nginx serves leaf + intermediate (the chain as
+    served is what the probe verifies), ca.pem holds the root only."""
     ca = trustme.CA()
-    leaf = ca.issue_cert("127.0.0.1", "localhost")
+    leaf = ca.create_child_ca().issue_cert("127.0.0.1", "localhost")
     ca.cert_pem.write_to_path(str(root / "ca.pem"))
     leaf.private_key_pem.write_to_path(str(root / "key.pem"))
-    leaf.cert_chain_pems[0].write_to_path(str(root / "cert.pem"))
+    for index, blob in enumerate(leaf.cert_chain_pems):
+        blob.write_to_path(str(root / "cert.pem"), append=index > 0)
     return root / "ca.pem"
 
 

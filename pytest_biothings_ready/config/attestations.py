@@ -17,6 +17,7 @@ from typing import Any
 
 from pytest_biothings_ready.checklist.lookup import describe, find_item, nearest
 from pytest_biothings_ready.checklist.model import Checklist, ChecklistItem
+from pytest_biothings_ready.config.documents import bound_document
 from pytest_biothings_ready.config.tomlfile import read_toml
 from pytest_biothings_ready.errors import ConfigError
 
@@ -24,8 +25,11 @@ __all__ = ["Attestations", "Entry", "load_attestations"]
 
 # kind -> (required fields, optional fields)
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "attest": (("item", "by", "date"), ("role", "expires", "evidence", "envs")),
-    "waive": (("item", "by", "reason", "expires"), ("date", "envs")),
+    "attest": (
+        ("item", "by", "date"),
+        ("role", "expires", "evidence", "envs", "file", "sha256"),
+    ),
+    "waive": (("item", "by", "reason", "expires"), ("date", "envs", "role")),
     "not_applicable": (("item", "by", "reason"), ("date", "envs")),
     "signoff": (("role", "by", "date"), ("envs", "comment")),
 }
@@ -45,6 +49,10 @@ class Entry:
         text: reason or evidence link, for the record.
         role: the person's role.
         envs: environments it applies to (empty: all).
+        file: the document an attestation vouches for (relative to attestations.toml).
+        sha256: the document's digest when it was attested.
+        document_problem: why the document no longer matches ("" when it does, or
+            when no document is named); see config/documents.py.
     """
 
     kind: str
@@ -55,6 +63,9 @@ class Entry:
     text: str = ""
     role: str = ""
     envs: tuple[str, ...] = ()
+    file: str = ""
+    sha256: str = ""
+    document_problem: str = ""
 
     def applies_to(self, env: str) -> bool:
         return not self.envs or env in self.envs
@@ -104,7 +115,8 @@ def load_attestations(path: Path | None, checklist: Checklist, today: dt.date) -
     entries: dict[str, list[Entry]] = {}
     for kind in FIELDS:
         for index, raw_entry in enumerate(_tables(data, kind, path), start=1):
-            entry = _entry(kind, raw_entry, f"{path}: [[{kind}]] #{index}", checklist, today)
+            where = f"{path}: [[{kind}]] #{index}"
+            entry = _entry(kind, raw_entry, where, checklist, today, path.parent)
             entries.setdefault(entry.item, []).append(entry)
     deployment = _deployment(data.get("deployment", {}), path)
     return Attestations(path, {k: tuple(v) for k, v in entries.items()}, deployment, sha256)
@@ -118,7 +130,7 @@ def _tables(data: Mapping[str, Any], kind: str, path: Path) -> list[Mapping[str,
 
 
 def _entry(
-    kind: str, raw: Mapping[str, Any], where: str, checklist: Checklist, today: dt.date
+    kind: str, raw: Mapping[str, Any], where: str, checklist: Checklist, today: dt.date, base: Path
 ) -> Entry:
     required, optional = FIELDS[kind]
     for name in required:
@@ -137,6 +149,7 @@ def _entry(
         if kind == "signoff"
         else _item(raw, where, checklist, kind)
     )
+    file, sha256, problem = bound_document(raw, where, base, date)
     return Entry(
         kind=kind,
         item=item.id,
@@ -146,6 +159,9 @@ def _entry(
         text=str(raw.get("reason") or raw.get("evidence") or raw.get("comment") or ""),
         role=str(raw.get("role", "")),
         envs=_envs(raw, where),
+        file=file,
+        sha256=sha256,
+        document_problem=problem,
     )
 
 

@@ -25,7 +25,7 @@ from pytest_biothings_ready.evidence.registry import load_families
 __all__ = ["ConfigFile", "find_config", "load_environment", "read_config"]
 
 # Keys of [ready] that are not environment defaults.
-READY_ONLY = ("checklist", "attestations")
+READY_ONLY = ("checklist", "attestations", "policy")  # policy: config/policy.py
 
 
 @dataclass(frozen=True, repr=False)

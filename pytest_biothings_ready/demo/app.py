@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from pytest_biothings_ready.demo import tokens
 from pytest_biothings_ready.demo.metrics import DemoMetrics
@@ -210,12 +210,11 @@ class DemoRoutes:
 
     async def websocket(self, socket: WebSocket) -> None:
         await socket.accept()
-        try:
-            while True:
-                text = await socket.receive_text()
-                await socket.send_text(_ws_reply(text))
-        except WebSocketDisconnect:
-            return
+        while (message := await socket.receive())["type"] == "websocket.receive":
+            if message.get("bytes") is not None:
+                await socket.send_bytes(message["bytes"])  # binary frames are echoed too
+            else:
+                await socket.send_text(_ws_reply(message.get("text") or ""))
 
     def _claims(self, request: Request) -> dict[str, Any] | None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

@@ -204,10 +204,8 @@ def _bad_header(env: Environment, request: httpx.Request) -> tuple[str, str]:
     for name, value in request.headers.items():
         if any(ord(c) < 32 or ord(c) == 127 for c in value if c != "\t"):
             found = setting_for(env, value.strip()) or _setting_of_secret(env, value)
-            return (
-                f"header {name} holds a line break or control character (value not shown)",
-                f"check `{found or 'the setting that sets ' + name}`",
-            )
+            fix = f"check `{found}`" if found else f"check the setting that supplies {name}"
+            return f"header {name} holds a line break or control character (value not shown)", fix
     return "a request header is not valid HTTP (value not shown)", "check the header settings"
 
 

@@ -83,6 +83,16 @@ class EvidenceStore:
             if name in registry and not registry[name].exclusive:
                 self._start(name)
 
+    def completed(self) -> dict[str, Any]:
+        """The results of the gatherers that finished without an exception (for the bundle)."""
+        with self._lock:
+            futures = dict(self._futures)
+        return {
+            name: future.result()
+            for name, future in futures.items()
+            if future.done() and future.exception() is None
+        }
+
     def get(self, name: str) -> Any:
         """The evidence ``name``; raises what its gatherer raised."""
         return self._get(name, nested=False)

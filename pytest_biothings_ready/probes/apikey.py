@@ -22,13 +22,14 @@ from pytest_biothings_ready.config.schema import Key, register
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.auth.headers import fingerprint, header_problem, scrub
 
 if TYPE_CHECKING:
     import httpx
 
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["DEFAULT_BASE_URL", "ApiKeyReport"]
+__all__ = ["DEFAULT_BASE_URL", "ApiKeyReport", "MalformedKey"]
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta"
 
@@ -100,8 +101,23 @@ def _base_url(env: Environment) -> str:
     return base.rstrip("/")
 
 
+@dataclass(frozen=True)
+class MalformedKey:
+    """A key no HTTP client can send (a trailing newline from ``$(cat file)``...).
+
+    Attributes:
+        source: the setting the key came from.
+        problem: what is wrong (``ends with a line feed (\\n)``).
+        fingerprint: length and SHA-256 prefix of the key, never the key.
+    """
+
+    source: str
+    problem: str
+    fingerprint: str
+
+
 @gatherer("apikey")
-def gather_api_key(ctx: Context) -> ApiKeyReport | str:
+def gather_api_key(ctx: Context) -> ApiKeyReport | MalformedKey | str:
     """Call the models list with the key; the setting's name when the key is empty."""
     from pytest_biothings_ready.evidence.transport import http_client
 
@@ -109,11 +125,14 @@ def gather_api_key(ctx: Context) -> ApiKeyReport | str:
     source, key = _key(env)
     if not key.strip():
         return source
+    problem = header_problem(key)
+    if problem:
+        return MalformedKey(source, problem, fingerprint(key))
     url = _base_url(env) + str(env.get("llm.models_path"))
     with http_client(env) as client:
         response = _call(client, url, str(env.get("llm.key_header")), key)
     models, reason = _read_answer(response)
-    return ApiKeyReport(source, url, response.status_code, models, reason.replace(key, "***"))
+    return ApiKeyReport(source, url, response.status_code, models, scrub(reason, key))
 
 
 def _call(client: httpx.Client, url: str, header: str, key: str) -> httpx.Response:
@@ -122,9 +141,7 @@ def _call(client: httpx.Client, url: str, header: str, key: str) -> httpx.Respon
     try:
         return client.get(url, headers={header: key})
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise ProbeError(
-            f"GET {url}: {type(exc).__name__}: {str(exc).replace(key, '***')}"
-        ) from None
+        raise ProbeError(scrub(f"GET {url}: {type(exc).__name__}: {exc}", key)) from None
 
 
 def _read_answer(response: httpx.Response) -> tuple[int | None, str]:
@@ -156,9 +173,15 @@ def api_key_is_valid(ctx: Context) -> Verdict:
     ``GET llm.base_url + llm.models_path`` with it must answer 200 with a models list;
     400/401/403 means the key was rejected.
     """
-    report: ApiKeyReport | str = ctx.evidence("apikey")
+    report: ApiKeyReport | MalformedKey | str = ctx.evidence("apikey")
     if isinstance(report, str):
         return Verdict.failed(f"The API key ({report}) is set but empty.")
+    if isinstance(report, MalformedKey):
+        return Verdict.failed(
+            f"The API key ({report.source}, {report.fingerprint}) {report.problem}: no HTTP "
+            "client can send it as a header, so the service cannot use it either; strip it "
+            "where the variable is set."
+        )
     why = f" ({report.reason})" if report.reason else ""
     if report.status in (400, 401, 403):
         return Verdict.failed(

@@ -4,6 +4,13 @@ Expected values are addresses (A/AAAA) or alias targets (CNAME).  Names are aske
 ``dns_resolver``:``dns_port`` when set, else of the system's resolvers, with dnspython,
 each query bounded by ``timeout_s``.  CAA records (which CAs may issue for the name,
 searched up the tree as CAs do) are reported in the evidence, not judged.
+
+Only what answers *the name asked* counts: the CNAME chain that starts at it and the
+address records of the chain's end (dnspython's chaining), never other records a
+resolver puts in its answer (a look-alike owner name).  A name expected to have
+addresses that is answered through an alias is reported as the alias it is (the
+alias target's zone decides its answer); list the target to accept it.  NXDOMAIN is
+an observation (failed), a timeout, SERVFAIL or a refusal is not (error).
 """
 
 from __future__ import annotations
@@ -40,38 +47,55 @@ class NameAnswer:
         name: the name asked, absolute (``app.example.org.``).
         exists: False when the resolver answered NXDOMAIN.
         addresses: A and AAAA addresses at the end of any CNAME chain.
-        aliases: CNAME targets along the chain, absolute.
+        aliases: CNAME targets along the chain from the name, absolute, in order.
         caa: CAA records of the name or its closest ancestor that has some.
     """
 
     name: str
     exists: bool
     addresses: frozenset[str]
-    aliases: frozenset[str]
+    aliases: tuple[str, ...]
     caa: tuple[str, ...]
 
     def problems(self, expected: list[str]) -> list[str]:
         """How this answer differs from ``expected`` (addresses and alias targets)."""
         if not self.exists:
+            if self.aliases:
+                return [f"{self.name} is an alias of {self._chain()}, which does not exist "
+                        "(NXDOMAIN: a dangling CNAME)"]  # fmt: skip
             return [f"{self.name} does not exist (NXDOMAIN)"]
-        want_addresses = {_address(v) for v in expected if _address(v)}
-        want_aliases = {_absolute(v) for v in expected if not _address(v)}
+        want_addresses = frozenset(_address(v) for v in expected if _address(v))
+        want_aliases = frozenset(_absolute(v) for v in expected if not _address(v))
         found = []
         if want_addresses and want_addresses != self.addresses:
             found.append(
-                f"{self.name} resolves to {_show(self.addresses)}, expected "
-                f"{_show(frozenset(want_addresses))}"
+                f"{self.name} resolves to {_show(self.addresses)}, expected {_show(want_addresses)}"
             )
-        if want_aliases - self.aliases:
+        if want_aliases - set(self.aliases):
             found.append(
-                f"{self.name} is an alias of {_show(self.aliases)}, expected "
-                f"{_show(frozenset(want_aliases))}"
+                f"{self.name} is an alias of {self._chain()}, expected {_show(want_aliases)}"
             )
+        elif not want_aliases and (foreign := self._foreign_alias()):
+            found.append(
+                f"{self.name} is an alias (CNAME) of {self._chain()}: {foreign} is outside "
+                f"{_zone(self.name)} and decides the answer (list {foreign} in the expected "
+                "values to accept the alias)"
+            )
+        if not self.addresses and not want_addresses:
+            found.append(f"{self.name} resolves to no address (the alias chain ends in nothing)")
         return found
 
     def describe(self) -> str:
-        chain = f" via {_show(self.aliases)}" if self.aliases else ""
+        chain = f" via {self._chain()}" if self.aliases else ""
         return f"{self.name} -> {_show(self.addresses)}{chain}"
+
+    def _foreign_alias(self) -> str:
+        """The first alias target outside the name's own domain, else ``""``."""
+        zone = _zone(self.name)
+        return next((a for a in self.aliases if a != zone and not a.endswith("." + zone)), "")
+
+    def _chain(self) -> str:
+        return " -> ".join(self.aliases) or "nothing"
 
 
 @dataclass(frozen=True)
@@ -146,32 +170,42 @@ def _ask(resolver: dns.resolver.Resolver, name: str, where: str) -> NameAnswer:
     import dns.resolver
 
     absolute = _absolute(name)
+    addresses: set[str] = set()
+    aliases: tuple[str, ...] = ()
     try:
-        addresses, aliases = set(), set()
         for rdtype in ("A", "AAAA"):
             found, chain = _query(resolver, absolute, rdtype)
             addresses |= found
-            aliases |= chain
-    except dns.resolver.NXDOMAIN:
-        return NameAnswer(absolute, False, frozenset(), frozenset(), ())
+            aliases = max(aliases, chain, key=len)
+    except dns.resolver.NXDOMAIN as exc:
+        return NameAnswer(absolute, False, frozenset(), _nx_chain(exc, absolute), ())
     except dns.exception.DNSException as exc:
         raise ProbeError(f"{where} gave no usable answer for {absolute}: {exc}") from None
-    return NameAnswer(absolute, True, frozenset(addresses), frozenset(aliases),
+    return NameAnswer(absolute, True, frozenset(addresses), aliases,
                       _caa(resolver, absolute))  # fmt: skip
 
 
-def _query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> tuple[set[str], set[str]]:
-    import dns.rdatatype
+def _query(
+    resolver: dns.resolver.Resolver, name: str, rdtype: str
+) -> tuple[set[str], tuple[str, ...]]:
+    """Addresses at the end of the chain from ``name`` and the chain's CNAME targets.
 
+    Records whose owner is not on that chain are ignored, whatever a resolver adds.
+    """
     answer = resolver.resolve(name, rdtype, raise_on_no_answer=False)
-    found, aliases = set(), set()
-    for rrset in answer.response.answer:
-        for rdata in rrset:
-            if rrset.rdtype == dns.rdatatype.CNAME:
-                aliases.add(rdata.target.to_text().lower())
-            elif rrset.rdtype == dns.rdatatype.from_text(rdtype):
-                found.add(_address(rdata.address) or rdata.address)
+    chaining = answer.chaining_result
+    aliases = tuple(rrset[0].target.to_text().lower() for rrset in chaining.cnames)
+    found = {_address(r.address) or r.address for r in (chaining.answer or ())}
     return found, aliases
+
+
+def _nx_chain(exc: dns.resolver.NXDOMAIN, name: str) -> tuple[str, ...]:
+    """The alias chain that led to the NXDOMAIN (empty when the name itself is missing)."""
+    try:
+        canonical = exc.canonical_name.to_text().lower()
+    except Exception:  # dnspython raises when it cannot tell
+        return ()
+    return (canonical,) if canonical != name else ()
 
 
 def _caa(resolver: dns.resolver.Resolver, name: str) -> tuple[str, ...]:
@@ -199,9 +233,16 @@ def _address(value: str) -> str:
         return ""
 
 
+def _zone(name: str) -> str:
+    """The domain a name's aliases may stay in without being listed: its parent
+    (``www.app.test.`` -> ``app.test.``), or the name itself for a two-label name."""
+    labels = name.rstrip(".").split(".")
+    return ".".join(labels[1:] if len(labels) > 2 else labels) + "."
+
+
 def _absolute(name: str) -> str:
     return name.lower().rstrip(".") + "."
 
 
-def _show(values: frozenset[str]) -> str:
+def _show(values: frozenset[str] | set[str]) -> str:
     return ", ".join(sorted(values)) or "nothing"

@@ -19,9 +19,11 @@ class ItemResult:
     Attributes:
         id, title, section, area, status, method, evidence: the ``ready_*`` properties.
         nodeid: the pytest node id.
+        previous_status: ``ready_previous_status`` (``--ready-compare``), "" without one.
         error_reason: ``ready_error_reason`` ("plugin bug" when the plugin crashed).
         error_trace: ``ready_error_trace``, the traceback of such a crash (for the
             evidence bundle; reports show the short evidence only).
+        previous_status: ``ready_previous_status`` with ``--ready-compare`` ("" without).
     """
 
     id: str
@@ -34,6 +36,7 @@ class ItemResult:
     nodeid: str = ""
     error_reason: str = ""
     error_trace: str = ""
+    previous_status: str = ""
 
     @classmethod
     def from_properties(cls, props: Mapping[str, object], nodeid: str) -> ItemResult:
@@ -51,6 +54,7 @@ class ItemResult:
             nodeid,
             get("error_reason"),
             get("error_trace"),
+            previous_status=get("previous_status"),  # --ready-compare (record/compare.py)
         )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pytest_biothings_ready.checklist.model import Checklist, ChecklistItem
 from pytest_biothings_ready.config.attestations import Attestations, Entry
@@ -74,6 +74,11 @@ class Judge:
                 self._done[item.id] = self._waive(item, self._decide(item))
             return self._done[item.id]
 
+    def decided(self, item_id: str) -> Verdict | None:
+        """The verdict on ``item_id`` if this process already decided it (never probes)."""
+        with self._lock:
+            return self._done.get(item_id)
+
     def _decide(self, item: ChecklistItem) -> Verdict:
         if entry := self._inherited(item, "not_applicable"):
             return Verdict(
@@ -118,7 +123,7 @@ class Judge:
         sources = [v for v in (automated, linked) if v is not None]
         bad = [v for v in sources if v.status in (Status.FAILED, Status.ERROR)]
         if bad:
-            return max(bad, key=lambda v: SEVERITY[v.status])
+            return _name_all(bad)
         attested = self._attested(item, sources)
         if attested is not None:
             return attested
@@ -137,6 +142,13 @@ class Judge:
         partial = [v.evidence for v in sources if v.status is not Status.PASSED]
         return Verdict(Status.UNVERIFIED, " ".join(partial) or NOBODY,
                        sources[0].method if sources else Method.NONE)  # fmt: skip
+
+    def linked_status(self, nodeid: str) -> Status:
+        """The worst outcome recorded so far for the linked test ``nodeid``."""
+        outcomes = [o for entries in self.linked.values() for o in entries if o.nodeid == nodeid]
+        if not outcomes:
+            return Status.UNVERIFIED
+        return max(outcomes, key=lambda o: SEVERITY[o.status]).status
 
     def _automated(self, item: ChecklistItem) -> Verdict | None:
         checks = checks_for(item)
@@ -172,6 +184,14 @@ class Judge:
                 Status.FAILED,
                 f"attestation expired on {entry.expires} "
                 f"({entry.describe()}); renew it in attestations.toml",
+                Method.ATTESTATION,
+            )
+        if entry.document_problem:  # the vouched-for document is no longer what was read
+            return Verdict(
+                Status.FAILED,
+                f"attestation no longer covers this line: {entry.document_problem} "
+                f"({entry.describe()}); review it and re-attest "
+                "(python -m pytest_biothings_ready.attest)",
                 Method.ATTESTATION,
             )
         link = f" ({entry.text})" if entry.text else ""
@@ -213,3 +233,12 @@ class Judge:
                 return entries[-1]
             node = self.checklist.items.get(node.parent) if node.parent else None
         return None
+
+
+def _name_all(bad: list[Verdict]) -> Verdict:
+    """The worst of the failing sources; when the probe and linked tests both fail, both."""
+    worst = max(bad, key=lambda v: SEVERITY[v.status])
+    if len(bad) == 1:
+        return worst
+    named = [v.evidence if v.method is Method.LINKED_TEST else f"probe: {v.evidence}" for v in bad]
+    return replace(worst, evidence="; ".join(named))  # keeps its error reason and trace

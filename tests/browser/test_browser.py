@@ -107,13 +107,21 @@ def test_an_api_call_answering_500_fails_integration(site: str) -> None:
 
 
 def test_a_cross_origin_api_without_cors_fails_and_with_cors_passes() -> None:
+    loopback = {"hosts": ["127.0.0.1"]}  # the API's own port is in scope too
     with serve_asgi(api_app()) as bare_api, serve_asgi(pages_app(bare_api)) as site:
-        verdict = _verdict(INTEGRATION, f"{site}/calls-api")
+        verdict = _verdict(INTEGRATION, f"{site}/calls-api", **loopback)
     assert verdict.status is Status.FAILED
     assert "CORS" in verdict.evidence
     with serve_asgi(api_app("*")) as api, serve_asgi(pages_app(api)) as site:
-        verdict = _verdict(INTEGRATION, f"{site}/calls-api")
+        verdict = _verdict(INTEGRATION, f"{site}/calls-api", **loopback)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_an_api_on_a_port_the_environment_does_not_name_is_not_called() -> None:
+    with serve_asgi(api_app("*")) as api, serve_asgi(pages_app(api)) as site:
+        verdict = _verdict(INTEGRATION, f"{site}/calls-api")
+    assert verdict.status is Status.UNVERIFIED
+    assert api.removeprefix("http://") in verdict.evidence
 
 
 def test_pages_without_api_calls_leave_integration_unverified(site: str) -> None:

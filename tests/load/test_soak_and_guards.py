@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -66,11 +67,12 @@ def test_missing_remote_workers_are_an_error() -> None:
         expect_workers=1,
         expect_workers_timeout_s=1,
         master_bind=f"127.0.0.1:{free_port()}",
+        worker_token="t0ken",
     )
     with serve_asgi(apps.fast()) as url:
         verdict = judge(LOAD, {**settings, "base_url": url})
     assert verdict.status is Status.ERROR, verdict.evidence
-    assert "only 0 of 1 locust workers joined" in verdict.evidence
+    assert "only 0 of 1 locust workers joined the master with the join token" in verdict.evidence
 
 
 def test_production_is_refused_without_allow_load_in_production() -> None:
@@ -111,10 +113,13 @@ def test_a_worker_joining_from_elsewhere_takes_the_load() -> None:
             f"127.0.0.1:{port}",
         ],
         stdin=subprocess.DEVNULL,
+        env={**os.environ, "READY_LOAD_WORKER_TOKEN": "join-me"},
     )
     try:
         with serve_asgi(apps.fixed_latency(0.01)) as url:
-            settings = load_settings(url, expect_workers=1, master_bind=f"127.0.0.1:{port}")
+            settings = load_settings(
+                url, expect_workers=1, master_bind=f"127.0.0.1:{port}", worker_token="join-me"
+            )
             verdict = judge(LOAD, settings)
     finally:
         joiner.kill()

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -176,3 +177,161 @@ def models_app(valid_key: str = API_KEY) -> Starlette:
         )
 
     return Starlette(routes=[Route("/v1beta/models", models)])
+
+
+# --- CORS targets that a one-origin, one-path probe misses (issue 13) -----------------
+
+OriginRule = Callable[[str, str], bool]
+
+
+class HandRolledCors:
+    """CORS written by hand, as many services do: ``allows(origin, path)`` decides.
+
+    An allowed origin is reflected with credentials on every answer; a preflight is
+    answered 204 before the app sees it.
+    """
+
+    def __init__(self, app: ASGIApp, allows: OriginRule) -> None:
+        self.app = app
+        self.allows = allows
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        origin = dict(scope["headers"]).get(b"origin", b"").decode("latin-1")
+        extra = []
+        if origin and self.allows(origin, scope["path"]):
+            extra = [
+                (b"access-control-allow-origin", origin.encode("latin-1")),
+                (b"access-control-allow-credentials", b"true"),
+                (b"access-control-allow-methods", b"GET, POST"),
+            ]
+        if scope["method"] == "OPTIONS" and dict(scope["headers"]).get(
+            b"access-control-request-method"
+        ):
+            await send({"type": "http.response.start", "status": 204, "headers": extra})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def patched(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, patched)
+
+
+def hand_rolled_cors_app(allows: OriginRule, openapi: list[str] | None = None) -> Starlette:
+    """``/api/health``, ``/api/items``, ``/api/hidden`` (and ``/openapi.json`` listing
+    ``openapi`` when given) behind :class:`HandRolledCors`."""
+
+    async def spec(request: Request) -> Response:
+        return JSONResponse({"openapi": "3.1.0", "paths": {p: {"get": {}} for p in openapi or []}})
+
+    routes = [Route(p, _ok) for p in ("/api/health", "/api/items", "/api/hidden")]
+    if openapi is not None:
+        routes.append(Route("/openapi.json", spec))
+    return Starlette(routes=routes, middleware=[Middleware(HandRolledCors, allows=allows)])
+
+
+def exact(origin: str, path: str) -> bool:
+    """The correct rule: exactly the configured origin."""
+    return origin == APP_ORIGIN
+
+
+def prefix_match(origin: str, path: str) -> bool:
+    """``origin.startswith(allowed)``: lets in https://app.example.org.evil.example."""
+    return origin.startswith(APP_ORIGIN)
+
+
+def suffix_match(origin: str, path: str) -> bool:
+    """``origin.endswith(domain)``: lets in https://evilexample.org."""
+    return origin.endswith("example.org")
+
+
+def host_only_match(origin: str, path: str) -> bool:
+    """Compares the host only: lets in http://app.example.org and other ports."""
+    return origin.split("://")[-1].split(":")[0] == "app.example.org"
+
+
+def strict_on_health_only(origin: str, path: str) -> bool:
+    """Exact on the health path, any origin on every API path."""
+    return origin == APP_ORIGIN if path == "/api/health" else True
+
+
+def reflects_on_hidden_path(origin: str, path: str) -> bool:
+    """Exact everywhere except one API path that only the OpenAPI document names."""
+    return True if path == "/api/hidden" else origin == APP_ORIGIN
+
+
+def reflects_null(origin: str, path: str) -> bool:
+    """Exact, plus the ``null`` origin (sandboxed iframes, file:// pages)."""
+    return origin in (APP_ORIGIN, "null")
+
+
+def refuses_everyone(origin: str, path: str) -> bool:
+    """No origin at all, not even the configured one."""
+    return False
+
+
+# --- rate limiters, real and fake (issue 13 row 4, issue 9 row 16) -------------------
+
+
+def window_limiter_app(
+    limit: int,
+    window_s: float = 1.0,
+    status: int = 429,
+    recovers: bool = True,
+    retry_after: str | None = None,
+    extra: dict[str, str] | None = None,
+    lockout_s: float | None = None,
+) -> Starlette:
+    """A fixed-window limiter on ``/api/health``: ``limit`` requests per ``window_s``.
+
+    A refused answer carries ``Retry-After`` (the seconds left in the window, or
+    ``retry_after``) and ``extra`` headers.  ``recovers=False``: once limited, always;
+    ``lockout_s``: refuses that long after the first refusal whatever it advertised.
+    """
+    import math
+    import time
+
+    state = {"start": 0.0, "count": 0, "locked_until": 0.0, "forever": False}
+
+    async def limited(request: Request) -> Response:
+        now = time.monotonic()
+        if now - state["start"] >= window_s and now >= state["locked_until"]:
+            state["start"], state["count"] = now, 0
+        state["count"] += 1
+        if state["count"] <= limit and not state["forever"]:
+            return PlainTextResponse("ok")
+        state["forever"] = not recovers
+        if lockout_s is not None and state["locked_until"] <= now:
+            state["locked_until"] = now + lockout_s
+        left = max(1, math.ceil(window_s - (now - state["start"])))
+        headers = {"Retry-After": retry_after or str(left), **(extra or {})}
+        return PlainTextResponse("slow down", status, headers=headers)
+
+    return Starlette(routes=[Route("/api/health", limited)])
+
+
+def sporadic_429_app(every: int = 40) -> Starlette:
+    """No limiter: an upstream quota's 429 (with Retry-After) on every ``every``-th request."""
+    state = {"count": 0}
+
+    async def upstream(request: Request) -> Response:
+        state["count"] += 1
+        if state["count"] % every == 0:
+            return PlainTextResponse("quota", 429, headers={"Retry-After": "1"})
+        return PlainTextResponse("ok")
+
+    return Starlette(routes=[Route("/api/health", upstream)])
+
+
+def status_app(status: int) -> Starlette:
+    """``/api/health`` always answers ``status`` (a path that is down before any burst)."""
+
+    async def answer(request: Request) -> Response:
+        return PlainTextResponse("unavailable", status)
+
+    return Starlette(routes=[Route("/api/health", answer)])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from pytest_biothings_ready.config.environment import Unset
 from pytest_biothings_ready.model import Status
 from tests.network_security import apps
@@ -103,3 +105,22 @@ def test_garbage_speaking_endpoint_is_an_error(garbage_port):
     assert verdict.status is Status.ERROR
     assert "RemoteProtocolError" in verdict.evidence
     assert apps.API_KEY not in verdict.evidence
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_key_with_a_line_break_fails_shown_only_by_fingerprint(suffix: str) -> None:
+    key = "canary-AIzaSy-newline-key-77" + suffix
+    with serve_asgi(apps.models_app(valid_key=key.strip())) as url:
+        verdict = judge(LINE, _settings(url, key=key))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "(secrets.GOOGLE_API_KEY, " in verdict.evidence and "sha256 " in verdict.evidence
+    assert "ends with a" in verdict.evidence and "no HTTP client can send it" in verdict.evidence
+    assert "canary-AIzaSy" not in verdict.evidence and "newline-key" not in verdict.evidence
+
+
+def test_the_same_key_without_the_line_break_passes() -> None:
+    key = "canary-AIzaSy-newline-key-77"
+    with serve_asgi(apps.models_app(valid_key=key)) as url:
+        verdict = judge(LINE, _settings(url, key=key))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert key not in verdict.evidence

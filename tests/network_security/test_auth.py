@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
 from pytest_biothings_ready.config.environment import Unset
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.auth.jwt import WEAK_SECRETS, weak_secret_index
+from pytest_biothings_ready.probes.auth.headers import fingerprint, header_problem
+from pytest_biothings_ready.probes.auth.tokens import WEAK_SECRETS, weak_secret_index
 from tests.network_security import apps
 from tests.support.evaluate import judge
 from tests.support.servers import make_tls_files, serve_asgi
@@ -185,3 +187,140 @@ def test_unset_password_variable_is_an_error_naming_it():
     verdict = judge(AUTHN, _settings("http://127.0.0.1:9", password=Unset("READY_PASSWORD")))
     assert verdict.status is Status.ERROR
     assert "READY_PASSWORD is not set" in verdict.evidence
+
+
+# A token with a trailing line break: the HTTP library refuses it and prints the whole
+# header value ("Illegal header value b'Bearer ...\n'"); the tampered copy is a near-copy.
+NEWLINE_TOKEN = apps.sign({"sub": "bob", "canary": "nl-token-4c1f"}, "k" * 32)
+
+
+def _newline_app(suffix: str) -> Any:
+    """A login that hands out ``NEWLINE_TOKEN + suffix``; /api/me accepts the token."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def login(request: Request) -> JSONResponse:
+        return JSONResponse({"data": {"access_token": NEWLINE_TOKEN + suffix}})
+
+    async def me(request: Request) -> JSONResponse:
+        ok = request.headers.get("authorization", "").strip() == f"Bearer {NEWLINE_TOKEN}"
+        return JSONResponse({"sub": "bob"} if ok else {}, 200 if ok else 401)
+
+    return Starlette(routes=[Route("/api/login", login, methods=["POST"]), Route("/api/me", me)])
+
+
+def _near_copies(token: str) -> list[str]:
+    """The token, its parts and its first and last 16 characters (a near-copy shares them)."""
+    core = token.strip()
+    return [core, *core.split("."), core[:16], core[-16:]]
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_configured_token_with_a_line_break_is_an_error_shown_only_by_fingerprint(
+    suffix: str,
+) -> None:
+    with serve_asgi(_newline_app("")) as url:
+        auth = {"token": NEWLINE_TOKEN + suffix, "protected_path": "/api/me"}
+        settings = {"base_url": url, "timeout_s": 2, "auth": auth}
+        verdicts = [judge(line, settings) for line in (AUTHN, JWT)]
+    for verdict in verdicts:
+        assert verdict.status is Status.ERROR, verdict.evidence
+        assert "auth.token cannot be sent in the Authorization header: it ends with" in (
+            verdict.evidence
+        )
+        assert f"{len(NEWLINE_TOKEN + suffix)} characters, sha256 " in verdict.evidence
+        assert not [c for c in _near_copies(NEWLINE_TOKEN) if c in verdict.evidence]
+
+
+def test_login_token_with_a_line_break_leaks_neither_itself_nor_its_tampered_copy() -> None:
+    with serve_asgi(_newline_app("\n")) as url:
+        verdicts = [judge(line, _settings(url)) for line in (AUTHN, JWT)]
+    for verdict in verdicts:
+        assert verdict.status is Status.ERROR, verdict.evidence
+        assert "the token from POST /api/login cannot be sent" in verdict.evidence
+        assert not [c for c in _near_copies(NEWLINE_TOKEN) if c in verdict.evidence]
+
+
+def test_role_token_with_a_line_break_is_refused_before_sending() -> None:
+    row = {"name": "bearer", "token": NEWLINE_TOKEN + "\n", "path": "/api/me", "expect_status": 200}
+    with serve_asgi(_newline_app("")) as url:
+        verdict = judge(ROLES, {"base_url": url, "timeout_s": 2, "roles": [row]})
+    assert verdict.status is Status.ERROR
+    assert "cannot be sent" in verdict.evidence
+    assert not [c for c in _near_copies(NEWLINE_TOKEN) if c in verdict.evidence]
+
+
+def test_the_same_token_without_the_line_break_passes() -> None:
+    with serve_asgi(_newline_app("")) as url:
+        auth = {"token": NEWLINE_TOKEN, "protected_path": "/api/me"}
+        settings = {"base_url": url, "timeout_s": 2, "auth": auth}
+        verdict = judge(AUTHN, settings)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "tampered token 401, real token 200" in verdict.evidence
+    assert NEWLINE_TOKEN not in verdict.evidence
+
+
+def test_header_values_are_checked_like_an_http_library_would() -> None:
+    assert header_problem("abc.def-ghi_jkl") == ""
+    assert header_problem("abc\n") == "ends with a line feed (\\n)"
+    assert header_problem("abc\r\n") == "ends with a carriage return (\\r)"
+    assert header_problem("ab\nc") == "contains a line feed (\\n)"
+    assert header_problem("abc\x00") == "contains a NUL byte"
+    assert header_problem(" abc") == "starts or ends with whitespace"
+    assert fingerprint("secret-value") == fingerprint("secret-value") != fingerprint("x" * 12)
+    assert "secret" not in fingerprint("secret-value")
+
+
+RECORD_CONFIG = """
+[env.t]
+base_url = "{auth}"
+timeout_s = 2
+secrets = {{ GOOGLE_API_KEY = "${{CANARY_KEY}}" }}
+
+[env.t.llm]
+base_url = "{llm}/v1beta"
+
+[env.t.auth]
+login_path = "/api/login"
+username = "bob"
+password = "${{CANARY_PASSWORD}}"
+protected_path = "/api/me"
+token_field = "data.access_token"
+
+[[env.t.roles]]
+name = "bearer"
+token = "${{CANARY_TOKEN}}"
+path = "/api/me"
+expect_status = 200
+"""
+SELECTED = "(authentication or jwt or google or roles) and not authorization"
+
+
+@pytest.mark.parametrize("report", ["md", "html"])
+def test_no_token_key_or_near_copy_reaches_the_record_reports_or_terminal(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, report: str
+) -> None:
+    key, token = "canary-AIzaSy-record-key-31\r\n", "canary-record-token-5e2d\n"
+    monkeypatch.setenv("CANARY_KEY", key)
+    monkeypatch.setenv("CANARY_TOKEN", token)
+    monkeypatch.setenv("CANARY_PASSWORD", "canary-record-P4ss")
+    with serve_asgi(_newline_app("\n")) as auth, serve_asgi(apps.models_app()) as llm:
+        pytester.makefile(".toml", readiness=RECORD_CONFIG.format(auth=auth, llm=llm))
+        result = pytester.runpytest(
+            "--ready-env=t", "-k", SELECTED, "--junitxml=record.xml",
+            f"--ready-report=report.{report}", "-p", "no:cacheprovider", "-rA",
+        )  # fmt: skip
+    texts = {
+        "terminal": "\n".join(result.outlines + result.errlines),
+        "record": (pytester.path / "record.xml").read_text(),
+        "report": (pytester.path / f"report.{report}").read_text(),
+    }
+    assert "3 errors" in texts["terminal"]
+    canaries = ["canary-AIzaSy", "record-key", "canary-record-token", "canary-record-P4ss"]
+    canaries += _near_copies(NEWLINE_TOKEN)
+    for where, text in texts.items():
+        assert not [c for c in canaries if c in text], where
+    assert "cannot be sent in the Authorization header" in texts["record"]
+    assert "no HTTP client can send it" in texts["record"]

@@ -6,6 +6,7 @@ import time
 
 from pytest_biothings_ready.evidence.store import EvidenceStore
 from pytest_biothings_ready.model import Status
+from pytest_biothings_ready.probes.ratelimit import BURST_TRAFFIC, burst_traffic
 from tests.network_security import apps
 from tests.support.evaluate import environment, judge
 from tests.support.servers import serve_asgi
@@ -15,7 +16,14 @@ EFFECTIVE = "Rate limiting effective"
 
 
 def _settings(url: str, **burst: object) -> dict[str, object]:
-    limits = {"requests": 60, "seconds": 1.0, "concurrency": 4, "recovery_s": 3.0, **burst}
+    limits = {
+        "requests": 60,
+        "seconds": 1.0,
+        "concurrency": 4,
+        "recovery_s": 3.0,
+        "persist_s": 0.5,
+        **burst,
+    }
     return {"base_url": url, "timeout_s": 1, "rate_limit": limits}
 
 
@@ -30,13 +38,16 @@ def test_nginx_limit_req_passes_both_lines(nginx_rate_limited):
     assert effective.status is Status.PASSED, effective.evidence
     assert "first 429" in enabled.evidence
     assert "answered 200 again" in effective.evidence
+    assert "(baseline 200)" in enabled.evidence
 
 
-def test_burst_stops_at_the_first_limited_answer(nginx_rate_limited):
+def test_burst_is_kept_up_only_for_the_persistence_window(nginx_rate_limited):
     enabled = judge(ENABLED, _settings(nginx_rate_limited, path="/api/x", requests=400))
     assert enabled.status is Status.PASSED
     after = int(enabled.evidence.split(" after ")[1].split(" requests")[0])
     assert after < 60
+    window = int(enabled.evidence.split(" of the next ")[1].split(" refused")[0])
+    assert window <= 50 + 4  # persist_requests (plus what the 4 threads had in flight)
 
 
 def test_service_without_rate_limiting_fails_both_lines():
@@ -49,19 +60,20 @@ def test_service_without_rate_limiting_fails_both_lines():
 
 
 def test_service_that_never_recovers_fails_effectiveness():
-    with serve_asgi(apps.limiting_app(20, recovers=False)) as url:
+    with serve_asgi(apps.window_limiter_app(20, recovers=False)) as url:
         enabled, effective = _both(_settings(url, recovery_s=1.5))
     assert enabled.status is Status.PASSED
     assert effective.status is Status.FAILED
     assert "no 2xx within 1.5 s" in effective.evidence
+    assert "does not release clients" in effective.evidence
     assert "last answer: 429" in effective.evidence
 
 
 def test_503_with_retry_after_counts_as_limiting():
-    with serve_asgi(apps.limiting_app(10, status=503)) as url:
+    with serve_asgi(apps.window_limiter_app(10, status=503)) as url:
         enabled, effective = _both(_settings(url))
     assert enabled.status is Status.PASSED, enabled.evidence
-    assert "first 503, Retry-After 1" in enabled.evidence
+    assert "first 503 (retry-after: 1)" in enabled.evidence
     assert effective.status is Status.PASSED, effective.evidence
 
 
@@ -86,6 +98,7 @@ def test_unreachable_service_is_an_error(closed_port):
     verdict = judge(ENABLED, _settings(f"http://127.0.0.1:{closed_port}"))
     assert verdict.status is Status.ERROR
     assert "ConnectError" in verdict.evidence
+    assert "(baseline" not in verdict.evidence
 
 
 def test_silent_service_is_an_error_within_the_timeout(silent_port):
@@ -100,12 +113,12 @@ def test_path_that_never_answers_2xx_is_an_error_not_a_pass_or_fail():
     with serve_asgi(apps.plain_app()) as url:
         verdict = judge(ENABLED, _settings(url, path="/missing"))
     assert verdict.status is Status.ERROR
-    assert "60x 404" in verdict.evidence
+    assert "answered 404 before the burst" in verdict.evidence
     assert "rate_limit.path" in verdict.evidence
 
 
 def test_503_without_retry_after_is_not_taken_for_limiting():
-    app = apps.limiting_app(10, status=503)
+    app = apps.window_limiter_app(10, status=503)
 
     async def strip_retry_after(scope, receive, send):
         async def patched(message):
@@ -128,3 +141,102 @@ def test_garbage_speaking_service_is_an_error(garbage_port):
     verdict = judge(ENABLED, _settings(f"http://127.0.0.1:{garbage_port}"))
     assert verdict.status is Status.ERROR
     assert "RemoteProtocolError" in verdict.evidence
+
+
+# --- persistence, headers, release, baseline, and the table rule (issues 13, 9, 14) --
+
+
+def test_environment_without_a_rate_limit_table_sends_no_burst_and_is_unverified():
+    with serve_asgi(apps.window_limiter_app(10)) as url:
+        enabled, effective = _both({"base_url": url, "timeout_s": 1})
+    for verdict in (enabled, effective):
+        assert verdict.status is Status.UNVERIFIED
+        assert "[env.test.rate_limit] table" in verdict.evidence
+        assert "no traffic was sent" in verdict.evidence
+
+
+def test_an_empty_rate_limit_table_enables_the_burst_with_defaults():
+    settings = {"base_url": "http://127.0.0.1:9", "timeout_s": 1, "rate_limit": {}}
+    assert burst_traffic(environment(settings)) is not None
+    assert burst_traffic(environment({"base_url": "http://127.0.0.1:9"})) is None
+    assert "[env.NAME.rate_limit] table" in BURST_TRAFFIC
+
+
+def test_sporadic_upstream_429_is_not_a_limiter():
+    with serve_asgi(apps.sporadic_429_app(every=40)) as url:
+        enabled, effective = _both(_settings(url, requests=120, seconds=1.0))
+    assert enabled.status is Status.FAILED, enabled.evidence
+    assert "a sporadic 429 is not a limiter" in enabled.evidence
+    assert effective.status is Status.FAILED
+
+
+def test_health_path_answering_503_before_the_burst_is_an_error_naming_the_setting():
+    with serve_asgi(apps.status_app(503)) as url:
+        enabled, effective = _both(_settings(url))
+    for verdict in (enabled, effective):
+        assert verdict.status is Status.ERROR
+        assert "answered 503 before the burst" in verdict.evidence
+        assert "set rate_limit.path" in verdict.evidence
+        assert "does not release" not in verdict.evidence
+
+
+def test_path_already_limited_before_the_burst_gets_its_advertised_wait():
+    app = apps.window_limiter_app(2, window_s=0.5)
+    with serve_asgi(app) as url:
+        import httpx
+
+        for _ in range(4):  # use the window up: the baseline meets a 429 first
+            httpx.get(url + "/api/health")
+        enabled, _ = _both(_settings(url))
+    assert enabled.status is Status.PASSED, enabled.evidence
+
+
+def test_retry_after_that_is_not_a_number_or_date_fails_effectiveness():
+    with serve_asgi(apps.window_limiter_app(10, retry_after="soon")) as url:
+        enabled, effective = _both(_settings(url))
+    assert enabled.status is Status.PASSED, enabled.evidence
+    assert effective.status is Status.FAILED
+    assert "Retry-After 'soon' is neither delta-seconds nor an HTTP date" in effective.evidence
+
+
+def test_limited_answer_claiming_requests_remain_fails_effectiveness():
+    extra = {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "5"}
+    with serve_asgi(apps.window_limiter_app(10, extra=extra)) as url:
+        _, effective = _both(_settings(url))
+    assert effective.status is Status.FAILED
+    assert "a limited answer says 5 requests remain" in effective.evidence
+
+
+def test_coherent_ratelimit_headers_pass_and_are_shown():
+    extra = {"RateLimit-Limit": "10", "RateLimit-Remaining": "0", "RateLimit-Reset": "1"}
+    with serve_asgi(apps.window_limiter_app(10, extra=extra)) as url:
+        enabled, effective = _both(_settings(url))
+    assert effective.status is Status.PASSED, effective.evidence
+    assert "ratelimit-remaining: 0" in enabled.evidence
+    assert "(advertised 1 s)" in effective.evidence
+
+
+def test_release_much_later_than_advertised_fails_effectiveness():
+    app = apps.window_limiter_app(10, retry_after="1", lockout_s=2.5)
+    with serve_asgi(app) as url:
+        _, effective = _both(_settings(url, recovery_s=4.0, release_slack_s=0.5))
+    assert effective.status is Status.FAILED, effective.evidence
+    assert "although it advertised 1 s" in effective.evidence
+
+
+def test_advertised_wait_beyond_the_cap_is_an_error_naming_recovery_s():
+    with serve_asgi(apps.window_limiter_app(10, retry_after="3600")) as url:
+        enabled, effective = _both(_settings(url))
+    assert enabled.status is Status.PASSED
+    assert effective.status is Status.ERROR
+    assert "raise rate_limit.recovery_s" in effective.evidence
+
+
+def test_every_document_states_the_burst_rule_in_the_same_sentence():
+    from pathlib import Path
+
+    from pytest_biothings_ready.probes.ratelimit import BURST_RULE
+
+    docs = Path(__file__).parents[2] / "docs"
+    for name in ("configuration.md", "probes/ratelimit.md"):
+        assert BURST_RULE in (docs / name).read_text(encoding="utf-8"), name

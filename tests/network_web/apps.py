@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
+import time
 from typing import Any
 
 from starlette.applications import Starlette
@@ -114,3 +116,25 @@ def websocket_app(mode: str = "echo") -> Starlette:
 def settings(url: str, **extra: Any) -> dict[str, Any]:
     """Test settings for a target at ``url`` with a short timeout."""
     return {"base_url": url, "timeout_s": 1.0, **extra}
+
+
+def health_doc_app(body: Any, media_type: str = "application/json") -> Starlette:
+    """``/api/health`` answering 200 with ``body`` (JSON-encoded unless bytes/str)."""
+    payload = body if isinstance(body, bytes | str) else json.dumps(body)
+
+    async def health(request: Request) -> Response:
+        return Response(payload, media_type=media_type)
+
+    return Starlette(routes=[Route("/api/health", health)])
+
+
+def catch_all_app(prefix: str = "", spa: bool = False) -> Starlette:
+    """Every path under ``prefix`` answers 200: an SPA's index.html, or a JSON
+    ``{"status": "ok"}`` stamped with the time (so no two bodies are equal)."""
+
+    async def anything(request: Request) -> Response:
+        if spa:
+            return HTMLResponse("<!doctype html><html><body><div id=root></div></body></html>")
+        return JSONResponse({"status": "ok", "time": time.time(), "path": request.url.path})
+
+    return Starlette(routes=[Route(prefix + "/{rest:path}", anything)])

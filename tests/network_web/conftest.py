@@ -29,7 +29,7 @@ SERVERS = """
     }}
 """
 
-# What the plain-HTTP server does, as nginx directives ({https} is the https origin).
+# The plain-HTTP server's behaviour as nginx directives ({https}: https origin, {port}: its port).
 REDIRECT = "return 301 {https}$request_uri;"
 
 
@@ -64,7 +64,7 @@ def nginx(tmp_path: Path, tls: TlsFiles) -> Iterator[NginxFactory]:
                 key=tls.key_pem,
                 hsts=header,
                 tokens=tokens,
-                plain=plain.format(https=https),
+                plain=plain.replace("{https}", https).replace("{port}", str(https_port)),
             )
             folder = tmp_path / f"nginx-{https_port}"  # one prefix each: pid, logs, temp
             running.enter_context(run_nginx(folder, body, (https_port, http_port)))

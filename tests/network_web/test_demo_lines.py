@@ -70,3 +70,13 @@ def test_demo_secrets_never_reach_the_evidence(demo: dict[str, Any]) -> None:
     store = EvidenceStore(environment(demo))
     text = " ".join(judge(line, demo, store=store).evidence for line in LINES)
     assert not any(secret in text for secret in demo["secrets"].values())
+
+
+def test_demo_evidence_shows_the_wider_sampling(demo: dict[str, Any]) -> None:
+    store = EvidenceStore(environment(demo))
+    https = judge("HTTPS enforced (HTTP redirects to HTTPS)", demo, store=store).evidence
+    health = judge("Health checks passing", demo, store=store).evidence
+    assert "/api/agents" in https and "/v1beta/models" in https
+    assert "which answered 200" in https or "answered 200/" in https
+    assert "(includeSubDomains, no preload)" in https
+    assert "JSON status: ok" in health

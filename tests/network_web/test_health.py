@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import Any
+
+import pytest
 
 from pytest_biothings_ready.model import Status
-from tests.network_web.apps import health_app, settings
+from tests.network_web.apps import catch_all_app, health_app, health_doc_app, settings
 from tests.support.evaluate import judge
 from tests.support.servers import free_port, serve_asgi
 
@@ -80,3 +83,128 @@ def test_all_services_with_an_unreachable_one_is_an_error() -> None:
         verdict = judge(ALL, settings(good, health_path="/health", health={"urls": [other]}))
     assert verdict.status is Status.ERROR
     assert other in verdict.evidence
+
+
+# --- the body is read: a 200 that says "unhealthy" is not healthy (issue 13) ---------
+
+API = {"health_path": "/api/health"}
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"status": "unhealthy", "db": "down"}, "status: unhealthy, db: down"),
+        ({"status": "UP", "components": {"db": {"status": "DOWN"}}}, "db: down"),
+        ({"status": "UP", "checks": [{"name": "redis", "status": "DOWN"}]}, "redis: down"),
+        ({"status": "pass", "checks": {"db": [{"status": "fail"}]}}, "db.0: fail"),
+        ({"status": "degraded"}, "status: degraded"),
+        ({"health": "red"}, "status: red"),
+        ({"healthy": False}, "status: down"),
+    ],
+)
+def test_health_document_that_says_unhealthy_fails_naming_the_components(
+    body: dict[str, Any], named: str
+) -> None:
+    with serve_asgi(health_doc_app(body)) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert f"reports not healthy: {named}" in verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("body", "read"),
+    [
+        ({"status": "ok"}, "JSON status: ok"),
+        ({"status": "UP", "components": {"db": {"status": "UP"}}}, "JSON status: up, db: up"),
+        ({"status": "pass", "checks": {"db": [{"status": "pass"}]}}, "db.0: pass"),
+    ],
+)
+def test_health_document_that_says_healthy_passes_saying_what_was_read(
+    body: dict[str, Any], read: str
+) -> None:
+    with serve_asgi(health_doc_app(body)) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert read in verdict.evidence
+
+
+def test_plain_text_ok_passes_saying_what_was_read() -> None:
+    with serve_asgi(health_doc_app("OK", "text/plain")) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "plain text 'OK'" in verdict.evidence
+
+
+def test_plain_text_down_fails() -> None:
+    with serve_asgi(health_doc_app("DOWN: database unreachable", "text/plain")) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED
+    assert "text: down" in verdict.evidence
+
+
+def test_html_page_on_the_health_path_fails() -> None:
+    page = "<!doctype html><html><body>status page</body></html>"
+    with serve_asgi(health_doc_app(page, "text/html")) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED
+    assert "not a health document" in verdict.evidence
+
+
+def test_spa_catch_all_answering_index_html_everywhere_fails() -> None:
+    with serve_asgi(catch_all_app(spa=True)) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED
+    assert "does not exist as a health endpoint: /__ready_probe_" in verdict.evidence
+
+
+def test_json_catch_all_with_a_changing_body_fails_as_nonexistent_health() -> None:
+    with serve_asgi(catch_all_app()) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "a catch-all route or SPA fallback" in verdict.evidence
+
+
+def test_catch_all_under_the_api_prefix_only_is_found_beside_the_health_path() -> None:
+    with serve_asgi(catch_all_app(prefix="/api")) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED
+    assert "/api/__ready_probe_" in verdict.evidence
+
+
+def test_other_services_bodies_are_read_too() -> None:
+    with (
+        serve_asgi(health_doc_app({"status": "ok"})) as good,
+        serve_asgi(health_doc_app({"status": "down"})) as bad,
+    ):
+        extra = {"health": {"urls": [bad + "/api/health"]}}
+        verdict = judge(ALL, settings(good, **API, **extra))
+    assert verdict.status is Status.FAILED
+    assert f"{bad}/api/health reports not healthy: status: down" in verdict.evidence
+
+
+def test_empty_204_health_passes_on_its_status_and_says_so() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def empty(request: Any) -> Response:
+        return Response(status_code=204)
+
+    with serve_asgi(Starlette(routes=[Route("/api/health", empty)])) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "an empty body (judged by its status alone)" in verdict.evidence
+
+
+def test_empty_200_on_every_path_is_a_catch_all() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def empty(request: Any) -> Response:
+        return Response(status_code=200)
+
+    with serve_asgi(Starlette(routes=[Route("/{rest:path}", empty)])) as url:
+        verdict = judge(PASSING, settings(url, **API))
+    assert verdict.status is Status.FAILED
+    assert "does not exist as a health endpoint" in verdict.evidence

@@ -168,13 +168,48 @@ def test_service_whose_target_is_down_is_not_monitored(stack: Stack) -> None:
     assert "no target up" in verdict.evidence
 
 
-@pytest.mark.parametrize("line", [CRITICAL, RUNBOOKS])
-def test_malformed_rule_file_is_an_error(tmp_path: Path, line: str) -> None:
+def test_malformed_rule_file_fails_critical_alerts(tmp_path: Path) -> None:
     (tmp_path / "rules.yml").write_text("groups: [unclosed")
     settings = {"monitoring": {"alert_rules": ["rules.yml"]}, "timeout_s": 1}
-    verdict = judge(line, settings, root=tmp_path)
-    assert verdict.status is Status.ERROR
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
     assert "not valid YAML" in verdict.evidence
+    assert judge(RUNBOOKS, settings, root=tmp_path).status is Status.FAILED
+
+
+def test_prometheus_config_naming_a_missing_rule_file_fails(tmp_path: Path) -> None:
+    settings = _files(tmp_path, *GOOD_RULES)
+    config = yaml.safe_load((tmp_path / "prometheus.yml").read_text())
+    config["rule_files"].append("alerts/critical.yml")
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "critical.yml, which does not exist" in verdict.evidence
+
+
+def test_prometheus_config_whose_rule_files_exist_passes(tmp_path: Path) -> None:
+    verdict = judge(CRITICAL, _files(tmp_path, *GOOD_RULES), root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_prometheus_config_that_does_not_load_fails(tmp_path: Path) -> None:
+    settings = _files(tmp_path, *GOOD_RULES)
+    (tmp_path / "prometheus.yml").write_text("rule_files: [unclosed\n")
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("alert_rules", ["missing.yml"]), ("prometheus_config", "missing.yml")],
+)
+def test_a_setting_naming_a_missing_file_is_an_error_naming_it(
+    tmp_path: Path, key: str, value: object
+) -> None:
+    settings = {"monitoring": {key: value}, "timeout_s": 1}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.ERROR
+    assert f"`monitoring.{key}`" in verdict.evidence
 
 
 def test_alert_rules_accept_glob_patterns(tmp_path: Path) -> None:

@@ -191,7 +191,7 @@ def test_replication_controller_containers_are_checked(tmp_path: Path) -> None:
     root = _write(tmp_path, {"rc.yaml": controller})
     verdict = judge_repo(LIMITS, root, manifests=["rc.yaml"])
     assert verdict.status is Status.FAILED
-    assert "ReplicationController/api container api lacks requests.cpu" in verdict.evidence
+    assert "ReplicationController/api container api lacks limits.cpu" in verdict.evidence
 
 
 def test_empty_documents_comments_bom_and_crlf_are_read(tmp_path: Path) -> None:

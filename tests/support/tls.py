@@ -102,6 +102,127 @@ def make_certificate(
     return chain
 
 
+@dataclass(frozen=True)
+class Pki:
+    """A root, an intermediate and a leaf, and the two ways of serving them.
+
+    Attributes:
+        complete: serves leaf + intermediate; ``ca_pem`` holds the root only.
+        leaf_only: serves the leaf alone; ``ca_pem`` holds root and intermediate.
+        intermediate: the intermediate's subject (RFC 4514).
+    """
+
+    complete: Chain
+    leaf_only: Chain
+    intermediate: str
+
+
+def make_pki(
+    folder: Path,
+    *,
+    intermediate_rsa_bits: int = 0,
+    intermediate_sha1: bool = False,
+    leaf_sha1: bool = False,
+    issuer_org: str = "Test Issuing CA",
+    aia: tuple[str, ...] = (),
+    leaf_days: int = 365,
+) -> Pki:
+    """Root -> intermediate -> leaf for 127.0.0.1/localhost (EC unless told otherwise).
+
+    SHA-1 signatures go through the openssl CLI (cryptography refuses to make them);
+    ``aia`` puts CA Issuers URLs into the leaf.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = _ca_certificate(root_key, _name("Test Root", "Test Root CA"))
+    inter_key = _key(intermediate_rsa_bits)
+    inter_name = _name("Test Intermediate", issuer_org)
+    inter = _issue(folder, "inter", inter_key, inter_name, root, root_key, CA_EXT, 1800,
+                   intermediate_sha1)  # fmt: skip
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    leaf_ext = _leaf_ext(aia)
+    leaf = _issue(folder, "leaf", leaf_key, _name("leaf", "Service"), inter, inter_key, leaf_ext,
+                  leaf_days, leaf_sha1)  # fmt: skip
+    pem = serialization.Encoding.PEM
+    files = {name: folder / f"{name}.pem" for name in ("root", "bundle", "full", "leaf", "key")}
+    files["root"].write_bytes(root.public_bytes(pem))
+    files["bundle"].write_bytes(root.public_bytes(pem) + inter.public_bytes(pem))
+    files["full"].write_bytes(leaf.public_bytes(pem) + inter.public_bytes(pem))
+    files["leaf"].write_bytes(leaf.public_bytes(pem))
+    files["key"].write_bytes(_private_pem(leaf_key))
+    return Pki(
+        Chain(files["root"], files["full"], files["key"]),
+        Chain(files["bundle"], files["leaf"], files["key"]),
+        inter_name.rfc4514_string(),
+    )
+
+
+def make_openssl_self_signed(folder: Path, days: int = 30) -> Chain:
+    """``openssl req -x509 -days DAYS`` for 127.0.0.1: the hand-made short-lived certificate."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key = folder / "self.pem", folder / "self-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+         "-nodes", "-days", str(days), "-subj", "/CN=127.0.0.1", "-addext",
+         "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return Chain(cert, cert, key)
+
+
+CA_EXT = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+
+
+def _leaf_ext(aia: tuple[str, ...]) -> str:
+    text = "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
+    if aia:
+        text += "authorityInfoAccess=" + ",".join(f"caIssuers;URI:{u}" for u in aia) + "\n"
+    return text
+
+
+def _issue(
+    folder: Path,
+    tag: str,
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+    name: x509.Name,
+    issuer: x509.Certificate,
+    issuer_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+    extensions: str,
+    days: int,
+    sha1: bool,
+) -> x509.Certificate:
+    """``issuer`` signs ``name``'s ``key`` through ``openssl x509 -req`` (SHA-1 or SHA-256)."""
+    csr = x509.CertificateSigningRequestBuilder().subject_name(name).sign(key, hashes.SHA256())
+    paths = {n: folder / f"{tag}-{n}" for n in ("csr.pem", "issuer.pem", "ikey.pem", "ext.cnf",
+                                                   "out.pem")}  # fmt: skip
+    paths["csr.pem"].write_bytes(csr.public_bytes(serialization.Encoding.PEM))
+    paths["issuer.pem"].write_bytes(issuer.public_bytes(serialization.Encoding.PEM))
+    paths["ikey.pem"].write_bytes(_private_pem(issuer_key))
+    paths["ext.cnf"].write_text("[ext]\n" + extensions)
+    subprocess.run(
+        ["openssl", "x509", "-req", "-in", paths["csr.pem"], "-CA", paths["issuer.pem"],
+         "-CAkey", paths["ikey.pem"], "-sha1" if sha1 else "-sha256", "-days", str(days),
+         "-set_serial", str(x509.random_serial_number()), "-extfile", paths["ext.cnf"],
+         "-extensions", "ext", "-out", paths["out.pem"]],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return x509.load_pem_x509_certificate(paths["out.pem"].read_bytes())
+
+
+def _key(rsa_bits: int) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
+    return (
+        rsa.generate_private_key(65537, rsa_bits)
+        if rsa_bits
+        else ec.generate_private_key(ec.SECP256R1())
+    )
+
+
+def _private_pem(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
 def server_context(
     chain: Chain,
     *,

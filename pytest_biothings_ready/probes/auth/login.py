@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.auth.jwt import JwtFindings, examine, tampered
+from pytest_biothings_ready.probes.auth.headers import require_sendable
+from pytest_biothings_ready.probes.auth.jwt import examine
+from pytest_biothings_ready.probes.auth.results import AuthReport
 from pytest_biothings_ready.probes.auth.session import obtain_token, send
+from pytest_biothings_ready.probes.auth.tokens import tampered
 
-__all__ = ["AuthReport", "authentication_works", "gather_auth"]
-
-
-@dataclass(frozen=True)
-class AuthReport:
-    """The login and the protected endpoint, observed once.
-
-    Attributes:
-        login: ``METHOD path`` of the login, or None when a configured token was used.
-        login_status: the login's status (None without login).
-        token_found: a token was obtained.
-        token_field: where the token was looked for.
-        protected_url: the endpoint that needs a token.
-        anonymous_status: its status without a token.
-        tampered_status: its status with the token's claims altered.
-        real_status: its status with the real token.
-        jwt: the offline findings, None when the token is not a JWT or missing.
-    """
-
-    login: str | None
-    login_status: int | None
-    token_found: bool
-    token_field: str
-    protected_url: str
-    anonymous_status: int | None = None
-    tampered_status: int | None = None
-    real_status: int | None = None
-    jwt: JwtFindings | None = None
+__all__ = ["authentication_works", "gather_auth"]
 
 
 @gatherer("auth", needs=("base_url", "auth.protected_path"))
@@ -52,6 +26,8 @@ def gather_auth(ctx: Context) -> AuthReport:
         report = AuthReport(login, status, token is not None, field, url)
         if token is None:
             return report
+        source = f"the token from {login}" if login else "auth.token"
+        require_sendable(token, source, str(env.get("auth.header")))
         return AuthReport(
             login,
             status,

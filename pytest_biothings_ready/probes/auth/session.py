@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.probes.auth.headers import require_sendable, scrub
 
 if TYPE_CHECKING:
     import httpx
@@ -22,17 +23,23 @@ def send(
     env: Environment,
     **options: Any,
 ) -> httpx.Response:
+    """``method url`` with ``token`` in the configured header; ProbeError on no answer.
+
+    A token that cannot be a header value is refused before sending, by fingerprint:
+    the HTTP library would print the whole header value in its error.
+    """
     import httpx
 
     headers = {}
     if token is not None:
-        scheme = str(env.get("auth.scheme") or "")
-        headers[str(env.get("auth.header"))] = f"{scheme} {token}" if scheme else token
+        header, scheme = str(env.get("auth.header")), str(env.get("auth.scheme") or "")
+        require_sendable(token, f"the token for {method} {url}", header)
+        headers[header] = f"{scheme} {token}" if scheme else token
     try:
         return client.request(method, url, headers=headers, **options)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        # The exception text names the URL only: tokens travel in headers.
-        raise ProbeError(f"{method} {url}: {type(exc).__name__}: {exc}") from None
+        text = f"{method} {url}: {type(exc).__name__}: {exc}"
+        raise ProbeError(scrub(text, token) if token else text) from None
 
 
 def _dig_json(response: httpx.Response, dotted: str) -> str | None:

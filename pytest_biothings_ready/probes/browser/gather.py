@@ -14,6 +14,7 @@ from pytest_biothings_ready.probes.browser.page import PageRun, Watcher
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
+    from pytest_biothings_ready.evidence.transport import Scope
 
 __all__ = ["MAX_PAGES", "BrowserResult", "gather_browser", "page_urls"]
 
@@ -58,10 +59,10 @@ class _Tab:
     error: str | None = None
 
 
-def _open(tools: DevTools, watchers: dict[str, Watcher], env: Environment, url: str) -> _Tab:
+def _open(tools: DevTools, watchers: dict[str, Watcher], scope: Scope, url: str) -> _Tab:
     target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})
-    watcher = Watcher(session["sessionId"], env.in_scope, tools=tools)
+    watcher = Watcher(session["sessionId"], lambda u: scope.refusal(u) is None, tools=tools)
     watchers[watcher.session] = watcher
     _enable(tools, watcher.session)
     return _Tab(url, target, watcher)
@@ -91,10 +92,13 @@ def _load_all(
     tools: DevTools, watchers: dict[str, Watcher], env: Environment, urls: list[str]
 ) -> tuple[PageRun, ...]:
     """Open every page in its own tab, navigate them all, let them settle together."""
+    from pytest_biothings_ready.evidence.transport import Scope
+
+    scope = Scope.of(env)
     tabs: list[_Tab] = []
     try:
         for url in urls:
-            tabs.append(_open(tools, watchers, env, url))
+            tabs.append(_open(tools, watchers, scope, url))
         for tab in tabs:
             _navigate(tools, tab)
         settle = float(env.get("browser.settle_ms")) / 1000
@@ -121,8 +125,11 @@ def gather_browser(ctx: Context) -> BrowserResult:
     urls = page_urls(env)
     if len(urls) > MAX_PAGES:
         raise ProbeError(f"{len(urls)} pages configured; at most {MAX_PAGES} load in one run")
-    if outside := [u for u in urls if not env.in_scope(u)]:
-        raise ProbeError(f"{', '.join(outside)} outside the hosts of environment {env.name!r}")
+    from pytest_biothings_ready.evidence.transport import Scope
+
+    scope = Scope.of(env)
+    if outside := [f"{u} ({why})" for u in urls if (why := scope.refusal(u))]:
+        raise ProbeError(f"out of scope of environment {env.name!r}: {'; '.join(outside)}")
     binary = find_browser(env.get("browser.binary"))
     # A private CA (ca_bundle) is not in the browser's store; TLS is judged by the TLS lines.
     extra = ("--ignore-certificate-errors",) if env.get("ca_bundle") else ()

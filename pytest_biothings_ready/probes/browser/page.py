@@ -8,6 +8,7 @@ the browser sends traffic only where the plugin may.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -105,7 +106,7 @@ class Watcher:
     """Collects the events of one DevTools session (one page)."""
 
     session: str
-    in_scope: Any  # Callable[[str], bool]
+    in_scope: Callable[[str], bool]
     requests: dict[str, Request] = field(default_factory=dict)
     exceptions: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)
@@ -123,7 +124,7 @@ class Watcher:
     def _Fetch_requestPaused(self, params: dict[str, Any]) -> None:
         assert self.tools is not None
         url, request_id = params["request"]["url"], params["requestId"]
-        if self.in_scope(url) or url.startswith("data:"):
+        if self.in_scope(url) or url.startswith(("data:", "blob:")):
             self.tools.post("Fetch.continueRequest", {"requestId": request_id}, self.session)
         else:
             self.blocked.append(url)

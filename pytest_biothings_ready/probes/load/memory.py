@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.query import range_query
+from pytest_biothings_ready.evidence.transport import http_client, sanitize
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
@@ -87,47 +88,40 @@ class Sampler:
 
 def read_gauge(env: Environment, metric: str) -> float:
     """The sum of ``metric`` over its series at ``metrics_url``."""
-    import httpx
     from prometheus_client.parser import text_string_to_metric_families
 
     url = str(env.get("metrics_url"))
+    with http_client(env) as client:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise ProbeError(f"GET {url} answered HTTP {response.status_code}; check `metrics_url`")
     try:
-        with http_client(env) as client:
-            text = client.get(url).raise_for_status().text
+        text = response.text
         values = [
             s.value
             for f in text_string_to_metric_families(text)
             for s in f.samples
             if s.name == metric
         ]
-    except (httpx.HTTPError, ValueError) as exc:
-        raise ProbeError(f"cannot read {metric} from {url}: {exc}") from None
+    except ValueError as exc:
+        raise ProbeError(f"cannot read {metric} from {url}: {sanitize(str(exc))[:200]}") from None
     if not values:
         raise ProbeError(f"{url} exposes no {metric}")
     return float(sum(values))
 
 
 def query_range(env: Environment, start: float, end: float) -> list[tuple[float, float]]:
-    """The PromQL ``load.memory_promql`` over [start, end] (wall-clock seconds)."""
-    import httpx
+    """The PromQL ``load.memory_promql`` over [start, end] (wall-clock seconds), summed.
 
-    url = str(env.get("prometheus_url")).rstrip("/") + "/api/v1/query_range"
-    params = {
-        "query": env.get("load.memory_promql"),
-        "start": start,
-        "end": end,
-        "step": env.get("load.memory_sample_s"),
-    }
-    try:
-        with http_client(env) as client:
-            body = client.get(url, params=params).raise_for_status().json()
-        series = body["data"]["result"]
-        points: dict[float, float] = {}
-        for one in series:
-            for stamp, value in one["values"]:
-                points[float(stamp)] = points.get(float(stamp), 0.0) + float(value)
-    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-        raise ProbeError(f"cannot query resident memory from {url}: {exc}") from None
+    Asked through the shared Prometheus client, so ``monitoring.prometheus_headers``
+    go along.
+    """
+    query = str(env.get("load.memory_promql"))
+    step = float(env.get("load.memory_sample_s"))
+    points: dict[float, float] = {}
+    for _labels, values in range_query(env, query, start, end, step):
+        for stamp, value in values:
+            points[stamp] = points.get(stamp, 0.0) + value
     return [(stamp - start, value) for stamp, value in sorted(points.items())]
 
 

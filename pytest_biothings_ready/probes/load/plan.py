@@ -9,10 +9,12 @@ without ``allow_load_in_production``, and the ``max_users``/``max_duration_s`` c
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.transport import credential_headers
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
@@ -67,12 +69,50 @@ def make_spec(env: Environment, phases: list[Phase], users_hint: int = 0) -> dic
         "spawn_rate": float(env.get("load.spawn_rate")),
         "phases": [vars(p) for p in phases],
         "workers": int(env.get("load.workers")),
-        "master_bind": str(env.get("load.master_bind") or ""),
+        "master_bind": _master_bind(env),
+        "remote": _beyond_loopback(str(env.get("load.master_bind") or "")),
+        "worker_token": _worker_token(env),
+        "credential_headers": sorted(credential_headers(env)),
         "expect_workers": int(env.get("load.expect_workers") or env.get("load.workers")),
         "expect_workers_timeout_s": float(env.get("load.expect_workers_timeout_s")),
         "progress_s": float(env.get("load.progress_s")),
         "cpu_saturation": float(env.get("load.cpu_saturation")),
     }
+
+
+def _beyond_loopback(bind: str) -> bool:
+    host = bind.rpartition(":")[0].strip("[]").lower() if bind else "127.0.0.1"
+    return not (host == "localhost" or host == "::1" or host.startswith("127."))
+
+
+def _master_bind(env: Environment) -> str:
+    """``load.master_bind``; beyond loopback only with ``load.allow_remote_workers``."""
+    bind = str(env.get("load.master_bind") or "")
+    if bind and _beyond_loopback(bind) and not env.get("load.allow_remote_workers"):
+        raise NotConfigured(
+            "load.allow_remote_workers",
+            env.name,
+            f"load.master_bind = {bind!r} accepts workers from other machines, and workers "
+            "receive the plan in clear (paths, request headers and tokens included) over "
+            "locust's unencrypted protocol; set load.allow_remote_workers = true to accept "
+            "that, or bind 127.0.0.1 (no traffic was sent)",
+        )
+    return bind
+
+
+def _worker_token(env: Environment) -> str:
+    """The join token: ``load.worker_token``, required when workers start elsewhere."""
+    token = str(env.get("load.worker_token") or "")
+    started_elsewhere = int(env.get("load.expect_workers") or 0) > int(env.get("load.workers"))
+    if started_elsewhere and not token:
+        raise NotConfigured(
+            "load.worker_token",
+            env.name,
+            "workers started outside the plugin must present a join token: set "
+            'load.worker_token = "${LOAD_WORKER_TOKEN}" and start each worker with '
+            "READY_LOAD_WORKER_TOKEN set to the same value (no traffic was sent)",
+        )
+    return token or secrets.token_urlsafe(24)
 
 
 def planned_seconds(env: Environment, spec: dict[str, Any]) -> float:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.probes.load.worker import PHASE_MARK, PROGRESS_PREFIX, RESULT_PREFIX
+from pytest_biothings_ready.probes.load.protocol import PHASE_MARK, PROGRESS_PREFIX, RESULT_PREFIX
 
 __all__ = ["INSTALL_HINT", "locust_available", "run_child", "set_progress_sink"]
 

@@ -121,11 +121,13 @@ class RunResult:
         phases: in order.
         cpu: the generator's CPU.
         workers: locust workers that took part (0: a single process).
+        remote: the master accepted workers beyond loopback (they got the plan in clear).
     """
 
     phases: tuple[PhaseStats, ...]
     cpu: Cpu
     workers: int
+    remote: bool = False
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunResult:
@@ -133,6 +135,7 @@ class RunResult:
             phases=tuple(PhaseStats.from_json(p) for p in data["phases"]),
             cpu=Cpu(**data["cpu"]),
             workers=int(data["workers"]),
+            remote=bool(data.get("remote")),
         )
 
     def phase(self, name: str) -> PhaseStats:
@@ -142,7 +145,9 @@ class RunResult:
         """Who generated the load, for evidence."""
         if not self.workers:
             return "one locust process"
-        return f"{self.workers} locust worker{'s' if self.workers != 1 else ''}"
+        plural = "s" if self.workers != 1 else ""
+        clear = " (remote workers allowed; they received the plan in clear)" if self.remote else ""
+        return f"{self.workers} locust worker{plural}{clear}"
 
 
 def _endpoint(data: dict[str, Any]) -> Endpoint:

@@ -30,6 +30,13 @@ register(
     _load("wait_max_s", "float", "Longest think time between a user's requests.", 0.0),
     _load("workers", "int", "Local locust worker processes under a master (0: one process).", 0),
     _load("master_bind", "str", "host:port the locust master binds (remote workers join).", ""),
+    _load(
+        "allow_remote_workers",
+        "bool",
+        "Lets master_bind listen beyond loopback; workers receive the plan in clear.",
+        False,
+    ),
+    _load("worker_token", "str", "Join token workers present (READY_LOAD_WORKER_TOKEN); secret."),
     _load("expect_workers", "int", "Workers (local and remote) to wait for; default: workers.", 0),
     _load("expect_workers_timeout_s", "float", "How long to wait for expected workers.", 30.0),
     _load("max_users", "int", "Hard cap: refuse any plan with more users than this.", 1000),

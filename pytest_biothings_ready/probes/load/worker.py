@@ -8,10 +8,12 @@ process's stdin (stdin, not argv: request headers may carry tokens) and reads on
 Modes:
     (no argument)            run the plan from stdin: a local runner, or a master when
                              the plan has workers, expect_workers or master_bind
-    --join HOST:PORT         a worker joining the master at HOST:PORT; the master sends
-                             it the plan (this is how local workers start, and how a
-                             remote machine joins: ``python -m
-                             pytest_biothings_ready.probes.load.worker --join host:5557``)
+    --join HOST:PORT         a worker joining the master at HOST:PORT; it presents the
+                             join token from ``READY_LOAD_WORKER_TOKEN`` and the master
+                             sends it the plan (this is how local workers start, and how
+                             a remote machine joins: ``READY_LOAD_WORKER_TOKEN=... python
+                             -m pytest_biothings_ready.probes.load.worker --join
+                             host:5557``).  The plan travels in clear.
 
 The process exits on its own when its parent disappears, and on SIGTERM/SIGINT it
 stops the users and its local workers at once.
@@ -26,10 +28,12 @@ import signal
 import sys
 from typing import Any
 
-RESULT_PREFIX = "READY-RESULT "
-PROGRESS_PREFIX = "[ready-load] "
-PLAN_MESSAGE = "ready_plan"
-PHASE_MARK = "phase started: "  # the parent times failover hooks and samples from it
+from pytest_biothings_ready.probes.load.protocol import (
+    HELLO_MESSAGE,
+    PLAN_MESSAGE,
+    RESULT_PREFIX,
+    TOKEN_VARIABLE,
+)
 
 
 def main(argv: list[str]) -> int:
@@ -57,6 +61,7 @@ def _run_worker(host: str, port: int) -> int:
     import locust.runners
     from locust.env import Environment
 
+    from pytest_biothings_ready.probes.load.redirects import guard_redirects
     from pytest_biothings_ready.probes.load.users import load_user_classes
 
     # Short runs need fresh numbers on the master: report every second, not every 3.
@@ -65,10 +70,12 @@ def _run_worker(host: str, port: int) -> int:
     runner = env.create_worker_runner(host, port)
 
     def on_plan(environment: Environment, msg: Any, **_kwargs: Any) -> None:
+        guard_redirects(msg.data.get("credential_headers") or ())
         environment.user_classes = load_user_classes(msg.data)
 
     # Registered before this greenlet yields, so the plan cannot arrive unheard.
     runner.register_message(PLAN_MESSAGE, on_plan)
+    runner.send_message(HELLO_MESSAGE, {"token": os.environ.get(TOKEN_VARIABLE, "")})
     runner.greenlet.join()
     return 0
 
@@ -90,12 +97,6 @@ def _exit_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
         gevent.sleep(0.5)
     os._exit(3)
-
-
-def progress(text: str) -> None:
-    """One progress line on stderr; the parent relays it to the terminal."""
-    sys.stderr.write(PROGRESS_PREFIX + text + "\n")
-    sys.stderr.flush()
 
 
 if __name__ == "__main__":

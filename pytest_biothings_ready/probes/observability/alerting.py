@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
-from pytest_biothings_ready.evidence.query import api_get, duration_seconds
+from pytest_biothings_ready.evidence.query import ALERTMANAGER, duration_seconds, get_json
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.amfiles import (
@@ -71,7 +71,7 @@ def gather_alertmanager(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
 
     found = []
     if ctx.env.get("alertmanager_url"):
-        status = api_get(ctx.env, "alertmanager_url", "/api/v2/status") or {}
+        status = get_json(ctx.env, ALERTMANAGER, "/api/v2/status") or {}
         original = (status.get("config") or {}).get("original")
         if not isinstance(original, str):
             raise ProbeError("Alertmanager /api/v2/status carries no config.original")

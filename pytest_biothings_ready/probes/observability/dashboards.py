@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
-from pytest_biothings_ready.evidence.query import prometheus_data
+from pytest_biothings_ready.evidence.query import GRAFANA, get_json, prometheus_data
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.rules import AlertRule
 
@@ -88,25 +88,11 @@ def _board(content: dict[str, Any]) -> Board:
     inner = content.get("dashboard")
     dashboard = inner if isinstance(inner, dict) else content
     queries = tuple(q for p in _panels(dashboard) for q in _queries(p))
-    return Board(str(dashboard.get("title") or "untitled"), queries)
+    return Board(sanitize(str(dashboard.get("title") or "untitled")), queries)
 
 
 def _grafana(ctx: Context, path: str, **params: Any) -> Any:
-    import httpx
-
-    url = str(ctx.env.get("monitoring.grafana_url")).rstrip("/") + path
-    headers = dict(ctx.env.get("monitoring.grafana_headers") or {})
-    try:
-        with http_client(ctx.env, headers=headers) as client:
-            response = client.get(url, params=params)
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
-    if response.status_code >= 300:
-        raise ProbeError(f"{url} answered HTTP {response.status_code}")
-    try:
-        return response.json()
-    except ValueError:
-        raise ProbeError(f"{url} answered something that is not JSON") from None
+    return get_json(ctx.env, GRAFANA, path, **params)
 
 
 @gatherer("dashboards")

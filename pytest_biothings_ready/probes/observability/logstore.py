@@ -18,12 +18,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
-from pytest_biothings_ready.evidence.query import duration_seconds
+from pytest_biothings_ready.evidence.query import (
+    ELASTICSEARCH,
+    LOKI,
+    decode_json,
+    duration_seconds,
+    get_json,
+    request,
+)
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
 
 __all__ = ["LogStore"]
@@ -56,40 +62,19 @@ class LogStore:
     retention_source: str
 
 
-def _get(ctx: Context, url: str, **params: Any) -> Any:
-    import httpx
-
-    try:
-        with http_client(ctx.env) as client:
-            response = client.get(url, params=params)
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
-    return response
-
-
-def _json(ctx: Context, url: str, **params: Any) -> Any:
-    response = _get(ctx, url, **params)
-    if response.status_code >= 300:
-        raise ProbeError(f"{url} answered HTTP {response.status_code}")
-    try:
-        return response.json()
-    except ValueError:
-        raise ProbeError(f"{url} answered something that is not JSON") from None
-
-
 @gatherer("log-store")
 def gather_log_store(ctx: Context) -> LogStore:
     """Ask the configured log backend for readiness, a recent line and retention."""
-    if loki := ctx.env.get("monitoring.loki_url"):
+    if loki := ctx.env.get(LOKI.url_key):
         return _loki(ctx, str(loki).rstrip("/"))
-    if elastic := ctx.env.get("monitoring.elasticsearch_url"):
+    if elastic := ctx.env.get(ELASTICSEARCH.url_key):
         return _elastic(ctx, str(elastic).rstrip("/"))
     raise NotConfigured("monitoring.loki_url", ctx.env.name, "or monitoring.elasticsearch_url")
 
 
 def _loki(ctx: Context, url: str) -> LogStore:
-    ready = _get(ctx, url + "/ready")
-    status = ready.text.strip()[:60] or f"HTTP {ready.status_code}"
+    ready = request(ctx.env, LOKI, "GET", "/ready")
+    status = sanitize(ready.text).strip()[:60] or f"HTTP {ready.status_code}"
     query = str(ctx.env.get("monitoring.loki_query") or "")
     newest = _loki_newest(ctx, url, query) if query else None
     retention, source = _loki_retention(ctx, url)
@@ -98,9 +83,10 @@ def _loki(ctx: Context, url: str) -> LogStore:
 
 def _loki_newest(ctx: Context, url: str, query: str) -> float | None:
     now = time.time()
-    body = _json(
-        ctx,
-        url + "/loki/api/v1/query_range",
+    body = get_json(
+        ctx.env,
+        LOKI,
+        "/loki/api/v1/query_range",
         query=query,
         limit=1,
         direction="backward",
@@ -124,10 +110,13 @@ def _loki_retention(ctx: Context, url: str) -> tuple[float | None, str]:
 
         config, source = load_yaml(ctx.env.path(str(file))), str(file)
     else:
-        response = _get(ctx, url + "/config")
+        response = request(ctx.env, LOKI, "GET", "/config")
         if response.status_code >= 300:
             return None, f"{url}/config answered HTTP {response.status_code}"
-        config, source = yaml.safe_load(response.text), f"{url}/config"
+        try:
+            config, source = yaml.safe_load(response.text), f"{url}/config"
+        except yaml.YAMLError:
+            raise ProbeError(f"{url}/config is not YAML; check `{LOKI.url_key}`") from None
     limits = (config or {}).get("limits_config") or {}
     enabled = ((config or {}).get("compactor") or {}).get("retention_enabled")
     period = str(limits.get("retention_period") or "0s")
@@ -138,10 +127,10 @@ def _loki_retention(ctx: Context, url: str) -> tuple[float | None, str]:
 
 
 def _elastic(ctx: Context, url: str) -> LogStore:
-    health = _json(ctx, url + "/_cluster/health")
+    health = get_json(ctx.env, ELASTICSEARCH, "/_cluster/health")
     status = str(health.get("status", "unknown"))
     index = str(ctx.env.get("monitoring.elasticsearch_index"))
-    found = _json(ctx, f"{url}/{index}/_search", size=1, sort="@timestamp:desc")
+    found = get_json(ctx.env, ELASTICSEARCH, f"/{index}/_search", size=1, sort="@timestamp:desc")
     hits = (found.get("hits") or {}).get("hits") or []
     stamp = (hits[0].get("_source") or {}).get("@timestamp") if hits else None
     newest = (
@@ -163,11 +152,11 @@ def _elastic(ctx: Context, url: str) -> LogStore:
 
 
 def _ilm_retention(ctx: Context, url: str) -> tuple[float | None, str]:
-    response = _get(ctx, url + "/_ilm/policy")
+    response = request(ctx.env, ELASTICSEARCH, "GET", "/_ilm/policy")
     if response.status_code >= 300:
         return None, f"{url}/_ilm/policy answered HTTP {response.status_code}"
     ages = []
-    for name, policy in (response.json() or {}).items():
+    for name, policy in (decode_json(ELASTICSEARCH, response) or {}).items():
         delete = ((policy.get("policy") or {}).get("phases") or {}).get("delete")
         if delete and delete.get("min_age"):
             ages.append((duration_seconds(str(delete["min_age"])), name))

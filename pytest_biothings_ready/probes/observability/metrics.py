@@ -14,26 +14,15 @@ from dataclasses import dataclass
 
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.transport import http_client, sanitize
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.observability.stock import stock_source
 
-__all__ = ["RUNTIME_PREFIXES", "Family", "MetricsScrape"]
+__all__ = ["Family", "MetricsScrape"]
 
 ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
-# Families every client library or exporter emits on its own: not business metrics.
-RUNTIME_PREFIXES = (
-    "process_",
-    "python_",
-    "go_",
-    "promhttp_",
-    "jvm_",
-    "nodejs_",
-    "dotnet_",
-    "scrape_",
-    "up",
-    "http_server_",
-    "target_info",
-)
+# An answer that says the endpoint is not there: a definitive "not exposed" (SPEC).
+ABSENT = frozenset({404, 410})
 
 
 @dataclass(frozen=True)
@@ -60,37 +49,49 @@ class MetricsScrape:
         content_type: the answer's Content-Type.
         families: the parsed families, in exposition order.
         sample_names: every sample name seen (``x_total``, ``x_bucket``...).
+        missing: why the endpoint does not serve metrics (it answered 404, or not
+            exposition format); None when it does.
     """
 
     url: str
     content_type: str
     families: tuple[Family, ...]
     sample_names: frozenset[str] = frozenset()
+    missing: str | None = None
 
     def custom(self) -> list[Family]:
-        """Families with samples that are not runtime defaults."""
-        return [f for f in self.families if f.samples and not f.name.startswith(RUNTIME_PREFIXES)]
+        """Families with samples that no instrumentation library emits by default."""
+        return [f for f in self.families if f.samples and stock_source(f.name) is None]
 
 
 @gatherer("metrics", needs=("metrics_url",))
 def scrape_metrics(ctx: Context) -> MetricsScrape:
-    """Scrape ``metrics_url`` once and parse it."""
-    import httpx
+    """Scrape ``metrics_url`` once and parse it.
 
+    404/410 or a 200 that is not exposition format is a definitive "no metrics here"
+    (``missing``); other non-200 answers mean it could not be observed (ProbeError).
+    """
     url = str(ctx.env.require("metrics_url"))
-    try:
-        with http_client(ctx.env, headers={"Accept": ACCEPT}) as client:
-            response = client.get(url)
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
+    with http_client(ctx.env, headers={"Accept": ACCEPT}) as client:
+        response = client.get(url)
+    content_type = sanitize(response.headers.get("content-type", ""))
+    if response.status_code in ABSENT:
+        return MetricsScrape(url, content_type, (), missing=f"answered HTTP {response.status_code}")
     if response.status_code != 200:
-        raise ProbeError(f"{url} answered HTTP {response.status_code}, not 200")
-    content_type = response.headers.get("content-type", "")
-    families, names = _parse(response.text, content_type, url)
+        raise ProbeError(
+            f"GET {url} answered HTTP {response.status_code}, not 200; check `metrics_url`"
+        )
+    try:
+        families, names = _parse(response.text, content_type)
+    except ValueError as exc:
+        kind = content_type or "no Content-Type"
+        return MetricsScrape(
+            url, content_type, (), missing=f"is not valid exposition format ({kind}): {exc}"
+        )
     return MetricsScrape(url, content_type, tuple(families), frozenset(names))
 
 
-def _parse(text: str, content_type: str, url: str) -> tuple[list[Family], set[str]]:
+def _parse(text: str, content_type: str) -> tuple[list[Family], set[str]]:
     from prometheus_client.openmetrics.parser import text_string_to_metric_families as om
     from prometheus_client.parser import text_string_to_metric_families as prom
 
@@ -98,17 +99,17 @@ def _parse(text: str, content_type: str, url: str) -> tuple[list[Family], set[st
     try:
         parsed = list(parser(text))
     except (ValueError, TypeError, IndexError, KeyError) as exc:
-        raise ProbeError(
-            f"{url} is not valid exposition format ({content_type or 'no Content-Type'}): {exc}"
-        ) from None
+        raise ValueError(sanitize(str(exc))[:200]) from None
     names = {s.name for f in parsed for s in f.samples}
-    return [Family(f.name, f.type, len(f.samples)) for f in parsed], names
+    return [Family(sanitize(f.name), f.type, len(f.samples)) for f in parsed], names
 
 
 @check("Prometheus metrics endpoints exposed", uses=("metrics",), needs=("metrics_url",))
 def metrics_endpoint_exposed(ctx: Context) -> Verdict:
     """The metrics endpoint answers valid Prometheus or OpenMetrics exposition with samples."""
     scrape: MetricsScrape = ctx.evidence("metrics")
+    if scrape.missing:
+        return Verdict.failed(f"{scrape.url} {scrape.missing}; required: Prometheus exposition")
     total = sum(f.samples for f in scrape.families)
     where = f"{scrape.url} ({scrape.content_type or 'no Content-Type'})"
     if not total:
@@ -126,11 +127,14 @@ def metrics_endpoint_exposed(ctx: Context) -> Verdict:
 def custom_metrics_implemented(ctx: Context) -> Verdict:
     """The endpoint exposes metric families of its own, beyond runtime defaults."""
     scrape: MetricsScrape = ctx.evidence("metrics")
+    if scrape.missing:
+        return Verdict.failed(f"{scrape.url} {scrape.missing}, so no business metrics either")
     custom = scrape.custom()
     if not custom:
-        seen = ", ".join(f.name for f in scrape.families[:8]) or "nothing"
+        sources = sorted({stock_source(f.name) or "" for f in scrape.families} - {""})
         return Verdict.failed(
-            f"{scrape.url} exposes only runtime defaults ({seen}); "
+            f"{scrape.url} exposes only runtime and library defaults "
+            f"({len(scrape.families)} families from {', '.join(sources) or 'nothing'}); "
             "required: at least one service-specific metric family"
         )
     listed = ", ".join(f"{f.name} ({f.type})" for f in custom[:10])

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.query import prometheus_data
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
+from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.rules import (
     AlertRule,
@@ -54,10 +55,10 @@ def gather_targets(ctx: Context) -> tuple[Target, ...]:
     data = prometheus_data(ctx.env, "/api/v1/targets", state="active")
     return tuple(
         Target(
-            str(t.get("labels", {}).get("job", "")),
-            str(t.get("scrapeUrl", "")),
-            str(t.get("health", "unknown")),
-            str(t.get("lastError") or ""),
+            sanitize(str(t.get("labels", {}).get("job", ""))),
+            sanitize(str(t.get("scrapeUrl", ""))),
+            sanitize(str(t.get("health", "unknown"))),
+            sanitize(str(t.get("lastError") or ""))[:300],
         )
         for t in (data or {}).get("activeTargets") or []
     )
@@ -127,7 +128,7 @@ def _exposed(ctx: Context) -> frozenset[str] | None:
         scrape: MetricsScrape = ctx.evidence("metrics")
     except ProbeError:
         return None
-    return scrape.sample_names
+    return None if scrape.missing else scrape.sample_names
 
 
 def _job_known(rule: AlertRule, jobs: tuple[str, ...]) -> bool:

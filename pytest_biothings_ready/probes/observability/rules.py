@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.probes.observability.rulefiles import (
     check_rule_file,
     load_yaml_all,
@@ -115,12 +116,12 @@ def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
                 continue
             found.append(
                 AlertRule(
-                    str(name),
+                    sanitize(str(name)),
                     _promql(str(rule.get("expr") or rule.get("query") or "")),
                     _strings(rule.get("labels")),
                     _strings(rule.get("annotations")),
                     str(rule.get("health", "file")),
-                    str(rule.get("lastError") or ""),
+                    sanitize(str(rule.get("lastError") or ""))[:300],
                 )
             )
     return found
@@ -185,19 +186,27 @@ def load_yaml(path: Path) -> Any:
 def rules_from_files(env: Environment) -> RuleSet | None:
     """The rule files named by ``alert_rules`` and ``prometheus_config``; None if none."""
     files = [f for p in env.get("monitoring.alert_rules") or [] for f in _expand(env.path(str(p)))]
+    for missing in (f for f in files if not f.exists()):
+        raise ProbeError(f"rule file {missing} does not exist; check `monitoring.alert_rules`")
     problems: list[str] = []
     jobs: list[str] = []
     config = env.get("monitoring.prometheus_config")
     if config:
         path = env.path(str(config))
         jobs, referenced, complaint = _scrape_config(path)
-        files += referenced
+        absent = [f for f in referenced if not f.exists()]
+        problems += [f"{path} names rule file {f}, which does not exist" for f in absent]
+        files += [f for f in referenced if f not in absent]
         problems += [complaint] if complaint else []
     if not files and not config:
         return None
     alerts: list[AlertRule] = []
     for path in dict.fromkeys(files):
-        documents = load_yaml_all(path)
+        try:
+            documents = load_yaml_all(path)
+        except ProbeError as exc:  # a declared file that does not load: a finding (SPEC)
+            problems.append(str(exc))
+            continue
         problems += check_rule_file(path, documents, promtool)
         alerts += alerts_from_groups(rule_groups(documents))
     source = ", ".join(str(p) for p in dict.fromkeys(files)) or str(config)
@@ -220,10 +229,15 @@ def _expand(path: Path, strict: bool = True) -> list[Path]:
 
 def _scrape_config(path: Path) -> tuple[list[str], list[Path], str | None]:
     """Job names and rule files of a prometheus.yml, and promtool's complaint."""
+    if not path.is_file():
+        raise ProbeError(f"{path} does not exist; check `monitoring.prometheus_config`")
     complaint = promtool("check", "config", "--syntax-only", str(path))
-    content = load_yaml(path)
+    try:
+        content = load_yaml(path)
+    except ProbeError as exc:  # declared and does not load: a finding, not "could not look"
+        return [], [], complaint or str(exc)
     if not isinstance(content, dict):
-        raise ProbeError(f"{path} is not a Prometheus configuration (no mapping)")
+        return [], [], f"{path} is not a Prometheus configuration (no mapping)"
     jobs = [str(j.get("job_name")) for j in _dicts(content.get("scrape_configs"))]
     rule_files = []
     patterns = content.get("rule_files")

@@ -1,13 +1,17 @@
 """SLO and KPI lines, judged from the KPI queries of :mod:`.kpi`.
 
-Every verdict states the query's value, the threshold, the job and how much of the
-window had data.  A query that returns nothing is ``failed`` ("no data for ..."),
-never passed; with less history than ``monitoring.min_history`` it is unverified.
+The lines differ only in data, so they are one table, :data:`SLOS`, of frozen
+:class:`Slo` specs registered by one function.  Every verdict states the query's
+value, the threshold, the job and how much of the window had data.  A query that
+returns nothing is ``failed`` ("no data for ..."), never passed; with less history
+than ``monitoring.min_history`` it is unverified.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.query import duration_seconds
@@ -16,7 +20,7 @@ from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.kpi import KpiValue
 from pytest_biothings_ready.probes.observability.rules import RuleSet
 
-__all__: list[str] = []
+__all__ = ["SLOS", "Limit", "Slo"]
 
 
 def _span(value: KpiValue) -> str:
@@ -34,100 +38,137 @@ def _human(seconds: float) -> str:
     return f"{seconds:.0f}s"
 
 
-def judge(
-    ctx: Context,
-    name: str,
-    label: str,
-    shown: Callable[[float], str],
-    ok: Callable[[float], bool],
-    expected: str,
-    worst: Callable[..., float] = max,
-) -> Verdict:
-    """Compare KPI ``name`` (worst series) to its expectation; evidence in one line."""
-    value: KpiValue = ctx.evidence(f"kpi-{name}")
+@dataclass(frozen=True)
+class Limit:
+    """What a KPI is held to, as the environment sets it.
+
+    Attributes:
+        bound: the threshold the worst value is compared to.
+        expected: the requirement as evidence states it (``< 1%``).
+        note: appended to the observed value (``(of 3 rules)``, ``(was 412 ms)``).
+        label: replaces the spec's label when the setting names it (alert labels).
+    """
+
+    bound: float
+    expected: str
+    note: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Slo:
+    """One SLO/KPI line.
+
+    Attributes:
+        name: the check's name (the catalog's key).
+        titles: the checklist lines it decides.
+        kpi: the KPI query it reads (``kpi-NAME`` evidence).
+        label: what the value is, in evidence.
+        shown: formats a value.
+        compare: ``value <op> bound`` must hold (``operator.lt``...).
+        limit: the bound and wording, from the environment.
+        doc: the catalog's "decided by" text.
+        worst: ``max`` or ``min``: which series value is judged.
+        uses: evidence read besides the KPI.
+    """
+
+    name: str
+    titles: tuple[str, ...]
+    kpi: str
+    label: str
+    shown: Callable[[float], str]
+    compare: Callable[[float, float], bool]
+    limit: Callable[[Context], Limit]
+    doc: str
+    worst: Callable[[list[float]], float] = max
+    uses: tuple[str, ...] = ()
+
+
+def judge(ctx: Context, slo: Slo) -> Verdict:
+    """Compare the KPI's worst series to the line's limit; evidence in one line."""
+    limit = slo.limit(ctx)
+    value: KpiValue = ctx.evidence(f"kpi-{slo.kpi}")
+    label = limit.label or slo.label
     where = f"job {value.history.job!r} {_span(value)}"
     if not value.values:
-        return Verdict.failed(f"no data for {label} ({value.query}) {where}; required: {expected}")
-    observed = worst(value.values)
-    verdict = Verdict.passed if ok(observed) else Verdict.failed
-    return verdict(f"{label} {shown(observed)} {where}; required: {expected}")
+        return Verdict.failed(
+            f"no data for {label} ({value.query}) {where}; required: {limit.expected}"
+        )
+    observed = slo.worst(list(value.values))
+    verdict = Verdict.passed if slo.compare(observed, limit.bound) else Verdict.failed
+    note = f" {limit.note}" if limit.note else ""
+    return verdict(f"{label} {slo.shown(observed)}{note} {where}; required: {limit.expected}")
 
 
 def _pct(x: float) -> str:
     return f"{x * 100:.3g}%"
 
 
-def _uses(name: str) -> tuple[str, ...]:
-    return (f"kpi-{name}", "prometheus-history", "prometheus-targets")
+def _ms(x: float) -> str:
+    return f"{x * 1000:.0f} ms"
 
 
-@check(
-    "Error rates < 1%",
-    "Reliability: < 1% error rate",
-    uses=_uses("error_rate"),
-    needs=("prometheus_url",),
-)
-def error_rate_below_slo(ctx: Context) -> Verdict:
-    """The service's 5xx ratio over the SLO window is below ``thresholds.error_rate``."""
-    limit = ctx.env.threshold("error_rate")
-    return judge(ctx, "error_rate", "error ratio", _pct, lambda v: v < limit, f"< {_pct(limit)}")
+def _threshold(name: str, wording: Callable[[float], str]) -> Callable[[Context], Limit]:
+    def limit(ctx: Context) -> Limit:
+        bound = ctx.env.threshold(name)
+        return Limit(bound, wording(bound))
+
+    return limit
 
 
-@check(
-    "Response times within SLA (p95 < 500ms)",
-    "Performance: p95 response time < 500ms",
-    uses=_uses("p95"),
-    needs=("prometheus_url",),
-)
-def p95_within_sla(ctx: Context) -> Verdict:
-    """The p95 request latency over the SLO window is below ``thresholds.p95_ms``."""
-    limit = ctx.env.threshold("p95_ms")
-    return judge(
-        ctx,
-        "p95",
-        "p95 latency",
-        lambda v: f"{v * 1000:.0f} ms",
-        lambda v: v * 1000 < limit,
-        f"< {limit:g} ms",
-    )
+def _setting(key: str, wording: Callable[[float], str]) -> Callable[[Context], Limit]:
+    def limit(ctx: Context) -> Limit:
+        bound = float(ctx.env.require(f"monitoring.{key}"))
+        return Limit(bound, wording(bound))
+
+    return limit
 
 
-@check(
-    "System uptime > 99.9%",
-    "Availability: > 99.9% uptime",
-    uses=_uses("uptime"),
-    needs=("prometheus_url",),
-)
-def uptime_above_slo(ctx: Context) -> Verdict:
-    """The share of successful scrapes (``up``) over the window exceeds ``thresholds.uptime``."""
-    limit = ctx.env.threshold("uptime")
-    return judge(
-        ctx,
-        "uptime",
-        "uptime",
-        lambda v: f"{v * 100:.3f}%",
-        lambda v: v > limit,
-        f"> {limit * 100:g}%",
-        worst=min,
-    )
+def _p95_limit(ctx: Context) -> Limit:
+    limit_ms = ctx.env.threshold("p95_ms")
+    return Limit(limit_ms / 1000, f"< {limit_ms:g} ms")
 
 
-@check(
-    "Resource utilization within normal ranges",
-    uses=_uses("resource_utilization"),
-    needs=("prometheus_url",),
-)
-def resources_normal(ctx: Context) -> Verdict:
-    """No instance uses more CPU than ``monitoring.cpu_max_cores`` (5-minute rate)."""
-    limit = float(ctx.env.get("monitoring.cpu_max_cores"))
-    return judge(
-        ctx,
-        "resource_utilization",
-        "peak CPU",
-        lambda v: f"{v:.2f} cores",
-        lambda v: v <= limit,
-        f"<= {limit:g} cores per instance",
-    )
+def _uptime_limit(ctx: Context) -> Limit:
+    bound = ctx.env.threshold("uptime")
+    return Limit(bound, f"> {bound * 100:g}%")
+
+
+def _alerts(kind: str, value_key: str) -> Callable[[Context], Limit]:
+    """No alert of ``monitoring.<kind>_label=<value_key>`` fired; such rules must exist."""
+
+    def limit(ctx: Context) -> Limit:
+        label = str(ctx.env.get(f"monitoring.{kind}_label"))
+        value = str(ctx.env.get(f"monitoring.{value_key}"))
+        rules = _alert_rules_exist(ctx, label, value)
+        return Limit(0, "0", f"(of {rules} rules)", f"firing {label}={value} alerts")
+
+    return limit
+
+
+def _trend_limit(ctx: Context) -> Limit:
+    before: KpiValue = ctx.evidence("kpi-p95_previous")
+    if not before.values:
+        raise NotConfigured(
+            "monitoring.slo_window",
+            ctx.env.name,
+            f"no data for the previous {before.history.window} window yet ({before.query})",
+        )
+    base = max(before.values)
+    tolerance = float(ctx.env.get("monitoring.trend_tolerance"))
+    expected = f"at most {tolerance * 100:g}% above the previous window"
+    return Limit(base * (1 + tolerance), expected, f"(was {_ms(base)})")
+
+
+def _cost_limit(ctx: Context) -> Limit:
+    forecast = float(ctx.env.require("monitoring.cost_forecast"))
+    tolerance = float(ctx.env.get("monitoring.cost_tolerance"))
+    return Limit(forecast * (1 + tolerance), f"<= {forecast:g} + {tolerance * 100:g}%")
+
+
+def _backup_limit(ctx: Context) -> Limit:
+    limit = str(ctx.env.get("monitoring.backup_max_age"))
+    return Limit(duration_seconds(limit), f"within {limit}")
 
 
 def _alert_rules_exist(ctx: Context, label: str, value: str) -> int:
@@ -144,148 +185,146 @@ def _alert_rules_exist(ctx: Context, label: str, value: str) -> int:
     return count
 
 
-@check(
-    "No critical alerts triggered",
-    uses=(*_uses("critical_alerts"), "prometheus-rules"),
-    needs=("prometheus_url",),
-)
-def no_critical_alerts(ctx: Context) -> Verdict:
-    """No critical alert of the service fired during the SLO window (rules must exist)."""
-    label, value = (
-        str(ctx.env.get(f"monitoring.{k}")) for k in ("severity_label", "critical_value")
-    )
-    rules = _alert_rules_exist(ctx, label, value)
-    return judge(
-        ctx,
-        "critical_alerts",
-        f"firing {label}={value} alerts",
-        lambda v: f"{v:.0f} (of {rules} rules)",
-        lambda v: v == 0,
-        "0",
-    )
-
-
-@check(
-    "No security alerts triggered",
-    uses=(*_uses("security_alerts"), "prometheus-rules"),
-    needs=("prometheus_url",),
-)
-def no_security_alerts(ctx: Context) -> Verdict:
-    """No security alert fired during the SLO window (security rules must exist)."""
-    label, value = (
-        str(ctx.env.get(f"monitoring.{k}")) for k in ("security_label", "security_value")
-    )
-    rules = _alert_rules_exist(ctx, label, value)
-    return judge(
-        ctx,
-        "security_alerts",
-        f"firing {label}={value} alerts",
-        lambda v: f"{v:.0f} (of {rules} rules)",
-        lambda v: v == 0,
-        "0",
-    )
-
-
-@check(
-    "Performance trends stable", uses=(*_uses("p95"), "kpi-p95_previous"), needs=("prometheus_url",)
-)
-def performance_stable(ctx: Context) -> Verdict:
-    """p95 latency this window is at most ``trend_tolerance`` above the window before."""
-    before: KpiValue = ctx.evidence("kpi-p95_previous")
-    if not before.values:
-        raise NotConfigured(
-            "monitoring.slo_window",
-            ctx.env.name,
-            f"no data for the previous {before.history.window} window yet ({before.query})",
-        )
-    base = max(before.values)
-    tolerance = float(ctx.env.get("monitoring.trend_tolerance"))
-    return judge(
-        ctx,
+SLOS: tuple[Slo, ...] = (
+    Slo(
+        "error_rate_below_slo",
+        ("Error rates < 1%", "Reliability: < 1% error rate"),
+        "error_rate",
+        "error ratio",
+        _pct,
+        operator.lt,
+        _threshold("error_rate", lambda b: f"< {_pct(b)}"),
+        "The service's 5xx ratio over the SLO window is below ``thresholds.error_rate``.",
+    ),
+    Slo(
+        "p95_within_sla",
+        ("Response times within SLA (p95 < 500ms)", "Performance: p95 response time < 500ms"),
         "p95",
         "p95 latency",
-        lambda v: f"{v * 1000:.0f} ms (was {base * 1000:.0f} ms)",
-        lambda v: v <= base * (1 + tolerance),
-        f"at most {tolerance * 100:g}% above the previous window",
-    )
-
-
-@check("No memory leaks detected", uses=_uses("memory_growth"), needs=("prometheus_url",))
-def no_memory_leak(ctx: Context) -> Verdict:
-    """Resident memory grows by less than ``memory_growth_max`` over the window (slope)."""
-    limit = float(ctx.env.get("monitoring.memory_growth_max"))
-    return judge(
-        ctx,
+        _ms,
+        operator.lt,
+        _p95_limit,
+        "The p95 request latency over the SLO window is below ``thresholds.p95_ms``.",
+    ),
+    Slo(
+        "uptime_above_slo",
+        ("System uptime > 99.9%", "Availability: > 99.9% uptime"),
+        "uptime",
+        "uptime",
+        lambda v: f"{v * 100:.3f}%",
+        operator.gt,
+        _uptime_limit,
+        "The share of successful scrapes (``up``) over the window exceeds ``thresholds.uptime``.",
+        worst=min,
+    ),
+    Slo(
+        "resources_normal",
+        ("Resource utilization within normal ranges",),
+        "resource_utilization",
+        "peak CPU",
+        lambda v: f"{v:.2f} cores",
+        operator.le,
+        _setting("cpu_max_cores", lambda b: f"<= {b:g} cores per instance"),
+        "No instance uses more CPU than ``monitoring.cpu_max_cores`` (5-minute rate).",
+    ),
+    Slo(
+        "no_critical_alerts",
+        ("No critical alerts triggered",),
+        "critical_alerts",
+        "firing critical alerts",
+        lambda v: f"{v:.0f}",
+        operator.eq,
+        _alerts("severity", "critical_value"),
+        "No critical alert of the service fired during the SLO window (rules must exist).",
+        uses=("prometheus-rules",),
+    ),
+    Slo(
+        "no_security_alerts",
+        ("No security alerts triggered",),
+        "security_alerts",
+        "firing security alerts",
+        lambda v: f"{v:.0f}",
+        operator.eq,
+        _alerts("security", "security_value"),
+        "No security alert fired during the SLO window (security rules must exist).",
+        uses=("prometheus-rules",),
+    ),
+    Slo(
+        "performance_stable",
+        ("Performance trends stable",),
+        "p95",
+        "p95 latency",
+        _ms,
+        operator.le,
+        _trend_limit,
+        "p95 latency this window is at most ``trend_tolerance`` above the window before.",
+        uses=("kpi-p95_previous",),
+    ),
+    Slo(
+        "no_memory_leak",
+        ("No memory leaks detected",),
         "memory_growth",
         "resident memory growth",
         _pct,
-        lambda v: v < limit,
-        f"< {_pct(limit)}",
-    )
-
-
-@check(
-    "Agent tasks completing successfully",
-    "Agent Performance: Task success rate > 95%",
-    uses=_uses("task_success"),
-    needs=("prometheus_url",),
-)
-def task_success(ctx: Context) -> Verdict:
-    """The agent task success ratio over the window exceeds ``thresholds.task_success``."""
-    limit = ctx.env.threshold("task_success")
-    return judge(
-        ctx,
+        operator.lt,
+        _setting("memory_growth_max", lambda b: f"< {_pct(b)}"),
+        "Resident memory grows by less than ``memory_growth_max`` over the window (slope).",
+    ),
+    Slo(
+        "task_success",
+        ("Agent tasks completing successfully", "Agent Performance: Task success rate > 95%"),
         "task_success",
         "task success",
         _pct,
-        lambda v: v > limit,
-        f"> {_pct(limit)}",
+        operator.gt,
+        _threshold("task_success", lambda b: f"> {_pct(b)}"),
+        "The agent task success ratio over the window exceeds ``thresholds.task_success``.",
         worst=min,
-    )
-
-
-@check("Cost: Within 15% of budget forecast", uses=_uses("cost"), needs=("prometheus_url",))
-def cost_within_budget(ctx: Context) -> Verdict:
-    """Spend (``kpi.cost``) is at most ``cost_tolerance`` above ``cost_forecast``."""
-    forecast = float(ctx.env.require("monitoring.cost_forecast"))
-    tolerance = float(ctx.env.get("monitoring.cost_tolerance"))
-    return judge(
-        ctx,
+    ),
+    Slo(
+        "cost_within_budget",
+        ("Cost: Within 15% of budget forecast",),
         "cost",
         "cost",
         lambda v: f"{v:.2f}",
-        lambda v: v <= forecast * (1 + tolerance),
-        f"<= {forecast:g} + {tolerance * 100:g}%",
-    )
-
-
-@check(
-    "Cost Efficiency: LLM costs within projections",
-    uses=_uses("llm_cost"),
-    needs=("prometheus_url",),
-)
-def llm_cost_within_projection(ctx: Context) -> Verdict:
-    """LLM spend (``kpi.llm_cost``) does not exceed ``llm_cost_forecast``."""
-    forecast = float(ctx.env.require("monitoring.llm_cost_forecast"))
-    return judge(
-        ctx,
+        operator.le,
+        _cost_limit,
+        "Spend (``kpi.cost``) is at most ``cost_tolerance`` above ``cost_forecast``.",
+    ),
+    Slo(
+        "llm_cost_within_projection",
+        ("Cost Efficiency: LLM costs within projections",),
         "llm_cost",
         "LLM cost",
         lambda v: f"{v:.2f}",
-        lambda v: v <= forecast,
-        f"<= {forecast:g}",
-    )
-
-
-@check("Backup jobs completing successfully", uses=_uses("backup_age"), needs=("prometheus_url",))
-def backups_succeed(ctx: Context) -> Verdict:
-    """The last successful backup job is younger than ``monitoring.backup_max_age``."""
-    limit = str(ctx.env.get("monitoring.backup_max_age"))
-    return judge(
-        ctx,
+        operator.le,
+        _setting("llm_cost_forecast", lambda b: f"<= {b:g}"),
+        "LLM spend (``kpi.llm_cost``) does not exceed ``llm_cost_forecast``.",
+    ),
+    Slo(
+        "backups_succeed",
+        ("Backup jobs completing successfully",),
         "backup_age",
         "last successful backup",
         lambda v: f"{_human(v)} ago",
-        lambda v: v <= duration_seconds(limit),
-        f"within {limit}",
-    )
+        operator.le,
+        _backup_limit,
+        "The last successful backup job is younger than ``monitoring.backup_max_age``.",
+    ),
+)
+
+
+def _register(slo: Slo) -> None:
+    """One ``@check`` per spec; the function's docstring is the catalog's text."""
+
+    def decide(ctx: Context) -> Verdict:
+        return judge(ctx, slo)
+
+    decide.__name__ = decide.__qualname__ = slo.name
+    decide.__doc__ = slo.doc
+    uses = (f"kpi-{slo.kpi}", "prometheus-history", "prometheus-targets", *slo.uses)
+    check(*slo.titles, uses=uses, needs=("prometheus_url",))(decide)
+
+
+for _slo in SLOS:
+    _register(_slo)

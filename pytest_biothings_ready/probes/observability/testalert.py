@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pytest_biothings_ready.errors import NotConfigured
-from pytest_biothings_ready.evidence.query import api_get, api_post
+from pytest_biothings_ready.evidence.query import ALERTMANAGER, get_json, post_json
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
 
@@ -65,9 +65,9 @@ def send_test_alert(ctx: Context) -> TestAlert:
         **{str(k): str(v) for k, v in (ctx.env.get("monitoring.test_alert_labels") or {}).items()},
     }
     now = datetime.now(UTC)
-    api_post(
+    post_json(
         ctx.env,
-        "alertmanager_url",
+        ALERTMANAGER,
         "/api/v2/alerts",
         [
             {
@@ -86,9 +86,9 @@ def _look_up(ctx: Context, labels: dict[str, str]) -> TestAlert:
     deadline = time.monotonic() + ctx.timeout
     while True:
         listed = (
-            api_get(
+            get_json(
                 ctx.env,
-                "alertmanager_url",
+                ALERTMANAGER,
                 "/api/v2/alerts",
                 filter=f'ready_run="{labels["ready_run"]}"',
             )

@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.query import JAEGER, get_json
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.transport import http_client, sanitize
 from pytest_biothings_ready.model import Verdict
 
 __all__ = ["TracedRequest"]
@@ -69,17 +70,12 @@ def _requests(ctx: Context) -> list[tuple[str, str, str, dict[str, Any]]]:
 def _send(
     ctx: Context, client: Any, label: str, method: str, url: str, extra: dict[str, Any]
 ) -> TracedRequest:
-    import httpx
-
     trace_id = secrets.token_hex(16)
     headers = {
         **extra.pop("headers", {}),
         "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01",
     }
-    try:
-        response = client.request(method, url, headers=headers, **extra)
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
+    response = client.request(method, url, headers=headers, **extra)
     echoed = trace_id in response.headers.get("traceresponse", "")
     return TracedRequest(label, url, response.status_code, trace_id, echoed)
 
@@ -114,22 +110,7 @@ def _with_backend(ctx: Context, sent: list[TracedRequest]) -> list[TracedRequest
 
 def _jaeger(ctx: Context, path: str) -> Any:
     """GET ``path`` of the Jaeger query API; None on 404 (not found yet)."""
-    import httpx
-
-    url = str(ctx.env.get("monitoring.jaeger_url")).rstrip("/") + path
-    try:
-        with http_client(ctx.env) as client:
-            response = client.get(url)
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
-    if response.status_code == 404:
-        return None
-    if response.status_code >= 300:
-        raise ProbeError(f"{url} answered HTTP {response.status_code}")
-    try:
-        return response.json()
-    except ValueError:
-        raise ProbeError(f"{url} answered something that is not JSON") from None
+    return get_json(ctx.env, JAEGER, path, missing=True)
 
 
 def _trace_services(ctx: Context, trace_id: str) -> tuple[str, ...]:
@@ -190,7 +171,9 @@ def probe_backend(ctx: Context) -> Backend:
     """List Jaeger's services, else send an empty OTLP/HTTP trace export."""
     if jaeger := ctx.env.get("monitoring.jaeger_url"):
         services = (_jaeger(ctx, "/api/services") or {}).get("data") or []
-        return Backend("jaeger", str(jaeger), None, tuple(sorted(str(s) for s in services)))
+        return Backend(
+            "jaeger", str(jaeger), None, tuple(sorted(sanitize(str(s)) for s in services))
+        )
     if endpoint := ctx.env.get("monitoring.otlp_endpoint"):
         url = str(endpoint).rstrip("/") + "/v1/traces"
         return Backend("otlp", url, _otlp(url, ctx))
@@ -198,13 +181,8 @@ def probe_backend(ctx: Context) -> Backend:
 
 
 def _otlp(url: str, ctx: Context) -> int:
-    import httpx
-
-    try:
-        with http_client(ctx.env) as client:
-            return client.post(url, json={"resourceSpans": []}).status_code
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"{url}: {type(exc).__name__}: {exc or 'no answer'}") from None
+    with http_client(ctx.env) as client:
+        return client.post(url, json={"resourceSpans": []}).status_code
 
 
 @check("Jaeger or similar tracing backend set up", uses=("tracing-backend",))

@@ -29,6 +29,8 @@ class Scaler:
         low, high: replica bounds (None when not an integer).
         resources: resource names with a utilization or value target (cpu, memory).
         scale_up_disabled: ``behavior.scaleUp.selectPolicy: Disabled``.
+        signals: how many demand signals it scales on (metrics with a target,
+            KEDA triggers of any type).
     """
 
     manifest: Manifest
@@ -37,6 +39,7 @@ class Scaler:
     high: int | None
     resources: frozenset[str]
     scale_up_disabled: bool
+    signals: int = 0
 
     @property
     def ref(self) -> str:
@@ -78,12 +81,20 @@ def scaler(obj: Manifest) -> Scaler:
         low = _int(spec.get("minReplicaCount"), KEDA_MIN)
         high = _int(spec.get("maxReplicaCount"), KEDA_MAX)
         resources = _keda_resources(spec)
+        signals = len([t for t in spec.get("triggers") or [] if isinstance(t, Mapping)])
     else:
         behavior = spec.get("behavior")
         low, high = _int(spec.get("minReplicas"), 1), _int(spec.get("maxReplicas"), None)
         resources = _hpa_resources(spec)
+        signals = len(resources) + len(
+            [
+                m
+                for m in spec.get("metrics") or []
+                if isinstance(m, Mapping) and m.get("type") in {"Pods", "Object", "External"}
+            ]
+        )
     disabled = str(dig(behavior, "scaleUp", "selectPolicy")) == "Disabled"
-    return Scaler(obj, target, low, high, frozenset(resources), disabled)
+    return Scaler(obj, target, low, high, frozenset(resources), disabled, signals)
 
 
 def _hpa_resources(spec: Mapping[str, Any]) -> set[str]:

@@ -16,7 +16,7 @@ from pytest_biothings_ready.probes.static.compose import Build, ComposeFile, Ser
 from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile, Stage, parse_dockerfile
 from pytest_biothings_ready.probes.static.dockerstages import chain
 
-__all__ = ["BuiltImage", "built_image"]
+__all__ = ["BuiltImage", "built_by_compose", "built_image"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,18 @@ def _named(ctx: Context, path: Path) -> Dockerfile | None:
 
 def _parse(path: Path, shown: str) -> Dockerfile | None:
     return parse_dockerfile(path, shown) if path.is_file() else None
+
+
+def built_by_compose(ctx: Context, compose: tuple[ComposeFile, ...]) -> set[str]:
+    """Dockerfiles (as evidence shows them) that some compose service builds.
+
+    What runs from them is the stage each service selects, judged per service; their
+    last stage alone is not what runs.
+    """
+    found = set()
+    for file in compose:
+        for service in file.services:
+            build = file.build_of(service)
+            if build is not None:
+                found.add(display(ctx.env, build.dockerfile))
+    return found

@@ -8,7 +8,7 @@ from typing import Any
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.built import built_image
+from pytest_biothings_ready.probes.static.built import built_by_compose, built_image
 from pytest_biothings_ready.probes.static.common import (
     Problem,
     dig,
@@ -60,13 +60,13 @@ def backends(kube: ManifestSet, service: Manifest) -> list[Container]:
     """
     ports = [p for p in dig(service.body, "spec", "ports") or [] if isinstance(p, Mapping)]
     targets = [p.get("targetPort", p.get("port")) for p in ports] or [None]
-    found: list[Container] = []
+    found: dict[tuple[int, int], Container] = {}
     for item in selected_workloads(kube, service):
         containers = item.containers()
         for target in targets:
             owners = [c for c in containers if target is not None and declares_port(c.spec, target)]
-            found += [c for c in owners or containers if c not in found]
-    return found
+            found.update({(id(c.workload), id(c.spec)): c for c in owners or containers})
+    return list(found.values())
 
 
 def _load_balanced(kube: ManifestSet) -> list[Manifest]:
@@ -84,10 +84,10 @@ def serving_containers(kube: ManifestSet) -> list[Container]:
     With no port and no Service anywhere, every long-running container counts.
     """
     running = [c for w in kube.workloads(LONG_RUNNING) for c in w.containers()]
-    found = [c for c in running if c.spec.get("ports")]
+    found = {(id(c.workload), id(c.spec)): c for c in running if c.spec.get("ports")}
     for service in kube.of("Service"):
-        found += [c for c in backends(kube, service) if c not in found]
-    return found or running
+        found.update({(id(c.workload), id(c.spec)): c for c in backends(kube, service)})
+    return list(found.values()) or running
 
 
 @check("Health checks configured", uses=("dockerfiles", "manifests", "compose"))
@@ -110,7 +110,13 @@ def health_checks_configured(ctx: Context) -> Verdict:
     problems = [p for c in containers if (p := _probe_gaps(c, ("readinessProbe", "livenessProbe")))]
     problems += [p for f in compose for s in f.services if (p := _compose_gap(ctx, f, s))]
     if kube is None:
-        problems += [p for d in docker if (p := _image_gap(d, chain(d) or [d.final]))]
+        composed = built_by_compose(ctx, compose)  # judged per service, by its stage
+        problems += [
+            p
+            for d in docker
+            if d.file not in composed
+            if (p := _image_gap(d, chain(d) or [d.final]))
+        ]
     if kube is not None and not containers:
         problems.append(Problem("manifests", "declare no long-running container"))
     seen = [

@@ -27,6 +27,7 @@ DEFAULT_USERS = {
     "otel/opentelemetry-collector": "10001",
     "otel/opentelemetry-collector-contrib": "10001",
     "bitnami/": "1001",
+    "chainguard/": "65532",
     "elasticsearch": "1000",
     "memcached": "memcache",
     "haproxy": "haproxy",
@@ -67,6 +68,9 @@ def repository(image: str) -> str:
 
 def default_user(image: str) -> str | None:
     """The user ``image`` runs as by default, when it is a well-known image."""
+    tag = image.split("@")[0].rsplit("/", 1)[-1].partition(":")[2]
+    if "nonroot" in tag:  # distroless and Chainguard ``:nonroot`` variants
+        return "65532"
     repo = repository(image)
     if repo in DEFAULT_USERS:
         return DEFAULT_USERS[repo]

@@ -174,7 +174,17 @@ class ManifestSet:
     objects: tuple[Manifest, ...]
     files: int
 
+    @cached_property
+    def _by_kind(self) -> dict[str, list[Manifest]]:
+        index: dict[str, list[Manifest]] = {}
+        for obj in self.objects:
+            index.setdefault(obj.kind, []).append(obj)
+        return index
+
     def of(self, *kinds: str) -> list[Manifest]:
+        """Objects of ``kinds``, in file order (indexed: checks ask inside loops)."""
+        if len(kinds) == 1:
+            return list(self._by_kind.get(kinds[0], ()))
         return [m for m in self.objects if m.kind in kinds]
 
     @cached_property
@@ -212,7 +222,7 @@ class ManifestSet:
 
         A selector that is not a mapping selects nothing; ``{}`` selects every workload.
         """
-        from pytest_biothings_ready.probes.static.selectors import matches
+        from pytest_biothings_ready.probes.static.kubevalues import matches
 
         if not isinstance(selector, Mapping):
             return []

@@ -88,7 +88,24 @@ def _open(rule: Any, kind: str) -> bool:
         return False
     if not peers:
         return True
-    return any(_open_peer(p) for p in peers if isinstance(p, Mapping))
+    peers = [p for p in peers if isinstance(p, Mapping)]
+    return any(_open_peer(p) for p in peers) or _covers_everything(peers)
+
+
+def _covers_everything(peers: list[Mapping[str, Any]]) -> bool:
+    """Whether the rule's ``ipBlock`` CIDRs together cover every IPv4 address."""
+    import ipaddress
+
+    blocks = []
+    for peer in peers:
+        try:
+            network = ipaddress.ip_network(str(dig(peer, "ipBlock", "cidr")), strict=False)
+        except ValueError:
+            continue
+        if isinstance(network, ipaddress.IPv4Network):
+            blocks.append(network)
+    merged = list(ipaddress.collapse_addresses(blocks))
+    return any(n.prefixlen == 0 for n in merged)
 
 
 def _open_peer(peer: Mapping[str, Any]) -> bool:

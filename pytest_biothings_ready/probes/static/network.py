@@ -34,11 +34,14 @@ AFFINITY_ANNOTATIONS = {
 }
 
 
-def _serves(kube: ManifestSet, item: Workload) -> bool:
+def _backing(kube: ManifestSet) -> set[int]:
+    """ids of the workloads some Service selects."""
+    return {id(w) for s in kube.of("Service") for w in selected_workloads(kube, s)}
+
+
+def _serves(item: Workload, backing: set[int]) -> bool:
     """Whether anything can connect to the workload: it declares ports or backs a Service."""
-    if any(c.spec.get("ports") for c in item.containers()):
-        return True
-    return any(any(w is item for w in selected_workloads(kube, s)) for s in kube.of("Service"))
+    return id(item) in backing or any(c.spec.get("ports") for c in item.containers())
 
 
 @check("VPC/network segmentation in place", uses=("manifests",))
@@ -65,10 +68,11 @@ def network_segmentation(ctx: Context) -> Verdict:
     ]
     states = effective_policies(kube, items)
     egress_denied = {p.namespace for p in policies if is_default_deny(p, "Egress")}
-    restricted = 0
+    restricted, backing = 0, _backing(kube)
     for item in items:
         state = states[id(item)]
-        problems += _workload_gaps(kube, item, state, item.manifest.namespace in egress_denied)
+        serves = _serves(item, backing)
+        problems += _workload_gaps(item, state, serves, item.manifest.namespace in egress_denied)
         restricted += "Egress" in state.isolated and not state.open.get("Egress")
     if not items:
         problems.append(Problem("manifests", "contain no workload to segment"))
@@ -82,7 +86,7 @@ def network_segmentation(ctx: Context) -> Verdict:
 
 
 def _workload_gaps(
-    kube: ManifestSet, item: Workload, state: Isolation, egress_denied: bool
+    item: Workload, state: Isolation, serves: bool, egress_denied: bool
 ) -> list[Problem]:
     ref, where = item.manifest.ref, item.manifest.at()
     problems = []
@@ -90,7 +94,7 @@ def _workload_gaps(
         problems.append(
             Problem(where, f"{ref}: ingress open to all by {', '.join(state.open['Ingress'])}")
         )
-    elif not state.rules.get("Ingress") and _serves(kube, item):
+    elif not state.rules.get("Ingress") and serves:
         problems.append(Problem(where, f"{ref}: no NetworkPolicy allows its ingress explicitly"))
     if egress_denied and state.open.get("Egress"):
         problems.append(

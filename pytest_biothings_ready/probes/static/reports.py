@@ -160,7 +160,11 @@ def _trivy(shown: str, data: Mapping[str, Any], mtime: dt.datetime) -> Report:
     name = str(data.get("ArtifactName", ""))
     meta: Any = data.get("Metadata") or {}
     labels: Any = dig_any(meta, "ImageConfig", "config", "Labels") or {}
-    names = {str(t) for t in meta.get("RepoTags") or []} if isinstance(meta, Mapping) else set()
+    names = (
+        {str(t) for t in [*(meta.get("RepoTags") or []), *(meta.get("RepoDigests") or [])]}
+        if isinstance(meta, Mapping)
+        else set()
+    )
     names |= (
         {str(labels.get("com.docker.compose.service", ""))}
         if isinstance(labels, Mapping)
@@ -251,6 +255,7 @@ def _sarif_hit(result: Mapping[str, Any], rule: Mapping[str, Any]) -> tuple[Hit,
 def _sarif(shown: str, data: Mapping[str, Any], mtime: dt.datetime) -> Report:
     hits: list[Hit] = []
     tools, stamps, unrated = [], [], 0
+    images: set[str] = set()
     for run in data.get("runs") or []:
         driver = (run.get("tool") or {}).get("driver") or {}
         tools.append(str(driver.get("name", "sarif")))
@@ -262,9 +267,20 @@ def _sarif(shown: str, data: Mapping[str, Any], mtime: dt.datetime) -> Report:
                 hits.append(found[0])
                 unrated += not found[1]
         stamps += [i.get("endTimeUtc") for i in run.get("invocations") or []]
+        images |= _sarif_images(run.get("properties"))
     stamp = next((s for s in stamps if s), None)
     tool = "/".join(sorted(set(tools))) or "sarif"
-    return _report(shown, tool, set(), stamp, mtime, hits, unrated=unrated)
+    return _report(shown, tool, images, stamp, mtime, hits, unrated=unrated)
+
+
+def _sarif_images(props: Any) -> set[str]:
+    """Images a SARIF run names (Trivy writes ``imageName``, ``repoTags``, ``repoDigests``)."""
+    if not isinstance(props, Mapping):
+        return set()
+    found = {str(props["imageName"])} if props.get("imageName") else set()
+    for key in ("repoTags", "repoDigests"):
+        found |= {str(t) for t in props.get(key) or [] if t}
+    return found
 
 
 _Parser = Callable[[str, Any, dt.datetime], Report]

@@ -1,4 +1,4 @@
-"""Resource requests and limits: set everywhere, and tuned against observed usage."""
+"""Resource limits: set everywhere with values that limit, and tuned against observed usage."""
 
 from __future__ import annotations
 
@@ -18,27 +18,25 @@ from pytest_biothings_ready.probes.static.common import (
     verdict,
 )
 from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
+from pytest_biothings_ready.probes.static.kubevalues import quantity
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
-from pytest_biothings_ready.probes.static.selectors import quantity
 
 __all__ = ["limits_problems", "resource_limits_set", "resources_tuned"]
 
 
 @check("Resource limits set (CPU, memory)", uses=("manifests", "compose"))
 def resource_limits_set(ctx: Context) -> Verdict:
-    """Every container declares CPU and memory requests and limits.
+    """Every container declares positive CPU and memory limits.
 
     Kubernetes: every container, init containers included, of every workload
     (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, Rollout) has
-    ``resources.requests`` and ``resources.limits`` for both ``cpu`` and ``memory``,
-    each a positive quantity (``0``, ``"0"``, ``0m``, ``0Mi`` are no limit).  Compose:
+    ``resources.limits`` for both ``cpu`` and ``memory``, each a positive quantity
+    (``0``, ``"0"``, ``0m``, ``0Mi`` are no limit); requests default to the limits.  Compose:
     every service has positive ``deploy.resources.limits`` (cpus and memory) or
     ``cpus`` plus ``mem_limit``.
     """
     problems, seen = limits_problems(ctx)
-    return verdict(
-        problems, "missing requests/limits", f"CPU and memory requests and limits set on {seen}."
-    )
+    return verdict(problems, "missing limits", f"CPU and memory limits set on {seen}.")
 
 
 def limits_problems(ctx: Context) -> tuple[list[Problem], str]:
@@ -68,13 +66,12 @@ def _container_gap(container: Container) -> Problem | None:
     resources = container.spec.get("resources")
     resources = resources if isinstance(resources, Mapping) else {}
     missing, zero = [], []
-    for kind in ("requests", "limits"):
-        for res in ("cpu", "memory"):
-            value = _field(resources.get(kind), res)
-            if value is None or value == "":
-                missing.append(f"{kind}.{res}")
-            elif not _positive(value):
-                zero.append(f"{kind}.{res}={value!r}")
+    for res in ("cpu", "memory"):
+        value = _field(resources.get("limits"), res)
+        if value is None or value == "":
+            missing.append(f"limits.{res}")
+        elif not _positive(value):
+            zero.append(f"limits.{res}={value!r}")
     if not missing and not zero:
         return None
     where = container.at("resources" if resources else "")

@@ -7,8 +7,8 @@ from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.static.autoscalers import AUTOSCALER_KINDS, scaler
 from pytest_biothings_ready.probes.static.common import Problem, dig, need_any, plural, verdict
+from pytest_biothings_ready.probes.static.kubevalues import resolve_count
 from pytest_biothings_ready.probes.static.manifests import Manifest, ManifestSet
-from pytest_biothings_ready.probes.static.selectors import resolve_count
 
 __all__ = ["cost_labels", "deployment_strategy"]
 
@@ -34,7 +34,8 @@ def _strategy_gap(obj: Manifest, pods: int) -> Problem | None:
     where = obj.at(spec, "strategy")
     if down is None or up is None:
         return Problem(where, f"{obj.ref} RollingUpdate values are not counts or percentages")
-    if down >= pods:
+    percent = str(rolling["maxUnavailable"]).strip().endswith("%")
+    if (percent and down >= pods) or down >= pods > 1:
         return Problem(
             where,
             f"{obj.ref} maxUnavailable {rolling['maxUnavailable']} takes all "
@@ -45,17 +46,21 @@ def _strategy_gap(obj: Manifest, pods: int) -> Problem | None:
     return None
 
 
-def _pods(kube: ManifestSet, obj: Manifest) -> int:
+def _lows(kube: ManifestSet) -> dict[tuple[str, str, str], int]:
+    """The lowest autoscaler minimum per scaled workload."""
+    lows: dict[tuple[str, str, str], int] = {}
+    for item in (scaler(m) for m in kube.of(*AUTOSCALER_KINDS)):
+        if item.low is not None:
+            lows[item.target] = min(item.low, lows.get(item.target, item.low))
+    return lows
+
+
+def _pods(lows: dict[tuple[str, str, str], int], obj: Manifest) -> int:
     """Replicas a rollout starts from: the autoscaler's minimum, else ``replicas`` (1)."""
-    key = (obj.namespace, obj.kind, obj.name)
-    lows = [
-        s.low
-        for s in (scaler(m) for m in kube.of(*AUTOSCALER_KINDS))
-        if s.target == key and s.low is not None
-    ]
+    low = lows.get((obj.namespace, obj.kind, obj.name))
+    if low is not None:
+        return max(1, low)
     replicas = dig(obj.body, "spec", "replicas")
-    if lows:
-        return max(1, min(lows))
     return replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1
 
 
@@ -72,7 +77,8 @@ def deployment_strategy(ctx: Context) -> Verdict:
     need_any(ctx.env, "manifests")
     kube: ManifestSet = ctx.evidence("manifests")
     targets = kube.of("Deployment", "Rollout")
-    problems = [p for t in targets if (p := _strategy_gap(t, _pods(kube, t)))]
+    lows = _lows(kube)
+    problems = [p for t in targets if (p := _strategy_gap(t, _pods(lows, t)))]
     if not targets:
         problems.append(Problem("manifests", "contain no Deployment or Rollout"))
     detail = ", ".join(f"{t.ref} {_describe(t)}" for t in targets[:4])

@@ -8,14 +8,15 @@ autoscaling; percentages in disruption budgets are resolved to pod counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.static.autoscalers import AUTOSCALER_KINDS, Scaler, scaler
 from pytest_biothings_ready.probes.static.common import Problem, dig, listing, plural, verdict
+from pytest_biothings_ready.probes.static.kubevalues import resolve_count
 from pytest_biothings_ready.probes.static.manifests import SCALABLE_KINDS, Manifest, ManifestSet
-from pytest_biothings_ready.probes.static.selectors import resolve_count
 
 __all__ = ["Autoscaling", "autoscaling"]
 
@@ -33,8 +34,14 @@ class Autoscaling:
     scalers: tuple[Scaler, ...]
 
     def of(self, target: Manifest) -> list[Scaler]:
-        key = (target.namespace, target.kind, target.name)
-        return [s for s in self.scalers if s.target == key]
+        return self._by_target.get((target.namespace, target.kind, target.name), [])
+
+    @cached_property
+    def _by_target(self) -> dict[tuple[str, str, str], list[Scaler]]:
+        index: dict[tuple[str, str, str], list[Scaler]] = {}
+        for item in self.scalers:
+            index.setdefault(item.target, []).append(item)
+        return index
 
 
 def autoscaling(ctx: Context) -> Autoscaling:
@@ -182,17 +189,26 @@ def _blocks(least: object, most: object, pods: int) -> bool:
     return needed is not None and needed >= pods
 
 
+def _signal_gaps(scaling: Autoscaling) -> list[Problem]:
+    return [
+        Problem(s.manifest.at(s.manifest.body.get("spec")), f"{s.ref} scales on no demand signal")
+        for s in scaling.scalers
+        if not s.signals
+    ]
+
+
 @check("Auto-scaling configured to match demand", uses=("manifests",))
 def autoscaling_matches_demand(ctx: Context) -> Verdict:
     """Every scalable workload autoscales on CPU and memory between sane bounds.
 
-    The three autoscaling rules together (an autoscaler per workload that can scale,
-    CPU and memory targets, minReplicas >= 2 < maxReplicas), plus: no
+    An autoscaler per workload that can scale, on at least one demand signal (a
+    resource, pods, object or external metric with a target; any KEDA trigger), with
+    minReplicas >= 2 < maxReplicas, plus: no
     PodDisruptionBudget that blocks every eviction (``maxUnavailable`` 0 or ``0%``,
     ``minAvailable`` such as ``"100%"`` at or above the lowest replica count).
     """
     scaling = autoscaling(ctx)
-    problems = _unscaled(scaling) + _threshold_gaps(scaling) + _bound_gaps(scaling)
+    problems = _unscaled(scaling) + _signal_gaps(scaling) + _bound_gaps(scaling)
     if not scaling.targets:
         problems.append(Problem("manifests", "contain no Deployment/StatefulSet to scale"))
     pdb_problems, pdbs = _pdb_notes(ctx, scaling)
@@ -201,6 +217,6 @@ def autoscaling_matches_demand(ctx: Context) -> Verdict:
     return verdict(
         problems,
         "autoscaling does not match demand",
-        f"Autoscaling on CPU and memory for all {plural(len(scaling.targets), 'workload')} "
+        f"Autoscaling on demand for all {plural(len(scaling.targets), 'workload')} "
         f"({_scaler_list(scaling)}).{budget}",
     )

@@ -93,6 +93,7 @@ def _compose_image(compose: ComposeFile, service: Service) -> Deployed | None:
 def _build_keys(compose: ComposeFile, service: Service, build: Build) -> set[str]:
     project = compose.project()
     return {
+        normalize_image(service.name),
         normalize_image(f"{project}-{service.name}"),
         normalize_image(f"{project}_{service.name}"),
         f"service:{service.name}",

@@ -29,14 +29,20 @@ from pytest_biothings_ready.probes.static.secretfindings import (
 __all__ = ["code_findings", "joined_literals"]
 
 GETTERS = frozenset({"getenv", "get", "setdefault", "config", "env", "str"})
-CONCAT = re.compile(r"""([\w.\-]+)["']?\s*[:=]\s*((?:["'][^"'\n]*["']\s*\+\s*)+["'][^"'\n]*["'])""")
+CONCAT = re.compile(
+    r"""([\w.\-]+)["']?\s*(?::=|[:=])\s*((?:["'][^"'\n]*["']\s*\+\s*)+["'][^"'\n]*["'])"""
+)
 JS_DEFAULT = re.compile(r"""process\.env\.(\w+)\s*(?:\|\||\?\?)\s*["']([^"'\n]+)["']""")
 QUOTED = re.compile(r"""["']([^"'\n]*)["']""")
 SECRET_WORDS = re.compile(r"pass|secret|token|key|credential|salt", re.IGNORECASE)
 
 
-def code_findings(shown: str, suffix: str, text: str) -> Iterator[Finding]:
-    """Findings in one source or config file (by its suffix)."""
+def code_findings(shown: str, suffix: str, text: str, config: bool = True) -> Iterator[Finding]:
+    """Findings in one source or config file (by its suffix).
+
+    ``config=False`` skips the YAML/JSON config walk, for files already read by
+    structure (manifests, compose files): parsing them twice doubles the scan's cost.
+    """
     yield from _line_findings(shown, text)
     if not SECRET_WORDS.search(text):
         return
@@ -44,7 +50,7 @@ def code_findings(shown: str, suffix: str, text: str) -> Iterator[Finding]:
         yield from _python(shown, text)
     elif suffix == ".properties":
         yield from _properties(shown, text)
-    elif suffix in {".yml", ".yaml", ".json"}:
+    elif suffix in {".yml", ".yaml", ".json"} and config:
         yield from _config(shown, text, suffix)
 
 
@@ -100,6 +106,20 @@ def _python(shown: str, text: str) -> Iterator[Finding]:
             yield from _dict(shown, node)
         elif isinstance(node, ast.Call):
             yield from _call(shown, node)
+        elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            yield from _or_default(shown, node)
+
+
+def _or_default(shown: str, node: ast.BoolOp) -> Iterator[Finding]:
+    """``os.getenv("DB_PASSWORD") or "literal"``: the literal runs when the variable is unset."""
+    first = node.values[0]
+    if not isinstance(first, ast.Call) or _target_name(first.func) not in GETTERS:
+        return
+    name = _string(first.args[0]) if first.args else None
+    for value_node in node.values[1:]:
+        value = _string(value_node)
+        if name and value is not None and secret_name(name) and literal(value):
+            yield finding(shown, node.lineno, f"default for {name} after or", value, name)
 
 
 def _assignment(shown: str, node: ast.Assign | ast.AnnAssign) -> Iterator[Finding]:
@@ -136,15 +156,21 @@ def _call(shown: str, node: ast.Call) -> Iterator[Finding]:
     name = args[0] if args else None
     if func in GETTERS and name and default is not None and secret_name(name) and literal(default):
         yield finding(shown, node.lineno, f"default for {name} in {func}()", default, name)
+    database = _db_call(func, {k.arg.upper() for k in node.keywords if k.arg})
     for keyword in node.keywords:
         value = _string(keyword.value)
         if keyword.arg and value is not None and secret_name(keyword.arg) and literal(value):
             hit = finding(shown, node.lineno, f"literal {keyword.arg}= in {func}()", value, "")
-            yield _as_database(hit) if _db_call(func) else hit
+            yield _as_database(hit) if database else hit
 
 
-def _db_call(func: str) -> bool:
-    return database_name(func) or func.lower() in {"connect", "create_engine", "create_pool"}
+def _db_call(func: str, keywords: set[str]) -> bool:
+    """A call that opens or describes a database connection."""
+    return (
+        database_name(func)
+        or func.lower() in {"connect", "create_engine", "create_pool", "pool"}
+        or bool(keywords & {"ENGINE", "DATABASE", "DBNAME", "DB", "DSN"})
+    )
 
 
 def _as_database(hit: Finding) -> Finding:

@@ -36,7 +36,8 @@ __all__ = [
 
 SECRET_NAME = re.compile(
     r"PASSW(OR)?D|PASSWD|(^|_)PWD($|_)|SECRET|TOKEN(?!IZ)|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
-    r"CREDENTIAL|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|PASSPHRASE|(^|_)SALT($|_)"
+    r"CREDENTIAL|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|PASSPHRASE|(^|_)SALT($|_)|"
+    r"(^|_)AUTHORIZATION($|_)"
 )
 REFERENCE_SUFFIX = re.compile(
     r"_(FILE|PATH|REF|NAME|ID|URL|URI|ENABLED|LENGTH|TTL|EXPIRY|EXPIRES|TIMEOUT|SECONDS|"
@@ -45,7 +46,8 @@ REFERENCE_SUFFIX = re.compile(
 )
 DB_WORDS = re.compile(
     r"(^|_)(DB|PG|PGSQL|SQL|DATABASES?|DATASOURCE|JDBC|R2DBC|DSN)(_|$)|POSTGRES|MYSQL|MARIADB|"
-    r"MONGO|REDIS|ELASTIC|RABBIT|AMQP|CASSANDRA|COUCH|NEO4J|SQLALCHEMY|ORACLE|MSSQL|DATABASE"
+    r"MONGO|REDIS|ELASTIC|RABBIT|AMQP|CASSANDRA|COUCH|NEO4J|SQLALCHEMY|ORACLE|MSSQL|DATABASE|"
+    r"PGPASS|PGUSER"
 )
 REFERENCE_PREFIXES = (
     "$",
@@ -65,7 +67,10 @@ PLACEHOLDER = re.compile(
 )
 PLACEHOLDER_FILE = re.compile(r"(^|[._-])(example|sample|template|tmpl|dist)([._-]|$)", re.I)
 URL_PASSWORD = re.compile(r"://([^\s:/@\"']+):([^\s@/\"']*)@([^\s/:\"'?]+)")
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "host", "db", "database", "hostname"})
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "host", "hostname"})
+# ``${VAR:-default}`` (shell, compose), ``${VAR-default}``, ``${VAR:default}`` (Spring):
+# the default is what runs when the variable is unset, so it is judged as a value.
+DEFAULTED = re.compile(r"\$\{\w[\w.]*(?::-|-|:)([^}]*)\}")
 
 
 def normalize(name: str) -> str:
@@ -97,16 +102,21 @@ def literal(value: Any) -> bool:
 
 
 def placeholder_value(value: str) -> bool:
-    """Whether a value stands in for a secret instead of being one."""
+    """Whether a value stands in for a secret instead of being one.
+
+    A variable with a literal default (``${DB_PASSWORD:-hunter2}``) is judged by its
+    default, which is what runs when the variable is unset.
+    """
     text = value.strip().strip("\"'")
-    if PLACEHOLDER.search(text):
-        return True
+    defaults = [d for d in DEFAULTED.findall(text) if len(d.strip()) >= 4]
+    if defaults:
+        return all(placeholder_value(d) for d in defaults)
     url = URL_PASSWORD.search(text)
     if url:
-        user, password, host = url.groups()
-        weak = password.casefold() in {"pass", "password", "secret", "changeme", user.casefold()}
+        _, password, host = url.groups()
+        weak = password.casefold() in {"pass", "password", "secret", "changeme"}
         return bool(PLACEHOLDER.search(password)) or (weak and host.casefold() in LOCAL_HOSTS)
-    return False
+    return bool(PLACEHOLDER.search(text))
 
 
 def placeholder_file(file: str) -> bool:

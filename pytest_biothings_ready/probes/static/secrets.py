@@ -19,7 +19,12 @@ from pytest_biothings_ready.probes.static.common import (
 )
 from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
 from pytest_biothings_ready.probes.static.secretfindings import SecretScan
-from pytest_biothings_ready.probes.static.vault import consumed, csi_reads, vault_sources
+from pytest_biothings_ready.probes.static.vault import (
+    consumed,
+    csi_reads,
+    generated_secrets,
+    vault_sources,
+)
 
 __all__ = ["api_keys_not_hardcoded", "database_credentials_secure", "secrets_in_vault"]
 
@@ -123,13 +128,16 @@ def secrets_in_vault(ctx: Context) -> Verdict:
 
 def _vault_reads(kube: ManifestSet, problems: list[Problem | Any]) -> list[str]:
     """Vault-backed reads of every container; unbacked reads appended to ``problems``."""
-    sources = vault_sources(kube)
+    sources, generated = vault_sources(kube), generated_secrets(kube)
+    classes = {(m.namespace, m.name): m for m in kube.of("SecretProviderClass")}
     used = []
     for container in kube.containers(init=True, ephemeral=True):
-        used += [f"CSI volume <- {spc}" for spc in csi_reads(container, kube)]
+        used += [f"CSI volume <- {spc}" for spc in csi_reads(container, classes)]
         if _vault_agent(container):
             used.append(f"{container.workload.ref} <- Vault agent injector")
         for name in consumed(container):
+            if f"{container.workload.namespace}/{name}" in generated:
+                continue  # made by the cluster (certificates, tokens): no stored secret
             source = sources.get(f"{container.workload.namespace}/{name}") or sources.get(
                 f"*/{name}"
             )

@@ -33,7 +33,10 @@ from pytest_biothings_ready.probes.static.secretfindings import (
     finding,
     literal,
 )
-from pytest_biothings_ready.probes.static.secretstructure import structural_findings
+from pytest_biothings_ready.probes.static.secretstructure import (
+    ciphertext_lines,
+    structural_findings,
+)
 
 __all__ = ["gather_secrets"]
 
@@ -90,9 +93,25 @@ def _scan_files(ctx: Context) -> list[Path]:
     for key in ("dockerfiles", "compose_files", "manifests"):
         if ctx.env.get(key):
             files.update(dict.fromkeys(artifact_files(ctx.env, key)))
+    if ctx.env.get("compose_files"):
+        files.update(dict.fromkeys(_compose_env_files(ctx)))
     if ctx.env.get("source_paths"):
         files.update(dict.fromkeys(artifact_files(ctx.env, "source_paths", skip=SKIPPED_DIRS)))
     return list(files)
+
+
+def _compose_env_files(ctx: Context) -> list[Path]:
+    """The ``.env`` compose interpolates from and every service's ``env_file``."""
+    found = []
+    for compose in ctx.evidence("compose"):
+        found.append(compose.folder / ".env")
+        for service in compose.services:
+            named = service.get("env_file")
+            for entry in named if isinstance(named, list) else [named]:
+                path = entry.get("path") if isinstance(entry, dict) else entry
+                if isinstance(path, str):
+                    found.append((compose.folder / path).resolve())
+    return [p for p in found if p.is_file()]
 
 
 @dataclass(frozen=True)
@@ -180,7 +199,7 @@ def _plugin_hits(shown: str, number: int, line: str, detector: Any) -> Iterator[
     from detect_secrets.filters import heuristic
 
     for hit in detector.analyze_line(filename=shown, line=line, line_number=number):
-        value = hit.secret_value or ""
+        value = _clean(hit.secret_value or "")
         if _reference(value, line, detector) or heuristic.is_indirect_reference(line):
             continue
         name = line.split("=")[0].split(":")[0]
@@ -198,12 +217,18 @@ def _templated(value: str) -> bool:
     )
 
 
+def _clean(value: str) -> str:
+    """The value alone, when the keyword plugin read on through a YAML flow mapping."""
+    return re.split(r"[,}\]]", value)[0].strip().strip("\"'") if "{" not in value else value
+
+
 def _reference(value: str, line: str, plugin: Any) -> bool:
     """Not a secret at all: a reference field's name, an id, a sequence, no value."""
     from detect_secrets.filters import heuristic
 
-    key = line.split(":", 1)[0].strip().lstrip("- ").strip("\"'").casefold()
-    if key in REFERENCE_KEYS and K8S_NAME.match(value.strip("\"'")):
+    before = re.search(r"([\w.-]+)[\"']?\s*:\s*[\"']?" + re.escape(value), line)
+    key = (before.group(1) if before else line.split(":", 1)[0]).strip().lstrip("- ")
+    if key.strip("\"'").casefold() in REFERENCE_KEYS and K8S_NAME.match(value):
         return True
     return bool(
         heuristic.is_sequential_string(value)
@@ -225,7 +250,7 @@ def _dotenv_findings(shown: str, text: str) -> Iterator[Finding]:
 
 
 def _is_dotenv(path: Path) -> bool:
-    return path.name.startswith(".env") or path.suffix == ".env"
+    return path.name.startswith(".env") or path.suffix == ".env" or path.name.endswith(".env")
 
 
 def _fenced(text: str) -> set[int]:
@@ -239,11 +264,13 @@ def _fenced(text: str) -> set[int]:
     return lines
 
 
-def _file_findings(path: Path, shown: str, text: str, plugins: list[Plugin]) -> list[Finding]:
+def _file_findings(
+    path: Path, shown: str, text: str, plugins: list[Plugin], structured: bool
+) -> list[Finding]:
     hits = list(_line_findings(shown, text, plugins))
     if _is_dotenv(path):
         hits += _dotenv_findings(shown, text)
-    hits += code_findings(shown, path.suffix, text)
+    hits += code_findings(shown, path.suffix, text, config=not structured)
     if path.suffix in {".md", ".markdown", ".rst"}:
         fenced = _fenced(text)
         hits = [replace(h, placeholder=h.placeholder or h.line in fenced) for h in hits]
@@ -255,16 +282,26 @@ def gather_secrets(ctx: Context) -> SecretScan:
     """Scan every named artifact and source tree once."""
     plugins = _plugins()
     files = _scan_files(ctx)
+    structured = {
+        p
+        for key in ("manifests", "compose_files")
+        if ctx.env.get(key)
+        for p in artifact_files(ctx.env, key)
+    }
     found: dict[tuple[str, int, str], Finding] = {}
     for path in files:
         text = _text(path)
         if text is None:
             continue
-        for hit in _file_findings(path, display(ctx.env, path), text, plugins):
+        for hit in _file_findings(path, display(ctx.env, path), text, plugins, path in structured):
             found.setdefault((hit.file, hit.line, hit.type), hit)
     for hit in structural_findings(ctx):
         found.setdefault((hit.file, hit.line, hit.type), hit)
-    ordered = sorted(found.values(), key=lambda f: (f.file, f.line))
+    sealed = ciphertext_lines(ctx)
+    ordered = sorted(
+        (f for f in found.values() if (f.file, f.line) not in sealed),
+        key=lambda f: (f.file, f.line),
+    )
     kept = list(_one_per_line(ordered))
     real = tuple(f for f in kept if not f.placeholder)
     return SecretScan(len(files), real, tuple(f for f in kept if f.placeholder))

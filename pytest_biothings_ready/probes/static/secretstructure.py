@@ -27,7 +27,7 @@ from pytest_biothings_ready.probes.static.secretfindings import (
 )
 from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
 
-__all__ = ["named_value", "structural_findings"]
+__all__ = ["ciphertext_lines", "named_value", "structural_findings"]
 
 
 def named_value(file: str, line: int, name: str, value: Any, where: str) -> Finding | None:
@@ -59,6 +59,19 @@ def structural_findings(ctx: Context) -> Iterator[Finding]:
     if ctx.env.get("dockerfiles"):
         for dockerfile in ctx.evidence("dockerfiles"):
             yield from _dockerfile(dockerfile)
+
+
+def ciphertext_lines(ctx: Context) -> set[tuple[str, int]]:
+    """``(file, line)`` of SealedSecret ``encryptedData`` values: ciphertext, not secrets."""
+    if not ctx.env.get("manifests"):
+        return set()
+    kube: ManifestSet = ctx.evidence("manifests")
+    lines = set()
+    for obj in kube.of("SealedSecret"):
+        data = dig(obj.body, "spec", "encryptedData")
+        for name in data if isinstance(data, Mapping) else ():
+            lines.add((obj.file, key_line(data, str(name))))
+    return lines
 
 
 def _env_list(file: str, env: Any) -> Iterator[Finding]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.static.built import built_image
+from pytest_biothings_ready.probes.static.built import built_by_compose, built_image
 from pytest_biothings_ready.probes.static.common import Problem, listing, need_any, optional, plural
 from pytest_biothings_ready.probes.static.compose import ComposeFile, Service
 from pytest_biothings_ready.probes.static.dockerfiles import Dockerfile, Stage
@@ -48,8 +48,8 @@ def non_root_user(ctx: Context) -> Verdict:
     docker: tuple[Dockerfile, ...] = optional(ctx, "dockerfiles", "dockerfiles") or ()
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
     compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
-    overridden = _overridden(ctx, compose)
-    problems = [p for d in docker if d.file not in overridden if (p := dockerfile_user_problem(d))]
+    composed = built_by_compose(ctx, compose)
+    problems = [p for d in docker if d.file not in composed if (p := dockerfile_user_problem(d))]
     containers = list(kube.containers(init=True, ephemeral=True)) if kube else []
     problems += [p for c in containers for p in container_problems(c, DANGEROUS_CAPS)]
     problems += [p for w in (kube.workloads() if kube else []) for p in pod_problems(w)]
@@ -71,8 +71,9 @@ def non_root_user(ctx: Context) -> Verdict:
             f"no root or privileged execution in {seen}, but what some run as is unknown: "
             f"{listing(unknown)}."
         )
-    notes = f" Image defaults overridden by compose user: {', '.join(sorted(overridden))}." * bool(
-        overridden
+    notes = (
+        " Built by compose, judged per service (its stage, its user:): "
+        f"{', '.join(sorted(composed))}." * bool(composed & {d.file for d in docker})
     )
     return Verdict.passed(
         f"Non-root execution in {seen}: effective USER is not root, runAsNonRoot/runAsUser "
@@ -107,20 +108,6 @@ def image_user_problem(
     if not value.split(":")[0].strip() or is_root_user(value):
         return Problem(where, f"{what} runs as USER {value.strip() or '?'}")
     return None
-
-
-def _overridden(ctx: Context, compose: tuple[ComposeFile, ...]) -> set[str]:
-    """Named Dockerfiles whose every compose build runs with a non-root ``user:``."""
-    verdicts: dict[str, bool] = {}
-    for file in compose:
-        for service in file.services:
-            built = built_image(ctx, file, service)
-            if built is not None and built.dockerfile is not None and not built.build.target:
-                user = _user(file, service)
-                safe = user is not None and user != "" and not is_root_user(user)
-                key = built.dockerfile.file
-                verdicts[key] = verdicts.get(key, True) and safe
-    return {k for k, safe in verdicts.items() if safe}
 
 
 def _user(file: ComposeFile, service: Service) -> str | None:

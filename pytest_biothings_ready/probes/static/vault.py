@@ -18,7 +18,7 @@ from pytest_biothings_ready.probes.static.common import dig
 from pytest_biothings_ready.probes.static.manifests import Container, Manifest, ManifestSet
 from pytest_biothings_ready.probes.static.secretfindings import literal, secret_name
 
-__all__ = ["Source", "consumed", "csi_reads", "vault_sources"]
+__all__ = ["Source", "consumed", "csi_reads", "generated_secrets", "vault_sources"]
 
 TEST_PROVIDERS = frozenset({"fake"})
 
@@ -99,6 +99,31 @@ def vault_sources(kube: ManifestSet) -> dict[str, Source]:
     for obj in kube.of("SecretProviderClass"):
         for entry in dig(obj.body, "spec", "secretObjects") or []:
             found[f"{obj.namespace}/{dig(entry, 'secretName')}"] = Source(f"{obj.ref} ({obj.at()})")
+    for obj in kube.of("SealedSecret"):
+        name = dig(obj.body, "spec", "template", "metadata", "name") or obj.name
+        found[f"{obj.namespace}/{name}"] = Source(
+            f"{obj.ref} ({obj.at()})",
+            f"{obj.ref} keeps it encrypted in the repository (sealed, not in a vault)",
+        )
+    return found
+
+
+def generated_secrets(kube: ManifestSet) -> dict[str, str]:
+    """Secrets the cluster creates, which hold no stored credential: ``ns/name`` -> by what.
+
+    cert-manager writes each Certificate's key pair to ``spec.secretName``; the token
+    controller fills ``kubernetes.io/service-account-token`` Secrets.
+    """
+    found = {
+        f"{c.namespace}/{dig(c.body, 'spec', 'secretName')}": f"{c.ref} (cert-manager)"
+        for c in kube.of("Certificate")
+        if dig(c.body, "spec", "secretName")
+    }
+    for obj in kube.of("Secret"):
+        if str(obj.body.get("type")) == "kubernetes.io/service-account-token" and not (
+            obj.body.get("data") or obj.body.get("stringData")
+        ):
+            found[f"{obj.namespace}/{obj.name}"] = f"{obj.ref} (service account token)"
     return found
 
 
@@ -126,10 +151,9 @@ def consumed(container: Container) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def csi_reads(container: Container, kube: ManifestSet) -> list[str]:
-    """SecretProviderClasses a container mounts through the Secrets Store CSI driver."""
+def csi_reads(container: Container, classes: Mapping[tuple[str, str], Manifest]) -> list[str]:
+    """SecretProviderClasses (by namespace and name) a container mounts through CSI."""
     mounted = {str(dig(m, "name")) for m in container.spec.get("volumeMounts") or []}
-    classes = {(m.namespace, m.name): m for m in kube.of("SecretProviderClass")}
     found = []
     for volume in container.pod.get("volumes") or []:
         name = dig(volume, "csi", "volumeAttributes", "secretProviderClass")

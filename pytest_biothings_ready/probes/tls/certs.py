@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cryptography import x509
 
-__all__ = ["CertificateInfo", "parse_certificate"]
+__all__ = ["CertificateInfo", "key_of", "parse_certificate"]
 
 # Minimum key sizes, bits (NIST SP 800-57 / CA/B Forum baseline).
 MIN_KEY_BITS = {"RSA": 2048, "DSA": 2048, "EC": 256}
@@ -35,6 +35,8 @@ class CertificateInfo:
         key_bits: key size in bits.
         signature_hash: the hash of the issuer's signature (``sha256``), or ``""``.
         self_signed: subject and issuer are the same name.
+        issuer_organization: the issuer's ``O=`` value, or ``""``.
+        authority_urls: the CA Issuers and OCSP URLs of authorityInfoAccess.
     """
 
     subject: str
@@ -46,6 +48,8 @@ class CertificateInfo:
     key_bits: int
     signature_hash: str
     self_signed: bool
+    issuer_organization: str = ""
+    authority_urls: tuple[str, ...] = ()
 
     def days_left(self, now: datetime | None = None) -> int:
         """Whole days until ``not_after`` (negative once expired)."""
@@ -78,7 +82,7 @@ def parse_certificate(der: bytes) -> CertificateInfo:
     from cryptography import x509
 
     cert = x509.load_der_x509_certificate(der)
-    key_type, key_bits = _key(cert)
+    key_type, key_bits = key_of(cert)
     algorithm = cert.signature_hash_algorithm
     return CertificateInfo(
         subject=cert.subject.rfc4514_string(),
@@ -90,10 +94,31 @@ def parse_certificate(der: bytes) -> CertificateInfo:
         key_bits=key_bits,
         signature_hash=algorithm.name if algorithm else "",
         self_signed=cert.subject == cert.issuer,
+        issuer_organization=_organization(cert.issuer),
+        authority_urls=_authority_urls(cert),
     )
 
 
-def _key(cert: x509.Certificate) -> tuple[str, int]:
+def _organization(name: x509.Name) -> str:
+    from cryptography.x509.oid import NameOID
+
+    values = name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(values[0].value) if values else ""
+
+
+def _authority_urls(cert: x509.Certificate) -> tuple[str, ...]:
+    from cryptography import x509
+
+    try:
+        extension = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess)
+    except x509.ExtensionNotFound:
+        return ()
+    locations = (d.access_location for d in extension.value)
+    return tuple(str(n.value) for n in locations if isinstance(n, x509.UniformResourceIdentifier))
+
+
+def key_of(cert: x509.Certificate) -> tuple[str, int]:
+    """(``RSA``/``EC``/..., size in bits) of the certificate's public key."""
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
     key = cert.public_key()

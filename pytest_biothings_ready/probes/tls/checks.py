@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 
 if TYPE_CHECKING:
-    from pytest_biothings_ready.probes.static.manifests import Manifest
     from pytest_biothings_ready.probes.tls.certs import CertificateInfo
     from pytest_biothings_ready.probes.tls.report import TlsReport
 
@@ -39,11 +38,13 @@ def tls_versions_and_ciphers(ctx: Context) -> Verdict:
 
 @check("Valid SSL certificates installed", "SSL certificates verified", uses=("tls",), smoke=True)
 def certificate_is_valid(ctx: Context) -> Verdict:
-    """The certificate verifies against system roots plus ca_bundle, for the host.
+    """The chain as served verifies to a root of the system store or ca_bundle, for the host.
 
-    The chain must verify, the name must match, it must be within its validity dates
-    with at least ``thresholds.cert_min_days`` left, with an RSA key of 2048+ bits
-    (EC 256+) and no SHA-1/MD5 signature.
+    Intermediates must come from the server (a non-root in ca_bundle never completes
+    the chain; the missing issuer is named); the name must match; it must be within its
+    validity dates with at least ``thresholds.cert_min_days`` left, with an RSA key of
+    2048+ bits (EC 256+) and no SHA-1/MD5 signature; no intermediate may have a small
+    key or a SHA-1/MD5 signature.
     """
     return _certificate_verdict(ctx)
 
@@ -57,14 +58,15 @@ def certificate_status(ctx: Context) -> Verdict:
     return _certificate_verdict(ctx)
 
 
-@check("Certificate auto-renewal configured", uses=("tls", "manifests"))
+@check("Certificate auto-renewal configured", uses=("tls", "manifests", "compose"))
 def certificate_renewal(ctx: Context) -> Verdict:
-    """The certificate has cert_min_days left and shows automated issuance.
+    """The certificate has cert_min_days left and there is positive evidence of automation.
 
-    Automated issuance is an ACME or cloud-managed issuer (Let's Encrypt, ZeroSSL,
-    Google Trust Services, Amazon...), a lifetime of 90 days or less, or a
-    cert-manager ``Certificate`` in ``manifests`` covering the host.  Without any
-    such sign the item stays unverified (renewal may exist but was not observed).
+    Evidence is an ACME CA (Let's Encrypt, ZeroSSL, Google Trust Services, Buypass)
+    recognised by issuer or CA Issuers/OCSP URLs on a chain verified as served, a
+    cert-manager Certificate, annotated Ingress or ACME Issuer in ``manifests``, or a
+    CronJob running an ACME client.  A short lifetime alone is not evidence; without
+    any, the item stays unverified (renewal may exist but was not observed).
     """
     from pytest_biothings_ready.probes.tls.renewal import automation_signs
 
@@ -77,15 +79,19 @@ def certificate_renewal(ctx: Context) -> Verdict:
             f"certificate on {report.where} has {left} days left < cert_min_days "
             f"{minimum}: it was not renewed in time (expires {cert.not_after:%Y-%m-%d})"
         )
-    manifests, unreadable = _manifests(ctx)
-    signs = automation_signs(cert, report.host, manifests)
+    manifests, unreadable = _static(ctx, "manifests")
+    compose, unparsed = _static(ctx, "compose_files", "compose")
+    signs = automation_signs(report, cert, manifests, compose)
+    unreadable += unparsed
     observed = f"{left} days left >= cert_min_days {minimum} on {report.where}{unreadable}"
     if signs:
         return Verdict.passed(f"{observed}; automated issuance: {'; '.join(signs)}")
+    kind = "self-signed" if cert.self_signed else f"issuer {cert.issuer}"
     return Verdict.unverified(
-        f"{observed}, but no sign of automated issuance (issuer {cert.issuer}, lifetime "
-        f"{cert.lifetime_days} days, no cert-manager Certificate for {report.host} in "
-        "manifests): attest the renewal process"
+        f"{observed}, but no evidence of automated issuance ({kind}, lifetime "
+        f"{cert.lifetime_days} days: a short lifetime alone proves nothing; no ACME CA "
+        f"on a verified chain, no cert-manager resource, renewal CronJob or compose "
+        f"renewal service for {report.host}): attest the renewal process"
     )
 
 
@@ -120,10 +126,12 @@ def certificate_problems(report: TlsReport, cert: CertificateInfo, minimum: int)
     problems = []
     if not report.verified.accepted:
         problems.append(f"verification failed: {report.verified.reason}")
+    if report.chain is not None:
+        problems += report.chain.findings(report.bundle_others)
     left = cert.days_left()
     if 0 <= left < minimum:
         problems.append(f"expires in {left} days < cert_min_days {minimum}")
-    return problems + cert.weaknesses()
+    return problems + [f"leaf {w}" if w.startswith("signature") else w for w in cert.weaknesses()]
 
 
 def _certificate_verdict(ctx: Context) -> Verdict:
@@ -139,24 +147,31 @@ def _certificate_verdict(ctx: Context) -> Verdict:
     if problems:
         return Verdict.failed(f"{'; '.join(problems)}: {seen}")
     return Verdict.passed(
-        f"{seen}: chain and hostname verified against {_trust(ctx)}, "
+        f"{seen}: chain as served and hostname verified against {_trust(ctx, report)}, "
         f"{cert.days_left()} days left >= cert_min_days {minimum}"
     )
 
 
-def _trust(ctx: Context) -> str:
+def _trust(ctx: Context, report: TlsReport) -> str:
     bundle = ctx.env.get("ca_bundle")
-    return f"system roots plus ca_bundle {bundle}" if bundle else "system roots"
+    roots = f"system roots plus ca_bundle {bundle} (roots only)" if bundle else "system roots"
+    if report.chain is None:
+        return roots
+    anchor = report.chain.verified[-1] if report.chain.verified else "?"
+    return (
+        f"{roots}; {report.chain.describe()}, anchored at {anchor} ({report.chain.anchor_source})"
+    )
 
 
-def _manifests(ctx: Context) -> tuple[tuple[Manifest, ...], str]:
-    """The static family's parsed manifests, and a note when they could not be read."""
-    if not ctx.env.get("manifests"):
+def _static(ctx: Context, key: str, gatherer: str = "") -> tuple[tuple[Any, ...], str]:
+    """The static family's parsed ``key`` files, and a note when they could not be read."""
+    if not ctx.env.get(key):
         return (), ""
     try:
-        return ctx.evidence("manifests").objects, ""
+        found = ctx.evidence(gatherer or key)
     except ProbeError as exc:
-        return (), f" (manifests not read: {exc})"
+        return (), f" ({key} not read: {exc})"
+    return (found.objects if hasattr(found, "objects") else tuple(found)), ""
 
 
 def _certificate(report: TlsReport) -> CertificateInfo:

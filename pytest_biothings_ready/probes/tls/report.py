@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from pytest_biothings_ready.config.environment import Environment
     from pytest_biothings_ready.probes.tls.certs import CertificateInfo
+    from pytest_biothings_ready.probes.tls.chain import ChainReport, Trust
     from pytest_biothings_ready.probes.tls.scan import Handshake
 
 __all__ = ["TlsReport", "scan_tls"]
@@ -31,13 +32,16 @@ class TlsReport:
     Attributes:
         host: the host connected to (and the name verified).
         port: the TCP port.
-        verified: the handshake with the environment's trust; accepted means the
-            chain, the hostname and the validity dates all verified.
+        verified: the handshake with the environment's roots (system store plus the
+            roots of ``ca_bundle``, never its intermediates); accepted means the chain
+            as served, the hostname and the validity dates all verified.
         protocols: one handshake per protocol version, SSLv3 to TLS 1.3.
         weak: one handshake per weak cipher family; accepted means the server
             agreed to a suite of that family.
         modern_tls12: a TLS 1.2 handshake offering only forward-secret AEAD suites.
         certificate: the leaf certificate the server sent (None if none was read).
+        chain: the served and verified chains and their problems (None: none read).
+        bundle_others: ``ca_bundle`` certificates that are not roots (not anchors).
         elapsed_s: wall time of the scan, seconds.
     """
 
@@ -48,6 +52,8 @@ class TlsReport:
     weak: tuple[Handshake, ...]
     modern_tls12: Handshake
     certificate: CertificateInfo | None
+    chain: ChainReport | None
+    bundle_others: tuple[str, ...]
     elapsed_s: float
 
     @property
@@ -92,15 +98,18 @@ class TlsReport:
 def scan_tls(ctx: Context) -> TlsReport:
     """Handshake with base_url's host:port in every way the checks need, at once."""
     from pytest_biothings_ready.probes.tls.certs import parse_certificate
+    from pytest_biothings_ready.probes.tls.chain import trust
     from pytest_biothings_ready.probes.tls.scan import run_all
 
     host, port = endpoint(str(ctx.env.require("base_url")))
     started = time.perf_counter()
-    results = run_all(_jobs(ctx.env, host, port))
+    anchors = trust(ctx.env)
+    results = run_all(_jobs(ctx.env, anchors, host, port))
     if not any(h.accepted for h in results.values()):
         reasons = sorted({h.reason for h in results.values()})
         raise ProbeError(f"no TLS handshake succeeded with {host}:{port}: {'; '.join(reasons)}")
     leaf = _leaf(results)
+    chain = _chain(results, anchors)
     return TlsReport(
         host=host,
         port=port,
@@ -109,6 +118,8 @@ def scan_tls(ctx: Context) -> TlsReport:
         modern_tls12=results.pop("modern"),
         weak=tuple(results.values()),
         certificate=parse_certificate(leaf) if leaf else None,
+        chain=chain,
+        bundle_others=anchors.bundle_others,
         elapsed_s=time.perf_counter() - started,
     )
 
@@ -121,7 +132,9 @@ def endpoint(url: str) -> tuple[str, int]:
     return parts.hostname, parts.port or 443
 
 
-def _jobs(env: Environment, host: str, port: int) -> dict[str, Callable[[], Handshake]]:
+def _jobs(
+    env: Environment, anchors: Trust, host: str, port: int
+) -> dict[str, Callable[[], Handshake]]:
     from pytest_biothings_ready.probes.tls import legacy, scan
 
     timeout = env.timeout
@@ -130,7 +143,7 @@ def _jobs(env: Environment, host: str, port: int) -> dict[str, Callable[[], Hand
     def job(label: str, context: ssl.SSLContext) -> Callable[[], Handshake]:
         return partial(scan.handshake, label, host, port, context, timeout)
 
-    jobs = {"verified": job("verified", _verifying_context(env))}
+    jobs = {"verified": job("verified", _verifying_context(anchors))}
     for label in legacy.LEGACY_VERSIONS:
         jobs[label] = partial(legacy.probe_version, label, host, port, timeout)
     for label, version in scan.PROTOCOLS.items():
@@ -143,14 +156,16 @@ def _jobs(env: Environment, host: str, port: int) -> dict[str, Callable[[], Hand
     return jobs
 
 
-def _verifying_context(env: Environment) -> ssl.SSLContext:
-    """The environment's trust, willing to speak any version so that a legacy-only
-    server still gets its certificate judged (versions are judged separately)."""
+def _verifying_context(anchors: Trust) -> ssl.SSLContext:
+    """The environment's roots, willing to speak any version so that a legacy-only
+    server still gets its certificate judged (versions are judged separately).
+
+    ``@SECLEVEL=0`` also lets weak keys and SHA-1 through OpenSSL's verification:
+    the chain checks name them one by one instead of one opaque refusal.
+    """
     import ssl
 
-    from pytest_biothings_ready.evidence.transport import ssl_context
-
-    context = ssl_context(env)
+    context = anchors.context
     context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED  # TLSv1 would warn
     context.set_ciphers("ALL:@SECLEVEL=0")
     return context
@@ -168,6 +183,26 @@ def _leaf(results: dict[str, Handshake]) -> bytes:
         if results[label].der:
             return results[label].der
     return b""
+
+
+def _chain(results: dict[str, Handshake], anchors: Trust) -> ChainReport | None:
+    """The chain as served (from any accepted handshake) and as verified."""
+    from pytest_biothings_ready.probes.tls.chain import examine_chain
+
+    verified = results["verified"]
+    served = next(
+        (
+            results[k].served_chain
+            for k in ("verified", "TLSv1.3", "TLSv1.2")
+            if results[k].served_chain
+        ),
+        (),
+    )
+    if not served:
+        return None
+    return examine_chain(
+        served, verified.verified_chain, verified.verify_code, anchors.system_roots
+    )
 
 
 def _best(handshakes: tuple[Handshake, ...]) -> Handshake | None:

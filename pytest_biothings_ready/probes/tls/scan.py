@@ -67,6 +67,9 @@ class Handshake:
         cipher: negotiated cipher suite (OpenSSL name), when accepted.
         reason: why it was refused (the alert or verification message).
         der: the leaf certificate the server sent, when accepted.
+        served_chain: every certificate the server sent (DER, its order), when accepted.
+        verified_chain: the verified path, leaf to anchor (verifying contexts only).
+        verify_code: OpenSSL's verification error code, when verification failed.
     """
 
     label: str
@@ -75,6 +78,9 @@ class Handshake:
     cipher: str = ""
     reason: str = ""
     der: bytes = b""
+    served_chain: tuple[bytes, ...] = ()
+    verified_chain: tuple[bytes, ...] = ()
+    verify_code: int = 0
 
 
 def client_context(
@@ -101,7 +107,8 @@ def handshake(
         with context.wrap_socket(sock, server_hostname=host) as tls:
             return _accepted(label, tls)
     except ssl.SSLCertVerificationError as exc:
-        return Handshake(label, False, reason=str(exc.verify_message or exc.reason))
+        reason = str(exc.verify_message or exc.reason)
+        return Handshake(label, False, reason=reason, verify_code=exc.verify_code or 0)
     except TimeoutError:
         raise ProbeError(
             f"{host}:{port} accepted the connection but gave no TLS answer within "
@@ -131,13 +138,18 @@ def connect(host: str, port: int, timeout: float) -> socket.socket:
 
 
 def _accepted(label: str, tls: ssl.SSLSocket) -> Handshake:
+    from pytest_biothings_ready.probes.tls.chain import peer_chains
+
     cipher = tls.cipher()
+    served, verified = peer_chains(tls)
     return Handshake(
         label,
         True,
         version=tls.version() or "",
         cipher=cipher[0] if cipher else "",
         der=tls.getpeercert(binary_form=True) or b"",
+        served_chain=served,
+        verified_chain=verified if tls.context.verify_mode != ssl.CERT_NONE else (),
     )
 
 

@@ -1,0 +1,86 @@
+"""JWT pieces, offline: parse, the weak-secret search, tampered and unsigned copies.
+
+Pure functions on strings; nothing here talks to the service or judges a line.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import Any
+
+__all__ = ["HASHES", "WEAK_SECRETS", "jwt_parts", "tampered", "unsigned", "weak_secret_index"]
+
+# Published defaults (jwt.io, framework docs, tutorials) and lazy choices.
+_WORDS = """
+    secret Secret SECRET secret123 secretkey secret-key secret_key mysecret my-secret
+    my_secret supersecret super-secret topsecret changeme change-me change_me CHANGE_ME
+    changethis password passw0rd 123456 12345678 1234567890 qwerty letmein admin test
+    testing dev development default key jwt jwt_secret jwt-secret jwtsecret JWT_SECRET
+    jwt_secret_key your-256-bit-secret your-384-bit-secret your-512-bit-secret
+    a-string-secret-at-least-256-bits-long your-secret-key your_secret_key your-secret
+    your_jwt_secret your-jwt-secret s3cr3t shhhhh notasecret token auth hello example
+"""
+# "" is an empty HMAC key; "keyboard cat" is express-session's documented example.
+WEAK_SECRETS: tuple[str, ...] = ("", *_WORDS.split(), "keyboard cat")
+
+HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def jwt_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Header and claims of a JWS compact token; None for anything else."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header, claims = json.loads(_unb64(parts[0])), json.loads(_unb64(parts[1]))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        return None
+    return header, claims
+
+
+def weak_secret_index(token: str, candidates: tuple[str, ...]) -> int | None:
+    """1-based index of the candidate that signs ``token`` (HMAC JWTs only), else None."""
+    head, body, signature = token.split(".")
+    parsed = jwt_parts(token)
+    digest = HASHES.get(str(parsed[0].get("alg"))) if parsed else None
+    if digest is None:
+        return None
+    message = f"{head}.{body}".encode("ascii")
+    for number, secret in enumerate(candidates, 1):
+        mac = _b64(hmac.new(secret.encode(), message, digest).digest())
+        if hmac.compare_digest(mac, signature):
+            return number
+    return None
+
+
+def tampered(token: str) -> str:
+    """The token with its claims changed (role raised) and the old signature kept."""
+    parsed = jwt_parts(token)
+    if parsed is None:
+        middle = len(token) // 2
+        return token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1 :]
+    head, _, signature = token.split(".")
+    claims = {**parsed[1], "role": "admin", "admin": True, "ready_tampered": True}
+    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    return f"{head}.{body}.{signature}"
+
+
+def unsigned(token: str) -> str | None:
+    """The token's claims under ``alg: none`` with an empty signature (JWTs only)."""
+    if jwt_parts(token) is None:
+        return None
+    header = _b64(json.dumps({"alg": "none", "typ": "JWT"}, separators=(",", ":")).encode())
+    return f"{header}.{token.split('.')[1]}."

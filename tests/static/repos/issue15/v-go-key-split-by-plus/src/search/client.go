@@ -1,0 +1,6 @@
+package search
+
+func key() string {
+	searchApiKey := "sk9Qw3Lm7" + "Xv2Tb8Nz4"
+	return searchApiKey
+}
