@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from pytest_biothings_ready.model import Status, Verdict
 from tests.support.evaluate import judge
@@ -163,3 +164,31 @@ def test_the_demo_judges_its_bundled_repository_not_the_folder_it_runs_in(tmp_pa
     verdict = judge("Documentation updated", {}, store=store)
     assert verdict.status is Status.UNVERIFIED
     assert "demo/repo" in verdict.evidence
+
+
+def _alert_rules(root: Path, runbook: str) -> dict[str, Any]:
+    rule = {
+        "alert": "HighErrorRate",
+        "expr": "sum(rate(http_requests_total[5m])) > 1",
+        "annotations": {"runbook_url": runbook},
+    }
+    (root / "rules.yml").write_text(yaml.safe_dump({"groups": [{"name": "api", "rules": [rule]}]}))
+    return {"monitoring": {"alert_rules": ["rules.yml"]}}
+
+
+LINK = "https://github.com/acme/api/blob/main/docs/runbooks/high-error-rate.md"
+
+
+def test_an_alert_whose_repository_runbook_does_not_name_it_fails(tmp_path: Path) -> None:
+    commit(tmp_path, GOOD)
+    verdict = _verdict("Runbooks for common issues", tmp_path, **_alert_rules(tmp_path, LINK))
+    assert verdict.status is Status.FAILED
+    assert "alert HighErrorRate's runbook docs/runbooks/high-error-rate.md" in verdict.evidence
+
+
+def test_an_alert_whose_repository_runbook_names_it_passes(tmp_path: Path) -> None:
+    named = RUNBOOK.replace("Alert fires.", "HighErrorRate fires.")
+    commit(tmp_path, {**GOOD, "docs/runbooks/high-error-rate.md": named})
+    verdict = _verdict("Runbooks for common issues", tmp_path, **_alert_rules(tmp_path, LINK))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "1 alerts link to a runbook here that names them" in verdict.evidence

@@ -5,6 +5,7 @@ judged against the live API."""
 from __future__ import annotations
 
 from pytest_biothings_ready.probes.docs import (
+    alert_runbooks,
     checks,
     documents,
     gather,
@@ -16,6 +17,7 @@ from pytest_biothings_ready.probes.docs import (
 )
 
 __all__ = [
+    "alert_runbooks",
     "checks",
     "documents",
     "gather",

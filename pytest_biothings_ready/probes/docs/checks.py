@@ -12,6 +12,7 @@ import re
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.docs.alert_runbooks import alert_runbook_problems
 from pytest_biothings_ready.probes.docs.documents import Document
 from pytest_biothings_ready.probes.docs.gather import DocsResult
 from pytest_biothings_ready.probes.docs.kinds import KINDS, DocKind, kind
@@ -104,16 +105,19 @@ def troubleshooting_available(ctx: Context) -> Verdict:
     return one_complete(ctx, kind("troubleshooting"), int(ctx.env.get("docs.min_issues")))
 
 
-@check("Runbooks for common issues", uses=("documents",))
+@check("Runbooks for common issues", uses=("documents", "prometheus-rules", "rule-files"))
 def runbooks_written(ctx: Context) -> Verdict:
-    """Runbooks exist and every one has a resolution section with text, and working links."""
+    """Runbooks have a resolution section and working links; an alert's runbook names it."""
     runbook = kind("runbook")
-    _, found, problems = documents_of(ctx, runbook)
+    result, found, problems = documents_of(ctx, runbook)
     patterns = _sections(ctx, runbook)
     problems += [p for d in found for p in doc_problems(d, patterns)]
+    wrong, checked = alert_runbook_problems(ctx, result.documents)
+    problems += wrong
     if problems:
         return Verdict.failed("; ".join(problems[:8]) + ".")
+    alerts = f"; {checked} alerts link to a runbook here that names them" if checked else ""
     return Verdict.passed(
         f"{len(found)} runbooks ({', '.join(d.shown for d in found[:5])}), each with a "
-        "resolution section and working links."
+        f"resolution section and working links{alerts}."
     )
