@@ -61,3 +61,18 @@ def test_a_scratch_server_that_refuses_is_an_error(stock_postgres: Cluster) -> N
     verdict = judge(LINE, {"database": database, "timeout_s": 3})
     assert verdict.status is Status.ERROR
     assert "wrong-password" not in verdict.evidence
+
+
+def test_the_round_trip_is_announced_as_active_traffic_without_credentials() -> None:
+    from pytest_biothings_ready.evidence.traffic import announcement
+    from tests.support.evaluate import environment
+
+    database = {
+        "migrate_up": "alembic upgrade head",
+        "migrate_down": "alembic downgrade -1",
+        "scratch_url": f"postgresql://ci:{SUPERUSER_PASSWORD}@pg-ci.internal:5433/postgres",
+    }
+    lines = announcement(environment({"database": database}), ["migrations"])
+    assert "  postgresql://pg-ci.internal:5433" in lines
+    assert any("migration: 1 scratch database created" in line for line in lines)
+    assert SUPERUSER_PASSWORD not in "\n".join(lines)
