@@ -118,10 +118,22 @@ def _manifests(root: Path, text: str) -> dict[str, Any]:
     return {"manifests": ["k8s/"]}
 
 
-def test_a_clean_repository_with_a_scheduled_check_passes(repos: Repos, tmp_path: Path) -> None:
+RUN_CHECK = {"run_check": True}
+
+
+def test_a_scheduled_check_passes_as_configured(repos: Repos, tmp_path: Path) -> None:
     extra = _manifests(tmp_path, CHECK_CRONJOB)
     verdict = _verdict(INTEGRITY, _repo(repos.fresh), root=tmp_path, **extra)
     assert verdict.status is Status.PASSED, verdict.evidence
+    assert "Scheduled (configured, not observed live): CronJob/backup-check" in verdict.evidence
+    assert "check clean" not in verdict.evidence  # not run unless backups.run_check
+
+
+def test_a_clean_repository_with_a_scheduled_check_passes(repos: Repos, tmp_path: Path) -> None:
+    extra = _manifests(tmp_path, CHECK_CRONJOB)
+    verdict = _verdict(INTEGRITY, _repo(repos.fresh), root=tmp_path, backups=RUN_CHECK, **extra)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "check clean" in verdict.evidence
     assert "CronJob/backup-check" in verdict.evidence
 
 
@@ -131,7 +143,7 @@ def test_a_clean_repository_whose_check_is_not_scheduled_fails(
     extra = _manifests(tmp_path, CHECK_CRONJOB.replace('"check", ', '"snapshots", '))
     verdict = _verdict(INTEGRITY, _repo(repos.fresh), root=tmp_path, **extra)
     assert verdict.status is Status.FAILED
-    assert "no CronJob runs restic check" in verdict.evidence
+    assert "No CronJob runs restic check" in verdict.evidence
 
 
 def test_a_suspended_check_cronjob_does_not_count(repos: Repos, tmp_path: Path) -> None:
@@ -141,7 +153,7 @@ def test_a_suspended_check_cronjob_does_not_count(repos: Repos, tmp_path: Path) 
     extra = _manifests(tmp_path, suspended)
     verdict = _verdict(INTEGRITY, _repo(repos.fresh), root=tmp_path, **extra)
     assert verdict.status is Status.FAILED
-    assert "no CronJob runs restic check" in verdict.evidence
+    assert "No CronJob runs restic check" in verdict.evidence
 
 
 def test_a_repository_missing_a_data_pack_fails_its_check(repos: Repos, tmp_path: Path) -> None:
@@ -149,7 +161,7 @@ def test_a_repository_missing_a_data_pack_fails_its_check(repos: Repos, tmp_path
     largest = max((p for p in (damaged / "data").rglob("*") if p.is_file()), key=_size)
     largest.unlink()  # the payload's pack (a lost tree pack makes restic 0.14 retry for minutes)
     extra = _manifests(tmp_path, CHECK_CRONJOB)
-    verdict = _verdict(INTEGRITY, _repo(damaged), root=tmp_path, **extra)
+    verdict = _verdict(INTEGRITY, _repo(damaged), root=tmp_path, backups=RUN_CHECK, **extra)
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "check reports" in verdict.evidence
 

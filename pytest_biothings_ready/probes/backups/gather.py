@@ -101,7 +101,9 @@ def gather_retention(ctx: Context) -> tuple[Observed, ...]:
 
 @gatherer("backups-check", needs=("backups.repository",))
 def gather_check(ctx: Context) -> tuple[Observed, ...]:
-    """Each repository's own check (``restic check``, ``borg check``): None when clean."""
+    """With ``backups.run_check``, each repository's own check: None when clean."""
+    if not ctx.env.get("backups.run_check"):
+        return ()
     return _each(ctx.env, tools.check)
 
 

@@ -49,6 +49,13 @@ register(
         family=FAMILY,
     ),
     Key(
+        "backups.run_check",
+        "bool",
+        "Also run each repository's check now (reads all its metadata: slow on large ones).",
+        False,
+        family=FAMILY,
+    ),
+    Key(
         "backups.timeout_s",
         "float",
         "Timeout of one backup-tool command, seconds; default 5 x timeout_s.",
