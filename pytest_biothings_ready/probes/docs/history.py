@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from pytest_biothings_ready.errors import ProbeError
@@ -35,25 +36,37 @@ def last_commits(root: Path, paths: list[Path], timeout: float) -> dict[Path, dt
         raise ProbeError(f"{root} is not in a git repository: cannot read when documents changed")
     wanted = {p.resolve() for p in paths}
     args = ["git", "-C", str(top), "log", "--format=@%ct", "--name-only", "--no-renames", "--"]
-    try:
-        done = subprocess.run(
-            args + [str(p) for p in wanted],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise ProbeError(f"git log took over {timeout:g} s") from None
+    with subprocess.Popen(
+        args + [str(p) for p in wanted],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as proc:
+        try:
+            return _newest_first(proc, top, wanted, time.monotonic() + timeout)
+        finally:
+            proc.kill()  # stop walking history once every file is found (or time is up)
+
+
+def _newest_first(
+    proc: subprocess.Popen[str], top: Path, wanted: set[Path], deadline: float
+) -> dict[Path, dt.datetime]:
+    """Read ``git log --name-only`` until every wanted file has its newest commit."""
+    assert proc.stdout is not None
     found: dict[Path, dt.datetime] = {}
     moment: dt.datetime | None = None
-    for line in done.stdout.splitlines():
+    for line in proc.stdout:
+        if time.monotonic() > deadline:
+            raise ProbeError("git log took longer than the timeout")
+        line = line.rstrip("\n")
         if line.startswith("@"):
             moment = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC)
         elif line and moment is not None:
             path = (top / line).resolve()
-            if path in wanted and path not in found:  # newest first
+            if path in wanted and path not in found:
                 found[path] = moment
+                if len(found) == len(wanted):
+                    break
     return found
 
 
