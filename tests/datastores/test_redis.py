@@ -145,3 +145,11 @@ def test_an_http_server_on_the_redis_port_is_an_error() -> None:
             LINE, {"redis_url": f"redis://:{PASSWORD}@127.0.0.1:{port}", "timeout_s": 2}
         )
     assert verdict.status is Status.ERROR
+
+
+def test_a_session_store_evicting_any_key_fails(tmp_path: Path) -> None:
+    options = ("--requirepass", PASSWORD, "--appendonly", "yes", "--maxmemory", "64mb", *LRU)
+    with redis_server(tmp_path, *options) as port:
+        verdict = _verdict(port, redis={"role": "session"})
+    assert verdict.status is Status.FAILED
+    assert "allkeys-lru; it evicts live sessions" in verdict.evidence
