@@ -12,7 +12,7 @@ from pytest_biothings_ready.api import ITEM_MARKER
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.junit import junit_writer, prefer_xunit1, write_suite_properties
 from pytest_biothings_ready.linking import LinkedTests
-from pytest_biothings_ready.nodes import ChecklistFile, ReadyItem, session_key
+from pytest_biothings_ready.nodes import ChecklistFile, ReadyItem
 from pytest_biothings_ready.record.results import ItemResult, Results
 from pytest_biothings_ready.record.summary import (
     RunVerdict,
@@ -23,6 +23,7 @@ from pytest_biothings_ready.record.summary import (
 from pytest_biothings_ready.redact import clean
 from pytest_biothings_ready.report_text import clean_collect_report, clean_report
 from pytest_biothings_ready.session import Options, ReadySession
+from pytest_biothings_ready.stash import session_key
 
 __all__ = ["ReadyPlugin"]
 

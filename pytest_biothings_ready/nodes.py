@@ -19,6 +19,7 @@ from pytest_biothings_ready.checklist.topics import markers_for
 from pytest_biothings_ready.model import PLUGIN_BUG, Status, Verdict
 from pytest_biothings_ready.record.summary import one_line
 from pytest_biothings_ready.redact import clean
+from pytest_biothings_ready.stash import session_key
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
@@ -36,9 +37,6 @@ __all__ = [
 
 DOCS = "docs/checklist.md"
 WIDTH = 100  # evidence wraps here in the FAILURES section
-
-# The run's ReadySession on ``config.stash`` (here, not in plugin.py: hooks.py needs it).
-session_key = pytest.StashKey["ReadySession"]()
 
 
 class FindingRepr(TerminalRepr):
@@ -90,7 +88,7 @@ class ReadyItem(pytest.Item):
         self.verdict: Verdict | None = None
         for marker in markers_for(entry):  # area, then topics (checklist/topics.py)
             self.add_marker(marker)
-        if _is_smoke(entry):
+        if _marks_read(self.config) and _is_smoke(entry):
             self.add_marker("ready_smoke")
 
     @property
@@ -214,6 +212,19 @@ def unrun_reports(item: ReadyItem, why: str) -> list[pytest.TestReport]:
         user_properties=props, **common,
     )  # fmt: skip
     return [setup, teardown]
+
+
+def _marks_read(config: pytest.Config) -> bool:
+    """Whether anything will read the ``ready_smoke`` marker this run.
+
+    Knowing it imports every probe family (most of ``--collect-only``'s time). A run
+    imports them anyway; a collect-only run needs it only to select with ``-m``/``-k``.
+    """
+    option = config.option
+    collect_only = getattr(option, "collectonly", False)
+    return not collect_only or bool(
+        getattr(option, "markexpr", "") or getattr(option, "keyword", "")
+    )
 
 
 def _is_smoke(entry: ChecklistItem) -> bool:

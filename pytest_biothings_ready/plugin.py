@@ -14,7 +14,7 @@ import pytest
 
 from pytest_biothings_ready.api import ITEM_MARKER, MARKERS
 from pytest_biothings_ready.locust_plugin import block_locust_plugin
-from pytest_biothings_ready.nodes import session_key
+from pytest_biothings_ready.stash import session_key
 
 if TYPE_CHECKING:
     import httpx

@@ -121,3 +121,27 @@ def test_ctrl_c_ends_the_run_and_stops_the_demo(tmp_path: Path) -> None:
     port = urlsplit(first.split()[-1]).port
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port or 0)) != 0
+
+
+FAMILIES_SEEN = """
+import sys
+
+def pytest_collection_finish(session):
+    loaded = "pytest_biothings_ready.probes.web" in sys.modules
+    (session.config.rootpath / "families.txt").write_text(str(loaded))
+"""
+
+
+def test_collect_only_imports_no_probe_family_unless_selecting(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(FAMILIES_SEEN)
+    plain = pytester.runpytest_subprocess(
+        "--ready-env=demo", "--co", "-q", "-p", "no:cacheprovider"
+    )
+    assert plain.ret == pytest.ExitCode.OK
+    assert (pytester.path / "families.txt").read_text() == "False"
+    smoke = pytester.runpytest_subprocess(
+        "--ready-env=demo", "--co", "-q", "-m", "ready_smoke", "-p", "no:cacheprovider"
+    )
+    assert smoke.ret == pytest.ExitCode.OK
+    assert (pytester.path / "families.txt").read_text() == "True"
+    assert any("health-checks-passing" in line for line in smoke.stdout.lines)
