@@ -51,6 +51,6 @@ register(
 @gatherer("deploy")
 def deploy_graph(ctx: Context) -> DeployGraph:
     """Entry points under ``repo`` (or the explicit list keys) and what they reach."""
-    from pytest_biothings_ready.deploy.discover import build_graph
+    from pytest_biothings_ready.deploy.resolve import graph_of
 
-    return build_graph(ctx.env)
+    return graph_of(ctx.env)
