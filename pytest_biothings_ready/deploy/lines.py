@@ -2,7 +2,8 @@
 
 A line is *static* (``ready_static``) when at least one of its checks reads the
 repository: a gatherer it uses is a repository gatherer (the static family, the deploy
-graph, the offline monitoring files), or, using none, it lives in a repository family.  Live lines in an environment without ``base_url`` are unverified with
+graph, the offline monitoring files), or, using none, it lives in a repository family.
+Live lines in an environment without ``base_url`` are unverified with
 :data:`NO_LIVE_TARGET`.
 """
 

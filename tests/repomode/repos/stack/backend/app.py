@@ -1,2 +1,3 @@
 from fastapi import FastAPI
+
 app = FastAPI()
