@@ -20,6 +20,7 @@ from pytest_biothings_ready.deploy.builder import Builder
 from pytest_biothings_ready.deploy.graph import (
     COMPOSE,
     DOCKERFILE,
+    DOCS,
     MANIFEST,
     NGINX,
     PAAS,
@@ -63,6 +64,7 @@ def build_graph(env: Environment) -> DeployGraph:
         if kind in named:
             _override(builder, kind, named[kind])
     _match_images(builder, found)
+    _docs(builder, found, env)
     return builder.freeze(discover, _not_deployed(builder, found), frozenset(named))
 
 
@@ -158,6 +160,15 @@ def _match_images(builder: Builder, found: Found) -> None:
 
 def _image_name(image: str) -> str:
     return image.rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
+
+
+def _docs(builder: Builder, found: Found, env: Environment) -> None:
+    """Documentation: ``docs_paths`` (folders expanded), else what the walk found."""
+    named = env.get("docs_paths")
+    paths = _named(env, "docs_paths") if named else found.docs
+    via = "docs_paths" if named else "discovered"
+    for path in paths:
+        builder.reach(Artifact(path.resolve(), DOCS, via=via))
 
 
 def _not_deployed(builder: Builder, found: Found) -> tuple[Artifact, ...]:

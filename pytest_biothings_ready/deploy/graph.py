@@ -29,6 +29,7 @@ __all__ = [
     "DASHBOARD",
     "DATASOURCE",
     "DOCKERFILE",
+    "DOCS",
     "ENTRY_KINDS",
     "ENV_FILE",
     "GRAFANA_PROVISIONING",
@@ -65,6 +66,7 @@ DASHBOARD = "grafana_dashboard"  # a dashboard JSON under a provisioned dashboar
 DATASOURCE = "grafana_datasource"  # a datasources provisioning YAML
 ENV_FILE = "env_file"  # compose env_file
 CONFIG = "config"  # any other mounted file (bind mount or ConfigMap)
+DOCS = "docs"  # documentation: ``docs_paths``, else README*, docs/**.md, top-level *.md
 
 KINDS: tuple[str, ...] = (
     *ENTRY_KINDS,
@@ -80,6 +82,7 @@ KINDS: tuple[str, ...] = (
     DATASOURCE,
     ENV_FILE,
     CONFIG,
+    DOCS,
 )
 
 

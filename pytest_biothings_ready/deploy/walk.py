@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class Found:
         dockerfiles, nginx, prometheus, alertmanager, rules, dashboards, env_files,
             traefik: artifacts of a known kind, reached or not.
         skaffold: skaffold.yaml build configs (they name Dockerfiles).
+        docs: README*, Markdown/reST under a ``docs`` folder, top-level ``*.md``.
     """
 
     compose: list[Path] = field(default_factory=list)
@@ -77,6 +79,7 @@ class Found:
     dashboards: list[Path] = field(default_factory=list)
     env_files: list[Path] = field(default_factory=list)
     skaffold: list[Path] = field(default_factory=list)
+    docs: list[Path] = field(default_factory=list)
 
 
 def walk_repository(root: Path) -> Found:
@@ -85,6 +88,7 @@ def walk_repository(root: Path) -> Found:
     for current, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         folder = Path(current)
+        found.docs.extend(_docs(root, folder, files))
         if "Chart.yaml" in files:
             found.charts.append(folder)
             dirs[:] = []  # templates/ and values*.yaml belong to the chart
@@ -92,6 +96,15 @@ def walk_repository(root: Path) -> Found:
         for name in sorted(files):
             _classify(folder / name, name, found)
     return found
+
+
+def _docs(root: Path, folder: Path, files: list[str]) -> Iterator[Path]:
+    in_docs = "docs" in folder.relative_to(root).parts or "doc" in folder.relative_to(root).parts
+    for name in sorted(files):
+        lower = name.lower()
+        markup = lower.endswith((".md", ".rst", ".markdown"))
+        if lower.startswith("readme") or (markup and (in_docs or folder == root)):
+            yield folder / name
 
 
 def _classify(path: Path, name: str, found: Found) -> None:

@@ -12,6 +12,7 @@ from pytest_biothings_ready.deploy.graph import (
     DASHBOARD,
     DATASOURCE,
     DOCKERFILE,
+    DOCS,
     ENV_FILE,
     MANIFEST,
     NGINX,
@@ -126,3 +127,17 @@ def test_a_compose_file_that_is_not_yaml_is_a_problem_not_a_crash(tmp_path: Path
     graph = build_graph(Environment("ci", {}, tmp_path))
     assert [a.kind for a in graph.entries] == [COMPOSE]
     assert graph.problems and graph.problems[0].startswith("compose.yaml:")
+
+
+def test_documentation_is_the_readme_and_docs_folder_unless_docs_paths_names_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "README.md").write_text("# shop\n")
+    (tmp_path / "docs" / "runbook.md").write_text("# runbook\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "notes.md").write_text("scratch\n")
+    found = build_graph(Environment("ci", {}, tmp_path))
+    assert relative(found, DOCS) == ["README.md", "docs/runbook.md"]
+    named = build_graph(Environment("ci", {"docs_paths": ["src"]}, tmp_path))
+    assert relative(named, DOCS) == ["src/notes.md"]
