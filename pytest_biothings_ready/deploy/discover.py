@@ -72,7 +72,7 @@ def _follow_entries(
     builder: Builder, found: Found, named: dict[str, list[Path]], root: Path
 ) -> None:
     from pytest_biothings_ready.deploy.compose import follow_compose
-    from pytest_biothings_ready.deploy.kube import follow_manifests
+    from pytest_biothings_ready.deploy.kube import manifest_images
     from pytest_biothings_ready.deploy.paas import follow_paas, follow_skaffold, follow_workflow
 
     compose = named.get(COMPOSE) or select_compose(found.compose, root)
@@ -80,15 +80,15 @@ def _follow_entries(
     paas = named.get(PAAS) or found.paas
     for kind, paths in ((COMPOSE, compose), (MANIFEST, manifests), (PAAS, paas)):
         via = _key_of(kind) if kind in named else "discovered"
-        for path in paths:
-            builder.reach(Artifact(path.resolve(), kind, via=via))
+        for path in paths:  # walked paths lie under the resolved root; named ones resolved
+            builder.reach(Artifact(path, kind, via=via))
     for path in found.workflows + found.skaffold:
-        builder.reach(Artifact(path.resolve(), WORKFLOW, via="discovered"))
+        builder.reach(Artifact(path, WORKFLOW, via="discovered"))
     for path in compose:
-        follow_compose(path.resolve(), builder)
-    builder.images = follow_manifests([p for p in manifests if p.is_file()], builder)
+        follow_compose(path, builder)
+    builder.images = manifest_images(p for p in manifests if p.is_file())
     for path in paas:
-        follow_paas(path.resolve(), builder)
+        follow_paas(path, builder)
     for path in found.workflows:
         follow_workflow(path, builder, root)
     for path in found.skaffold:
@@ -153,9 +153,9 @@ def _match_images(builder: Builder, found: Found) -> None:
     reached = {a.path for a in builder.reached.values()}
     for dockerfile in found.dockerfiles:
         folder = dockerfile.parent.name.lower()
-        if dockerfile.resolve() not in reached and folder in names:
+        if dockerfile not in reached and folder in names:
             via = f"image {names[folder]} (named like its folder)"
-            builder.reach(Artifact(dockerfile.resolve(), DOCKERFILE, None, 0, via))
+            builder.reach(Artifact(dockerfile, DOCKERFILE, None, 0, via))
 
 
 def _image_name(image: str) -> str:
@@ -168,7 +168,7 @@ def _docs(builder: Builder, found: Found, env: Environment) -> None:
     paths = _named(env, "docs_paths") if named else found.docs
     via = "docs_paths" if named else "discovered"
     for path in paths:
-        builder.reach(Artifact(path.resolve(), DOCS, via=via))
+        builder.reach(Artifact(path, DOCS, via=via))
 
 
 def _not_deployed(builder: Builder, found: Found) -> tuple[Artifact, ...]:
@@ -188,8 +188,8 @@ def _not_deployed(builder: Builder, found: Found) -> tuple[Artifact, ...]:
         ("grafana_dashboard", found.dashboards),
     )
     return tuple(
-        Artifact(path.resolve(), kind, via="not deployed")
+        Artifact(path, kind, via="not deployed")
         for kind, paths in kinds
         for path in paths
-        if path.resolve() not in reached
+        if path not in reached
     )

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.deploy.graph import (
@@ -29,7 +30,7 @@ from pytest_biothings_ready.deploy.graph import (
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["graph_of", "with_discovery"]
+__all__ = ["graph_of", "with_discovery", "with_workloads"]
 
 # setting -> (artifact kind, whether the setting holds a list)
 FILLED: dict[str, tuple[str, bool]] = {
@@ -68,6 +69,22 @@ def graph_of(env: Environment) -> DeployGraph:
     from pytest_biothings_ready.deploy.discover import build_graph
 
     return build_graph(env)
+
+
+def with_workloads(graph: DeployGraph, objects: Iterable[Any], shown_root: Path) -> DeployGraph:
+    """``graph`` plus the workloads, Services and mounted ConfigMap keys of ``objects``."""
+    from pytest_biothings_ready.deploy.builder import Builder
+    from pytest_biothings_ready.deploy.kube import follow_manifests
+
+    builder = Builder(graph.root)
+    for artifact in graph.reached:
+        builder.reach(artifact)
+    follow_manifests(objects, shown_root, builder)
+    return dataclasses.replace(
+        graph,
+        reached=tuple(builder.reached.values()),
+        services=(*graph.services, *builder.services),
+    )
 
 
 def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:

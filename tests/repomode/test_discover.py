@@ -21,6 +21,8 @@ from pytest_biothings_ready.deploy.graph import (
     RULES,
     WORKFLOW,
 )
+from pytest_biothings_ready.deploy.resolve import with_discovery
+from pytest_biothings_ready.evidence.store import EvidenceStore
 from tests.repomode.conftest import REPOS, graph_of, not_deployed, relative
 
 
@@ -81,12 +83,20 @@ def test_ci_workflows_are_entry_points() -> None:
 
 
 def test_a_configmap_mounted_in_a_pod_is_reached_by_its_key() -> None:
-    graph = graph_of("k8s")
+    env = with_discovery(Environment("ci", {}, REPOS / "k8s"))
+    graph = EvidenceStore(env, budget_s=10).get("deploy")
     (nginx,) = graph.artifacts(NGINX)
     assert nginx.key == "nginx.conf"
     assert nginx.path == (REPOS / "k8s/k8s/app.yaml").resolve()
     assert nginx.target == "/etc/nginx/nginx.conf"
     assert {s.name for s in graph.services} == {"api", "api-svc"}
+    (api,) = [s for s in graph.services if s.name == "api"]
+    assert api.image == "registry.example.org/shop/api:1.4.2"
+    assert api.ports == ("8000",)
+
+
+def test_without_parsed_manifests_the_graph_has_no_kubernetes_services() -> None:
+    assert graph_of("k8s").services == ()
 
 
 def test_a_dockerfile_named_like_a_deployed_image_is_reached_and_others_are_not_deployed() -> None:
