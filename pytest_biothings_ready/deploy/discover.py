@@ -13,6 +13,7 @@ override) are not either.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ from pytest_biothings_ready.deploy.graph import (
     Artifact,
     DeployGraph,
 )
+from pytest_biothings_ready.deploy.images import follow_dockerfile
+from pytest_biothings_ready.deploy.manifests import choose_manifests, custom_kinds
 from pytest_biothings_ready.deploy.walk import Found, walk_repository
 
 if TYPE_CHECKING:
@@ -43,7 +46,12 @@ EXPLICIT_KEYS: dict[str, str] = {
     "nginx_configs": NGINX,
     "dockerfiles": DOCKERFILE,
 }
-_TESTISH = re.compile(r"(^|[._\-/])(tests?|e2e|ci|fixtures?)([._\-/]|$)", re.IGNORECASE)
+_TESTISH = re.compile(
+    r"(^|[._\-/])(tests?|e2e|ci|fixtures?|examples?|samples?|templates?|\.devcontainer)([._\-/]|$)"
+    r"|\{\{",  # a cookiecutter/copier template folder
+    re.IGNORECASE,
+)
+_DEV = re.compile(r"(^|[._\-])(dev|develop|development|local|override|debug)([._\-]|$)", re.I)
 _PROD = re.compile(r"prod", re.IGNORECASE)
 
 
@@ -65,7 +73,10 @@ def build_graph(env: Environment) -> DeployGraph:
             _override(builder, kind, named[kind])
     _match_images(builder, found)
     _docs(builder, found, env)
-    return builder.freeze(discover, _not_deployed(builder, found), frozenset(named))
+    graph = builder.freeze(discover, _not_deployed(builder, found), frozenset(named))
+    if MANIFEST in named:
+        return graph
+    return replace(graph, custom_kinds=custom_kinds(graph.paths(MANIFEST)))
 
 
 def _follow_entries(
@@ -96,11 +107,18 @@ def _follow_entries(
 
 
 def select_compose(paths: list[Path], root: Path) -> list[Path]:
-    """The compose files that deploy: no test stacks; production stacks when named."""
+    """The compose files that deploy.
+
+    Never test stacks, examples, templates or dev containers; production stacks when
+    one is named so; else the stacks that are not dev/override/local ones, when any.
+    """
     relative = {p: p.relative_to(root).as_posix() for p in paths}
     deploying = [p for p in paths if not _TESTISH.search(relative[p])]
     production = [p for p in deploying if _PROD.search(p.name)]
-    return production or deploying
+    if production:
+        return production
+    base = [p for p in deploying if not _DEV.search(p.name)]
+    return base or deploying
 
 
 def _manifests(found: Found, builder: Builder) -> list[Path]:
@@ -112,7 +130,7 @@ def _manifests(found: Found, builder: Builder) -> list[Path]:
             f"{builder.shown(chart)}: a Helm chart, not judged (rendered manifests were found); "
             "render it with `helm template` and name the output in `manifests`"
         )
-    return found.manifests
+    return choose_manifests(found.manifests, builder)
 
 
 def _named(env: Environment, key: str) -> list[Path]:
@@ -156,6 +174,7 @@ def _match_images(builder: Builder, found: Found) -> None:
         if dockerfile not in reached and folder in names:
             via = f"image {names[folder]} (named like its folder)"
             builder.reach(Artifact(dockerfile, DOCKERFILE, None, 0, via))
+            follow_dockerfile(dockerfile, dockerfile.parent, "", builder)
 
 
 def _image_name(image: str) -> str:

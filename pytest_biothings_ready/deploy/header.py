@@ -44,7 +44,7 @@ def header_lines(graph: DeployGraph) -> list[str]:
     if graph.missing:
         tail.append(f"{len(graph.missing)} referenced but missing")
     if graph.problems:
-        tail.append(f"{len(graph.problems)} unreadable")
+        tail.append(f"{len(graph.problems)} not judged (unrendered or unreadable)")
     if tail:
         lines.append("biothings-ready: " + ", ".join(tail) + " (see the deploy evidence)")
     return lines

@@ -100,6 +100,9 @@ def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:
         paths = list(dict.fromkeys(paths))
         if paths:
             table[tail] = paths if many else paths[0]
+    if graph.custom_kinds and MANIFEST not in graph.explicit:
+        known = list(filled.get("manifest_kinds") or [])
+        filled["manifest_kinds"] = known + sorted(graph.custom_kinds - set(known))
     if "monitoring" in filled and not filled["monitoring"]:
         del filled["monitoring"]
     return filled
