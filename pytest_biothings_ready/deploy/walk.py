@@ -93,8 +93,9 @@ def walk_repository(root: Path) -> Found:
             found.charts.append(folder)
             dirs[:] = []  # templates/ and values*.yaml belong to the chart
             continue
+        inside = folder.relative_to(root).as_posix().lower()  # not the checkout's own name
         for name in sorted(files):
-            _classify(folder / name, name, found)
+            _classify(folder / name, name, inside, found)
     return found
 
 
@@ -107,7 +108,7 @@ def _docs(root: Path, folder: Path, files: list[str]) -> Iterator[Path]:
             yield folder / name
 
 
-def _classify(path: Path, name: str, found: Found) -> None:
+def _classify(path: Path, name: str, where: str, found: Found) -> None:
     lower = name.lower()
     parts = path.parts
     if is_compose_name(name):
@@ -120,18 +121,17 @@ def _classify(path: Path, name: str, found: Found) -> None:
         found.skaffold.append(path)
     elif lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         found.dockerfiles.append(path)
-    elif lower.endswith((".conf", ".conf.template")) and "nginx" in lower + str(path.parent):
+    elif lower.endswith((".conf", ".conf.template")) and "nginx" in f"{where}/{lower}":
         found.nginx.append(path)
     elif lower.endswith((".yml", ".yaml", ".json")):
-        _classify_data(path, lower, found)
+        _classify_data(path, lower, where, found)
     elif lower == ".env" or lower.endswith(".env") or lower.startswith(".env."):
         found.env_files.append(path)
     elif lower.endswith(".rules"):
         found.rules.append(path)
 
 
-def _classify_data(path: Path, lower: str, found: Found) -> None:
-    where = str(path.parent).lower()
+def _classify_data(path: Path, lower: str, where: str, found: Found) -> None:
     if lower.startswith("prometheus") and not lower.endswith(".json"):
         found.prometheus.append(path)
     elif lower.startswith("alertmanager"):
