@@ -31,6 +31,7 @@ from pytest_biothings_ready.deploy.graph import (
     Artifact,
     DeployGraph,
 )
+from pytest_biothings_ready.errors import ConfigError
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
@@ -55,9 +56,15 @@ _KEPT = 16
 
 def with_discovery(env: Environment) -> Environment:
     """``env`` with its unset artifact keys filled from the deploy graph (discover = true)."""
+    from pytest_biothings_ready.deploy.discover import build_graph, repo_root
+
+    if env.get("repo") and not repo_root(env).is_dir():
+        raise ConfigError(
+            f"{env.source} [env.{env.name}]: repo {repo_root(env)} is not a folder "
+            "(it is resolved against the folder of readiness.toml)"
+        )
     if not env.get("discover"):
         return env
-    from pytest_biothings_ready.deploy.discover import build_graph
 
     graph = build_graph(env)
     settings = _filled(env.settings, graph)

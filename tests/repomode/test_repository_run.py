@@ -112,3 +112,21 @@ def test_a_live_environment_without_deploy_artifacts_prints_no_deploy_header(
     result = _run(pytester, "--collect-only")
     assert "deploy entry points" not in result.stdout.str()
     assert "no deploy entry point" not in result.stdout.str()
+
+
+def test_a_repository_with_nothing_deployable_has_no_error_lines_and_says_so(
+    pytester: pytest.Pytester,
+) -> None:
+    (pytester.path / "readiness.toml").write_text(REPO_ONLY)
+    result = _run(pytester, "-m", "ready_static")
+    result.stdout.fnmatch_lines(["biothings-ready: no deploy entry point discovered under *"])
+    records = _records(pytester.path / "record.xml")
+    assert records
+    assert all(status != "error" for status, _ in records.values())
+
+
+def test_a_repo_that_is_not_a_folder_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    (pytester.path / "readiness.toml").write_text('[env.ci]\nrepo = "nowhere"\n')
+    result = _run(pytester)
+    result.stderr.fnmatch_lines(["*repo */nowhere is not a folder*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
