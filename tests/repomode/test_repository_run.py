@@ -67,7 +67,8 @@ def test_the_header_lists_entry_points_and_what_they_reach(pytester: pytest.Pyte
             "biothings-ready: deploy entry points: docker-compose.prod.yml (compose), "
             ".github/workflows/ci.yml (workflow)",
             "biothings-ready: reached from them: *1 dockerfile*1 nginx*1 prometheus_rules*",
-            "biothings-ready: 3 found but not deployed (see the deploy evidence)",
+            "biothings-ready: not deployed: docker-compose.test.yml, docker-compose.yml, "
+            "old-nginx/nginx.conf (see the deploy evidence)",
         ]
     )
 
