@@ -157,3 +157,9 @@ def test_example_manifests_are_not_entry_points() -> None:
     graph = graph_of("k8s")
     assert relative(graph, MANIFEST) == ["k8s/app.yaml"]
     assert "examples/debug-pod.yaml" in not_deployed(graph)
+
+
+def test_paas_configs_names_the_paas_entry_points() -> None:
+    graph = graph_of("paas", paas_configs=["fly.toml"])
+    assert relative(graph, PAAS) == ["fly.toml"]
+    assert "Procfile" in not_deployed(graph)
