@@ -178,3 +178,15 @@ def test_without_any_deploy_entry_point_the_repository_dockerfile_is_the_deploym
 
 def test_with_a_deploy_entry_point_an_unbuilt_dockerfile_is_not_deployed() -> None:
     assert "src/legacy/Dockerfile" in not_deployed(graph_of("k8s"))
+
+
+def test_json_manifests_are_found_where_manifests_live_and_data_json_is_not_read(
+    tmp_path: Path,
+) -> None:
+    body = '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"}}'
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "service.json").write_text(body)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "fixture.json").write_text(body)
+    graph = build_graph(Environment("ci", {}, tmp_path))
+    assert relative(graph, MANIFEST) == ["k8s/service.json"]
