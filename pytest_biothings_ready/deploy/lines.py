@@ -33,8 +33,9 @@ REPOSITORY_PACKAGES: tuple[str, ...] = (
     "pytest_biothings_ready.probes.deploy",
     "pytest_biothings_ready.probes.repository",
 )
-# Gatherers of live families that answer from repository files when those are named.
-REPOSITORY_GATHERERS = frozenset({"rule-files", "alertmanager-config", "dashboards"})
+# Gatherers of other families that answer from repository files (the documentation,
+# offline monitoring files when those are named).
+REPOSITORY_GATHERERS = frozenset({"rule-files", "alertmanager-config", "dashboards", "documents"})
 
 
 def _is_repository_gatherer(name: str) -> bool:
