@@ -3,7 +3,7 @@
 A line is *static* (``ready_static``) when at least one of its checks reads the
 repository: a gatherer it uses is a repository gatherer (the static family, the deploy
 graph, the offline monitoring files), or, using none, it lives in a repository family.
-Live lines in an environment without ``base_url`` are unverified with
+Live lines in an environment that names no live target at all are unverified with
 :data:`NO_LIVE_TARGET`.
 """
 
@@ -64,11 +64,13 @@ def is_static_item(item: ChecklistItem) -> bool:
 def no_live_target(env: Environment, key: str) -> bool:
     """Whether a missing ``key`` means this environment has no live target at all.
 
-    True when ``base_url`` is absent and ``key`` is ``base_url`` or another URL setting.
+    True when no URL setting (nor ``hosts``) names a host, and ``key`` is a URL setting.
+    An environment with only ``prometheus_url`` has a live target: its lines that need
+    ``base_url`` say so plainly.
     """
     from pytest_biothings_ready.config.schema import lookup
 
-    if env.get("base_url"):
+    if env.hosts():
         return False
     declared = lookup(key)
     return key == "base_url" or (declared is not None and "url" in (declared.kind, declared.values))

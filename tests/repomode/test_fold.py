@@ -84,3 +84,10 @@ def test_a_static_pass_and_a_live_pass_pass_together(tmp_path: Path) -> None:
     verdict = _fold(_env(tmp_path), _static(Verdict.passed("a.")), _live(Verdict.passed("b.")))
     assert verdict is not None and verdict.status is Status.PASSED
     assert verdict.evidence == "a. b."
+
+
+def test_an_environment_with_another_live_target_says_what_it_needs(tmp_path: Path) -> None:
+    env = _env(tmp_path, prometheus_url="http://127.0.0.1:9")
+    verdict = _fold(env, _live_needing_a_target())
+    assert verdict is not None and verdict.status is Status.UNVERIFIED
+    assert verdict.evidence.startswith("needs `base_url`")
