@@ -9,12 +9,16 @@ Live lines in an environment that names no live target at all are unverified wit
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+
+from pytest_biothings_ready.model import Status
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
     from pytest_biothings_ready.config.environment import Environment
     from pytest_biothings_ready.evidence.registry import Check
+    from pytest_biothings_ready.model import Verdict
 
 __all__ = [
     "NO_LIVE_TARGET",
@@ -23,6 +27,7 @@ __all__ = [
     "is_static_check",
     "is_static_item",
     "no_live_target",
+    "untargeted",
 ]
 
 NO_LIVE_TARGET = "no live target in this environment"
@@ -61,6 +66,26 @@ def is_static_item(item: ChecklistItem) -> bool:
     return any(is_static_check(check) for check in checks_for(item))
 
 
+_NEEDS = re.compile(r"^needs `([\w.]+)`")
+
+
+def untargeted(verdict: Verdict) -> bool:
+    """Whether ``verdict`` is unverified only because its live target is not configured."""
+    if verdict.status is not Status.UNVERIFIED:
+        return False
+    if verdict.evidence.startswith(NO_LIVE_TARGET):
+        return True
+    match = _NEEDS.match(verdict.evidence)
+    return match is not None and _is_url_key(match.group(1))
+
+
+def _is_url_key(key: str) -> bool:
+    from pytest_biothings_ready.config.schema import lookup
+
+    declared = lookup(key)
+    return key == "base_url" or (declared is not None and "url" in (declared.kind, declared.values))
+
+
 def no_live_target(env: Environment, key: str) -> bool:
     """Whether a missing ``key`` means this environment has no live target at all.
 
@@ -68,9 +93,4 @@ def no_live_target(env: Environment, key: str) -> bool:
     An environment with only ``prometheus_url`` has a live target: its lines that need
     ``base_url`` say so plainly.
     """
-    from pytest_biothings_ready.config.schema import lookup
-
-    if env.hosts():
-        return False
-    declared = lookup(key)
-    return key == "base_url" or (declared is not None and "url" in (declared.kind, declared.values))
+    return not env.hosts() and _is_url_key(key)
