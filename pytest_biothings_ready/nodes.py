@@ -90,10 +90,11 @@ class ReadyItem(pytest.Item):
         self.verdict: Verdict | None = None
         for marker in markers_for(entry):  # area, then topics (checklist/topics.py)
             self.add_marker(marker)
-        if _marks_read(self.config) and _is_smoke(entry):
-            self.add_marker("ready_smoke")
-        if is_static_item(entry):  # the repository can answer it (repository mode)
-            self.add_marker(STATIC_MARKER)
+        if _marks_read(self.config):  # both come from the checks: every family imported
+            if _is_smoke(entry):
+                self.add_marker("ready_smoke")
+            if is_static_item(entry):  # the repository can answer it (repository mode)
+                self.add_marker(STATIC_MARKER)
 
     @property
     def ready(self) -> ReadySession:
@@ -219,10 +220,10 @@ def unrun_reports(item: ReadyItem, why: str) -> list[pytest.TestReport]:
 
 
 def _marks_read(config: pytest.Config) -> bool:
-    """Whether anything will read the ``ready_smoke`` marker this run.
+    """Whether anything will read the ``ready_smoke`` / ``ready_static`` markers this run.
 
-    Knowing it imports every probe family (most of ``--collect-only``'s time). A run
-    imports them anyway; a collect-only run needs it only to select with ``-m``/``-k``.
+    Knowing them imports every probe family (most of ``--collect-only``'s time). A run
+    imports them anyway; a collect-only run needs them only to select with ``-m``/``-k``.
     """
     option = config.option
     collect_only = getattr(option, "collectonly", False)

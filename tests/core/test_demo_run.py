@@ -145,3 +145,8 @@ def test_collect_only_imports_no_probe_family_unless_selecting(pytester: pytest.
     assert smoke.ret == pytest.ExitCode.OK
     assert (pytester.path / "families.txt").read_text() == "True"
     assert any("health-checks-passing" in line for line in smoke.stdout.lines)
+    static = pytester.runpytest_subprocess(
+        "--ready-env=demo", "--co", "-q", "-m", "ready_static", "-p", "no:cacheprovider"
+    )
+    assert static.ret == pytest.ExitCode.OK
+    assert any("::" in line for line in static.stdout.lines)
