@@ -13,7 +13,7 @@ from pytest_biothings_ready.model import Status
 from tests.load import apps
 from tests.load.settings import load_settings
 from tests.support.evaluate import judge
-from tests.support.servers import serve_asgi
+from tests.support.servers import free_port, serve_asgi
 
 LINE = "Load testing with expected traffic"
 
@@ -120,3 +120,12 @@ def test_a_broken_locustfile_is_an_error_with_its_message(tmp_path: Path) -> Non
         verdict = judge(LINE, load_settings(url, locustfile="locustfile.py"), root=tmp_path)
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "no such fixture: ACCOUNTS" in verdict.evidence
+
+
+def test_a_closed_port_is_described_once_and_names_the_setting() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    verdict = judge(LINE, load_settings(url))
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "AccessError" not in verdict.evidence
+    assert verdict.evidence.count(f"GET {url}") == 1
+    assert verdict.evidence.endswith("connection refused (ConnectError); check `base_url`")

@@ -179,7 +179,7 @@ def _preflight(env: Environment, spec: dict[str, object]) -> None:
     """One request before the load: unreachable, hanging or non-HTTP targets are errors."""
     import httpx
 
-    from pytest_biothings_ready.evidence.transport import http_client
+    from pytest_biothings_ready.evidence.transport import failure, http_client
 
     url = f"{spec['host']}{env.get('health_path')}"
     started = time.monotonic()
@@ -188,9 +188,10 @@ def _preflight(env: Environment, spec: dict[str, object]) -> None:
             client.get(url)
     except httpx.HTTPError as exc:
         took = time.monotonic() - started
+        # the transport's message names the request and ends with the setting to check
         raise ProbeError(
-            f"{url} did not answer HTTP ({type(exc).__name__}: {exc}, after "
-            f"{took:.1f} s); no load was sent"
+            f"no load was sent: the target did not answer HTTP after {took:.1f} s: "
+            + failure("GET", url, exc)
         ) from None
 
 
