@@ -61,6 +61,7 @@ FAMILIES: tuple[str, ...] = (
     "apikey",
     # static (deployment repository)
     "static",
+    "repository",
     # observability
     "observability",
     # load generation

@@ -1,0 +1,148 @@
+"""What is deployed: compose stacks, their services, mounts, ports and build contexts.
+
+This is the family's one view of the deploy path (the adapter in front of the deploy
+graph): entry points are the compose files named by ``compose_files`` or found under
+``repo``; every other artifact a check reads is reached from a service (its build
+context, a file it mounts).  Stacks whose file name matches ``repository.skip_stacks``
+are listed as not deployed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.errors import NotConfigured
+
+__all__ = ["Mount", "Port", "Service", "Stack", "compose_paths", "repo_root", "walk"]
+
+PRUNE = frozenset(
+    {".git", "node_modules", ".venv", "venv", "__pycache__", "dist", "build", ".next", "vendor"}
+)
+COMPOSE_NAMES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A bind mount: a repository path seen at ``target`` inside the container."""
+
+    source: Path
+    target: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Port:
+    """A published port (``ports:``); ``published`` is "" when compose picks one."""
+
+    host_ip: str
+    published: str
+    target: str
+    where: str
+
+    @property
+    def public(self) -> bool:
+        """Reachable from outside the host (not bound to loopback)."""
+        return self.host_ip not in ("127.0.0.1", "::1", "localhost")
+
+
+@dataclass(frozen=True)
+class Service:
+    """One compose service as deployed.
+
+    Attributes:
+        stack: the compose file (shown path).
+        name: the service name (its DNS name inside the stack).
+        where: ``file:line`` of the service.
+        image: ``image:`` ("" when only built).
+        context: the build context folder, when built.
+        dockerfile: the Dockerfile, when built.
+        ports: published ports.
+        mounts: bind mounts of repository files.
+        healthcheck: the healthcheck ``test`` as one string ("" when none).
+        labels: ``labels:`` as a mapping.
+        command: ``command:`` as one string.
+        host_network: ``network_mode: host`` (every listening port is on the host).
+        environment: ``environment:`` as a mapping (``env_file`` is not read).
+    """
+
+    stack: str
+    name: str
+    where: str
+    image: str = ""
+    context: Path | None = None
+    dockerfile: Path | None = None
+    ports: tuple[Port, ...] = ()
+    mounts: tuple[Mount, ...] = ()
+    healthcheck: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    command: str = ""
+    host_network: bool = False
+    environment: Mapping[str, str] = field(default_factory=dict)
+
+    def mounted(self, target: str) -> Path | None:
+        """The repository file seen at container path ``target``, if mounted."""
+        for mount in self.mounts:
+            if mount.target.rstrip("/") == target.rstrip("/"):
+                return mount.source
+            prefix = mount.target.rstrip("/") + "/"
+            if target.startswith(prefix):
+                return mount.source / target[len(prefix) :]
+        return None
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A compose file: an entry point of the deploy graph."""
+
+    file: str
+    folder: Path
+    services: tuple[Service, ...]
+    deployed: bool = True
+
+    def service(self, name: str) -> Service | None:
+        return next((s for s in self.services if s.name == name), None)
+
+
+def repo_root(env: Environment) -> Path:
+    """``repo`` (resolved against the config folder), else the config folder."""
+    value = env.get("repo")
+    return env.path(str(value)) if value else env.root
+
+
+def walk(folder: Path, suffixes: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Files under ``folder`` (sorted, vendored and build folders pruned)."""
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in PRUNE and not d.startswith("."))
+        for name in sorted(files):
+            if not suffixes or name.endswith(suffixes):
+                yield Path(current) / name
+
+
+def compose_paths(env: Environment) -> list[Path]:
+    """The compose files: ``compose_files`` when set, else discovered under ``repo``."""
+    named = env.get("compose_files")
+    if named:
+        return [env.path(str(v)) for v in named if env.path(str(v)).is_file()]
+    if env.get("discover") is False:
+        raise NotConfigured("compose_files", env.name, "discovery is off (discover = false)")
+    root = repo_root(env)
+    return [p for p in walk(root) if any(fnmatch.fnmatch(p.name, n) for n in COMPOSE_NAMES)]
+
+
+def skipped(env: Environment, path: Path) -> bool:
+    """Whether the stack's file name marks it as not deployed (``repository.skip_stacks``)."""
+    patterns = env.get("repository.skip_stacks") or []
+    return any(fnmatch.fnmatch(path.name.lower(), str(p).lower()) for p in patterns)
+
+
+def as_text(value: Any) -> str:
+    """A compose string-or-list field as one string."""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)

@@ -1,0 +1,127 @@
+"""Observe the deployment repository once: stacks, their nginx and their application code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.registry import Context, gatherer
+from pytest_biothings_ready.probes.repository.appcode import AppCode, read_app
+from pytest_biothings_ready.probes.repository.deploy import Service, Stack, compose_paths
+from pytest_biothings_ready.probes.repository.nginxconf import load_tree, nginx_services
+from pytest_biothings_ready.probes.repository.nginxsite import NginxSite, analyse
+from pytest_biothings_ready.probes.repository.stacks import read_stack
+from pytest_biothings_ready.probes.repository.validate import Validation, nginx_t
+from pytest_biothings_ready.probes.static.common import display
+
+__all__ = ["Proxy", "Repository", "gather_repository"]
+
+NOT_OBSERVED = "configured, not observed live"
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """An nginx on the deploy path and whether it can start.
+
+    Attributes:
+        stack: its stack.
+        site: what its config does.
+        validation: ``nginx -t`` on the adjusted copy.
+    """
+
+    stack: Stack
+    site: NginxSite
+    validation: Validation
+
+    @property
+    def broken(self) -> str:
+        """Why this nginx cannot start ("" when nothing says so)."""
+        if self.site.broken:
+            return "; ".join(self.site.broken[:3])
+        return self.validation.detail if self.validation.ok is False else ""
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The deployment repository as deployed.
+
+    Attributes:
+        stacks: deployed compose stacks (the entry points).
+        skipped: stacks not deployed (shown paths), for the evidence.
+        proxies: every nginx of a deployed stack.
+        apps: application code of every built service, by (stack, service).
+        errors: compose files that do not parse.
+    """
+
+    stacks: tuple[Stack, ...]
+    skipped: tuple[str, ...]
+    proxies: tuple[Proxy, ...]
+    apps: dict[tuple[str, str], AppCode]
+    errors: tuple[str, ...]
+
+    def app(self, service: Service) -> AppCode | None:
+        return self.apps.get((service.stack, service.name))
+
+    def not_deployed(self) -> str:
+        return f" Not deployed: {', '.join(self.skipped)}." if self.skipped else ""
+
+
+@gatherer("repository")
+def gather_repository(ctx: Context) -> Repository:
+    """Read every compose stack under ``repo`` and what its services run."""
+    paths = compose_paths(ctx.env)
+    if not paths:
+        raise NotConfigured("compose_files", ctx.env.name, "no compose file found under `repo`")
+    stacks, errors = [], []
+    for path in paths:
+        try:
+            stacks.append(read_stack(ctx.env, path))
+        except ProbeError as exc:
+            errors.append(str(exc))
+    deployed = [s for s in stacks if s.deployed]
+    return Repository(
+        tuple(deployed),
+        tuple(s.file for s in stacks if not s.deployed),
+        tuple(_proxies(ctx, deployed)),
+        _apps(ctx, deployed),
+        tuple(errors),
+    )
+
+
+def _shown(ctx: Context) -> object:
+    def show(path: Path) -> str:
+        return display(ctx.env, path)
+
+    return show
+
+
+def _proxies(ctx: Context, stacks: list[Stack]) -> list[Proxy]:
+    found = []
+    validate = ctx.env.get("repository.validate") is not False
+    for stack in stacks:
+        names = {s.name for s in stack.services}
+        for service in nginx_services(stack):
+            tree = load_tree(service, _shown(ctx))
+            checked = (
+                nginx_t(tree, names, ctx.timeout)
+                if validate
+                else Validation(None, "not validated (repository.validate = false)")
+            )
+            found.append(Proxy(stack, analyse(tree, stack), checked))
+    return found
+
+
+def _apps(ctx: Context, stacks: list[Stack]) -> dict[tuple[str, str], AppCode]:
+    cache: dict[Path, AppCode | None] = {}
+    found = {}
+    for stack in stacks:
+        for service in stack.services:
+            if service.context is None:
+                continue
+            if service.context not in cache:
+                cache[service.context] = read_app(service, _shown(ctx))
+            code = cache[service.context]
+            if code is not None:
+                found[(stack.file, service.name)] = code
+    return found

@@ -1,0 +1,253 @@
+"""What an nginx on the deploy path does: servers, locations, limits, TLS, backends.
+
+nginx inheritance is applied where it matters: ``limit_req``, ``add_header`` and the
+``ssl_*`` settings of a level replace (not extend) those inherited from the level above.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_biothings_ready.probes.repository.deploy import Stack
+from pytest_biothings_ready.probes.repository.nginxconf import Directive, NginxTree, at, walk
+
+__all__ = ["Location", "NginxSite", "Server", "analyse"]
+
+PASSES = ("proxy_pass", "uwsgi_pass", "fastcgi_pass", "grpc_pass")
+_MAX_AGE = re.compile(r"max-age=(\d+)", re.I)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A ``location`` and what is in force there.
+
+    Attributes:
+        where: ``file:line``.
+        path: its match argument.
+        backends: the hosts it proxies to (upstream servers expanded), without ports.
+        limit_req: zones of the ``limit_req`` in force.
+        cors_origin: the ``Access-Control-Allow-Origin`` header it adds ("" when none).
+        cache_control: a ``Cache-Control``/``expires``/``proxy_cache`` in force.
+    """
+
+    where: str
+    path: str
+    backends: tuple[str, ...]
+    limit_req: tuple[str, ...]
+    cors_origin: str
+    cache_control: bool
+
+
+@dataclass(frozen=True)
+class Server:
+    """A ``server`` block.
+
+    Attributes:
+        where: ``file:line``.
+        ports: listening ports.
+        tls: some ``listen`` has ``ssl`` (or ``quic``).
+        redirects_https: answers with a redirect to ``https://``.
+        hsts_max_age: ``Strict-Transport-Security`` max-age in force (None: no header).
+        protocols: ``ssl_protocols`` in force (empty: not set).
+        ciphers: ``ssl_ciphers`` in force ("" when not set).
+        locations: its locations (nested ones flattened).
+    """
+
+    where: str
+    ports: tuple[str, ...]
+    tls: bool
+    redirects_https: bool
+    hsts_max_age: int | None
+    protocols: tuple[str, ...]
+    ciphers: str
+    locations: tuple[Location, ...]
+
+
+@dataclass(frozen=True)
+class NginxSite:
+    """An analysed nginx: the tree, its servers, its zones and what breaks it.
+
+    Attributes:
+        tree: the configuration as the container sees it.
+        servers: server blocks.
+        zones: ``limit_req_zone`` names.
+        broken: reasons this nginx cannot start (missing upstream hosts, parse errors).
+    """
+
+    tree: NginxTree
+    servers: tuple[Server, ...]
+    zones: tuple[str, ...]
+    broken: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.tree.service.name} ({', '.join(self.tree.files)})"
+
+
+def analyse(tree: NginxTree, stack: Stack) -> NginxSite:
+    """Servers, zones and startup problems of ``tree`` within ``stack``."""
+    http = [d for d in tree.directives if d["directive"] == "http"]
+    upstreams = {
+        d["args"][0]: [
+            s["args"][0] for s in d.get("block") or [] if s["directive"] == "server" and s["args"]
+        ]
+        for h in http
+        for d in walk(h.get("block") or [])
+        if d["directive"] == "upstream" and d["args"]
+    }
+    servers = [
+        _server(node, _scope(h.get("block") or [], {}), upstreams)
+        for h in http
+        for node in h.get("block") or []
+        if node["directive"] == "server"
+    ]
+    zones = [
+        _zone_name(d["args"])
+        for h in http
+        for d in walk(h.get("block") or [])
+        if d["directive"] == "limit_req_zone"
+    ]
+    broken = list(tree.errors) + _missing_hosts(tree, stack, upstreams)
+    return NginxSite(tree, tuple(servers), tuple(z for z in zones if z), tuple(broken))
+
+
+def _zone_name(args: list[str]) -> str:
+    zone = next((a for a in args if a.startswith("zone=")), "")
+    return zone[5:].split(":", 1)[0]
+
+
+def _scope(block: list[Directive], outer: dict[str, Any]) -> dict[str, Any]:
+    """Inheritable settings in force inside ``block`` (replacing, not adding, per level)."""
+    scope = dict(outer)
+    for name in ("limit_req", "add_header"):
+        own = [d["args"] for d in block if d["directive"] == name]
+        if own:
+            scope[name] = own
+    for name in ("ssl_protocols", "ssl_ciphers", "expires", "proxy_cache"):
+        own = [d["args"] for d in block if d["directive"] == name]
+        if own:
+            scope[name] = own[-1]
+    return scope
+
+
+def _server(node: Directive, outer: dict[str, Any], upstreams: dict[str, list[str]]) -> Server:
+    block = node.get("block") or []
+    scope = _scope(block, outer)
+    listens = [d["args"] for d in block if d["directive"] == "listen" and d["args"]]
+    ports = tuple(_port(a[0]) for a in listens) or ("80",)
+    headers = {h[0].lower(): h[1] for h in scope.get("add_header", []) if len(h) >= 2}
+    hsts = headers.get("strict-transport-security")
+    age = _MAX_AGE.search(hsts) if hsts else None
+    locations = _locations(block, scope, upstreams)
+    return Server(
+        at(node),
+        ports,
+        any("ssl" in a or "quic" in a for a in listens),
+        _redirects(block),
+        int(age.group(1)) if age else None,
+        tuple(scope.get("ssl_protocols", ())),
+        " ".join(scope.get("ssl_ciphers", ())),
+        tuple(locations),
+    )
+
+
+def _port(arg: str) -> str:
+    tail = arg.rsplit("]:", 1)[-1] if arg.startswith("[") else arg.rsplit(":", 1)[-1]
+    return tail if tail.isdigit() else "80"
+
+
+def _redirects(block: list[Directive]) -> bool:
+    """The server (or its ``/`` location, or an ``if``) redirects to https://."""
+    for d in walk(block):
+        args = d["args"]
+        redirect = d["directive"] == "return" and args[:1] in (["301"], ["302"], ["307"], ["308"])
+        if redirect and len(args) >= 2 and args[1].startswith("https://"):
+            return True
+        if d["directive"] == "rewrite" and len(args) >= 2 and args[1].startswith("https://"):
+            return True
+    return False
+
+
+def _locations(
+    block: list[Directive], outer: dict[str, Any], upstreams: dict[str, list[str]]
+) -> list[Location]:
+    found = []
+    for node in block:
+        if node["directive"] != "location":
+            continue
+        inner = node.get("block") or []
+        scope = _scope(inner, outer)
+        passes = [d["args"][0] for d in inner if d["directive"] in PASSES and d["args"]]
+        headers = {h[0].lower(): h[1] for h in scope.get("add_header", []) if len(h) >= 2}
+        backends = tuple(b for p in passes for b in _backends(p, upstreams))
+        found.append(
+            Location(
+                at(node),
+                " ".join(node["args"]),
+                backends,
+                tuple(_zone_of(a) for a in scope.get("limit_req", [])),
+                headers.get("access-control-allow-origin", ""),
+                "cache-control" in headers or "expires" in scope or "proxy_cache" in scope,
+            )
+        )
+        found += _locations(inner, scope, upstreams)
+    return found
+
+
+def _zone_of(args: list[str]) -> str:
+    return next((a[5:] for a in args if a.startswith("zone=")), "")
+
+
+def host_of(url: str) -> str:
+    """The host of a proxy_pass URL or an upstream ``server`` address, without port."""
+    rest = url.split("://", 1)[-1].split("/", 1)[0]
+    if rest.startswith("unix:"):
+        return ""
+    if rest.startswith("["):
+        return rest[1:].split("]", 1)[0]
+    return rest.rsplit(":", 1)[0] if rest.count(":") == 1 else rest
+
+
+def _backends(url: str, upstreams: dict[str, list[str]]) -> list[str]:
+    host = host_of(url)
+    if "$" in url:
+        return []
+    if host in upstreams:
+        return [host_of(s) for s in upstreams[host]]
+    return [host] if host else []
+
+
+def is_address(host: str) -> bool:
+    """An IP, ``localhost`` or a dotted DNS name (not a compose service name)."""
+    if host == "localhost" or "." in host:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _missing_hosts(tree: NginxTree, stack: Stack, upstreams: dict[str, list[str]]) -> list[str]:
+    """Backends named like a compose service that no service of the stack provides."""
+    names = {s.name for s in stack.services}
+    problems = []
+    for d in walk(list(tree.directives)):
+        if d["directive"] in PASSES and d["args"] and "$" not in d["args"][0]:
+            host = host_of(d["args"][0])
+            targets = [] if host in upstreams else [host]
+        elif d["directive"] == "server" and not d.get("block") and d["args"]:
+            targets = [host_of(d["args"][0])]
+        else:
+            continue
+        for host in targets:
+            if host and host not in names and not is_address(host):
+                problems.append(
+                    f"{at(d)} {d['directive']} names host {host!r}, which no service of "
+                    f"{stack.file} provides (services: {', '.join(sorted(names))}); "
+                    "nginx cannot start"
+                )
+    return problems
