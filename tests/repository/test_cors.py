@@ -18,7 +18,7 @@ def test_origins_from_the_stack_environment_pass_as_configured() -> None:
     verdict = static_verdict(LINE, "good", cors_allowed_origins=["https://app.example.org"])
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "configured, not observed live" in verdict.evidence
-    assert "CORS_ORIGINS from docker-compose.yml environment" in verdict.evidence
+    assert "CORS_ORIGINS from docker-compose.prod.yml environment" in verdict.evidence
 
 
 def test_only_localhost_allowed_fails() -> None:
@@ -28,11 +28,11 @@ def test_only_localhost_allowed_fails() -> None:
 
 
 def test_an_unset_variable_falls_back_to_the_codes_localhost_default(variant: Variant) -> None:
-    compose = (REPOS / "good" / "docker-compose.yml").read_text()
+    compose = (REPOS / "good" / "docker-compose.prod.yml").read_text()
     text = compose.replace('      CORS_ORIGINS: "https://app.example.org"\n', "")
-    verdict = static_verdict(LINE, variant("good", {"docker-compose.yml": text}))
+    verdict = static_verdict(LINE, variant("good", {"docker-compose.prod.yml": text}))
     assert verdict.status is Status.FAILED
-    assert "CORS_ORIGINS unset in docker-compose.yml; the code's default" in verdict.evidence
+    assert "CORS_ORIGINS unset in docker-compose.prod.yml; the code's default" in verdict.evidence
 
 
 @pytest.mark.parametrize(
@@ -160,4 +160,4 @@ def test_the_stack_environment_overrides_a_settings_class_default(variant: Varia
     text = MAIN.replace(ORIGINS, "allow_origins=settings.cors_origins,")
     verdict = static_verdict(LINE, variant("good", {"backend/app/main.py": settings + text}))
     assert verdict.status is Status.PASSED, verdict.evidence
-    assert "CORS_ORIGINS from docker-compose.yml" in verdict.evidence
+    assert "CORS_ORIGINS from docker-compose.prod.yml" in verdict.evidence

@@ -22,7 +22,7 @@ def test_a_loading_nginx_limiting_every_api_location_passes_as_configured() -> N
 def test_limit_req_only_in_a_stack_whose_nginx_cannot_start_fails_naming_both_stacks() -> None:
     verdict = static_verdict(LINE, "decoy")
     assert verdict.status is Status.FAILED
-    assert "names host 'api', which no service of docker-compose.prod.yml provides" in (
+    assert "names host 'api', which no service of docker-compose.proxy.yml provides" in (
         verdict.evidence
     )
     assert "published on the host (docker-compose.yml:5 8000->8000)" in verdict.evidence
@@ -70,9 +70,9 @@ def test_nginx_that_fails_nginx_t_cannot_pass(variant: Variant) -> None:
 
 
 def test_an_api_also_published_on_the_host_bypasses_the_proxy_limiter(variant: Variant) -> None:
-    compose = (REPOS / "good" / "docker-compose.yml").read_text()
+    compose = (REPOS / "good" / "docker-compose.prod.yml").read_text()
     text = compose.replace('    expose:\n      - "8000"', '    ports:\n      - "8000:8000"', 1)
-    verdict = static_verdict(LINE, variant("good", {"docker-compose.yml": text}))
+    verdict = static_verdict(LINE, variant("good", {"docker-compose.prod.yml": text}))
     assert verdict.status is Status.FAILED
     assert "published on the host" in verdict.evidence
 

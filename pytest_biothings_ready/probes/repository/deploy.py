@@ -1,30 +1,27 @@
 """What is deployed: compose stacks, their services, mounts, ports and build contexts.
 
-This is the family's one view of the deploy path (the adapter in front of the deploy
-graph): entry points are the compose files named by ``compose_files`` or found under
-``repo``; every other artifact a check reads is reached from a service (its build
-context, a file it mounts).  Stacks whose file name matches ``repository.skip_stacks``
-are listed as not deployed.
+The entry points are the deploy graph's compose files (``ctx.evidence("deploy")``:
+discovery under ``repo``, or ``compose_files``); the graph's not-deployed compose
+files are named in the evidence.  Every other artifact a check reads is reached from a
+service (its build context, a file it mounts), read here with the detail the checks
+need (host IPs of ports, healthchecks, environment).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_biothings_ready.config.environment import Environment
-from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.deploy.graph import COMPOSE, DeployGraph
 
-__all__ = ["Mount", "Port", "Service", "Stack", "compose_paths", "repo_root", "walk"]
+__all__ = ["Mount", "Port", "Service", "Stack", "as_text", "compose_paths", "walk"]
 
 PRUNE = frozenset(
     {".git", "node_modules", ".venv", "venv", "__pycache__", "dist", "build", ".next", "vendor"}
 )
-COMPOSE_NAMES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 
 
 @dataclass(frozen=True)
@@ -103,16 +100,16 @@ class Stack:
     file: str
     folder: Path
     services: tuple[Service, ...]
-    deployed: bool = True
 
     def service(self, name: str) -> Service | None:
         return next((s for s in self.services if s.name == name), None)
 
 
-def repo_root(env: Environment) -> Path:
-    """``repo`` (resolved against the config folder), else the config folder."""
-    value = env.get("repo")
-    return env.path(str(value)) if value else env.root
+def compose_paths(graph: DeployGraph) -> tuple[list[Path], list[Path]]:
+    """The deployed compose files and those found but not deployed (from the deploy graph)."""
+    deployed = list(graph.paths(COMPOSE))
+    idle = [a.path for a in graph.not_deployed if a.kind == COMPOSE]
+    return deployed, idle
 
 
 def walk(folder: Path, suffixes: tuple[str, ...] = ()) -> Iterator[Path]:
@@ -122,23 +119,6 @@ def walk(folder: Path, suffixes: tuple[str, ...] = ()) -> Iterator[Path]:
         for name in sorted(files):
             if not suffixes or name.endswith(suffixes):
                 yield Path(current) / name
-
-
-def compose_paths(env: Environment) -> list[Path]:
-    """The compose files: ``compose_files`` when set, else discovered under ``repo``."""
-    named = env.get("compose_files")
-    if named:
-        return [env.path(str(v)) for v in named if env.path(str(v)).is_file()]
-    if env.get("discover") is False:
-        raise NotConfigured("compose_files", env.name, "discovery is off (discover = false)")
-    root = repo_root(env)
-    return [p for p in walk(root) if any(fnmatch.fnmatch(p.name, n) for n in COMPOSE_NAMES)]
-
-
-def skipped(env: Environment, path: Path) -> bool:
-    """Whether the stack's file name marks it as not deployed (``repository.skip_stacks``)."""
-    patterns = env.get("repository.skip_stacks") or []
-    return any(fnmatch.fnmatch(path.name.lower(), str(p).lower()) for p in patterns)
 
 
 def as_text(value: Any) -> str:

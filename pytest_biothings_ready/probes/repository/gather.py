@@ -69,20 +69,19 @@ class Repository:
 
 @gatherer("repository")
 def gather_repository(ctx: Context) -> Repository:
-    """Read every compose stack under ``repo`` and what its services run."""
-    paths = compose_paths(ctx.env)
+    """Read every deployed compose stack (the deploy graph's) and what its services run."""
+    paths, idle = compose_paths(ctx.evidence("deploy"))
     if not paths:
         raise NotConfigured("compose_files", ctx.env.name, "no compose file found under `repo`")
-    stacks, errors = [], []
+    deployed, errors = [], []
     for path in paths:
         try:
-            stacks.append(read_stack(ctx.env, path))
+            deployed.append(read_stack(ctx.env, path))
         except ProbeError as exc:
             errors.append(str(exc))
-    deployed = [s for s in stacks if s.deployed]
     return Repository(
         tuple(deployed),
-        tuple(s.file for s in stacks if not s.deployed),
+        tuple(display(ctx.env, p) for p in idle),
         tuple(_proxies(ctx, deployed)),
         _apps(ctx, deployed),
         tuple(errors),

@@ -12,12 +12,4 @@ register(
         True,
         family="repository",
     ),
-    Key(
-        "repository.skip_stacks",
-        "list",
-        "Compose files (glob on the name) that are not deployed, e.g. docker-compose.dev.yml.",
-        ["*dev*", "*test*", "*local*", "*override*", "*.ci.*"],
-        values="str",
-        family="repository",
-    ),
 )

@@ -15,7 +15,6 @@ from pytest_biothings_ready.probes.repository.deploy import (
     Service,
     Stack,
     as_text,
-    skipped,
 )
 from pytest_biothings_ready.probes.static.common import display
 from pytest_biothings_ready.probes.static.yamlload import key_line, line_of, load_all, yaml_error
@@ -43,7 +42,7 @@ def read_stack(env: Environment, path: Path) -> Stack:
         _service(shown, path.parent, str(name), body if isinstance(body, Mapping) else {})
         for name, body in doc["services"].items()
     )
-    return Stack(shown, path.parent, services, not skipped(env, path))
+    return Stack(shown, path.parent, services)
 
 
 def _service(shown: str, folder: Path, name: str, body: Mapping[str, Any]) -> Service:
