@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registration)
     checks,
+    portcheck,
     settings,
+    tlschecks,
 )
 
 __all__: list[str] = []
