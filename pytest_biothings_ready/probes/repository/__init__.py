@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registration)
     checks,
+    consistency,
+    monitorchecks,
     portcheck,
     settings,
     tlschecks,

@@ -11,6 +11,11 @@ from pytest_biothings_ready.probes.repository.appcode import AppCode, read_app
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack, compose_paths
 from pytest_biothings_ready.probes.repository.nginxconf import load_tree, nginx_services
 from pytest_biothings_ready.probes.repository.nginxsite import NginxSite, analyse
+from pytest_biothings_ready.probes.repository.prometheus import (
+    PromConfig,
+    read_prometheus,
+    runs_prometheus,
+)
 from pytest_biothings_ready.probes.repository.stacks import read_stack
 from pytest_biothings_ready.probes.repository.validate import Validation, nginx_t
 from pytest_biothings_ready.probes.static.common import display
@@ -52,6 +57,7 @@ class Repository:
         proxies: every nginx of a deployed stack.
         apps: application code of every built service, by (stack, service).
         errors: compose files that do not parse.
+        prometheus: every Prometheus of a deployed stack that mounts its config.
     """
 
     stacks: tuple[Stack, ...]
@@ -59,6 +65,7 @@ class Repository:
     proxies: tuple[Proxy, ...]
     apps: dict[tuple[str, str], AppCode]
     errors: tuple[str, ...]
+    prometheus: tuple[PromConfig, ...] = ()
 
     def app(self, service: Service) -> AppCode | None:
         return self.apps.get((service.stack, service.name))
@@ -85,6 +92,7 @@ def gather_repository(ctx: Context) -> Repository:
         tuple(_proxies(ctx, deployed)),
         _apps(ctx, deployed),
         tuple(errors),
+        tuple(_prometheus(ctx, deployed)),
     )
 
 
@@ -108,6 +116,16 @@ def _proxies(ctx: Context, stacks: list[Stack]) -> list[Proxy]:
                 else Validation(None, "not validated (repository.validate = false)")
             )
             found.append(Proxy(stack, analyse(tree, stack), checked))
+    return found
+
+
+def _prometheus(ctx: Context, stacks: list[Stack]) -> list[PromConfig]:
+    found = []
+    for stack in stacks:
+        for service in stack.services:
+            if runs_prometheus(service):
+                config = read_prometheus(stack, service, _shown(ctx), ctx.timeout)
+                found += [config] if config else []
     return found
 
 
