@@ -12,9 +12,11 @@ from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registrat
     checks,
     consistency,
     monitorchecks,
+    observe,
     portcheck,
     settings,
     tlschecks,
+    tracecheck,
 )
 
 __all__: list[str] = []

@@ -42,6 +42,7 @@ class AppCode:
         tracing: OpenTelemetry SDK setup, instrumentation and exporters.
         caching: response caching (Cache-Control headers, cache decorators).
         fields: class-level literal defaults (settings classes), by lower-case name.
+        libraries: modules the code imports (Python modules, npm packages).
     """
 
     service: Service
@@ -56,6 +57,7 @@ class AppCode:
     tracing: tuple[Finding, ...]
     caching: tuple[Finding, ...]
     fields: Mapping[str, Any] = field(default_factory=dict)
+    libraries: frozenset[str] = frozenset()
 
 
 def _sources(context: Path) -> list[Path]:
@@ -103,4 +105,5 @@ def read_app(service: Service, shown: Any) -> AppCode | None:
         tuple(apppy.tracing(py) + appjs.tracing(js)),
         tuple(apppy.caching(py) + appjs.caching(js)),
         dict(py.fields),
+        frozenset(py.imports | appjs.imports(js)),
     )

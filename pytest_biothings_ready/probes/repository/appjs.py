@@ -6,7 +6,17 @@ import re
 
 from pytest_biothings_ready.probes.repository.finding import Finding
 
-__all__ = ["audit", "caching", "cors", "limiters", "logging", "metrics", "routes", "tracing"]
+__all__ = [
+    "audit",
+    "caching",
+    "cors",
+    "imports",
+    "limiters",
+    "logging",
+    "metrics",
+    "routes",
+    "tracing",
+]
 
 Files = list[tuple[str, str]]
 _ROUTE = re.compile(r"\.(?:get|post|put|delete|patch|all)\(\s*['\"`](/[^'\"`]*)['\"`]")
@@ -27,6 +37,14 @@ def _find(files: Files, pattern: str, what: str) -> list[Finding]:
         if match:
             found.append(Finding(f"{shown}:{_line(text, match.start())}", what))
     return found
+
+
+_IMPORT = re.compile(r"""(?:require\(\s*|from\s+|import\s+)['"]([^'"]+)['"]""")
+
+
+def imports(files: Files) -> set[str]:
+    """npm packages and modules the files import or require."""
+    return {m.group(1) for _, text in files for m in _IMPORT.finditer(text)}
 
 
 def routes(files: Files) -> set[str]:

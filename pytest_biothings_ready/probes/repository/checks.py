@@ -7,7 +7,6 @@ not observed live".
 
 from __future__ import annotations
 
-from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.corsjudge import judge_cors
@@ -23,12 +22,11 @@ def unique(texts: list[str]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def no_api(repo: Repository) -> NotConfigured:
+def no_api(repo: Repository) -> Verdict:
+    """Unverified: no deployed service's code defines API routes."""
     stacks = ", ".join(s.file for s in repo.stacks) or "none"
-    return NotConfigured(
-        "compose_files",
-        "",
-        f"no deployed service defines API routes (stacks: {stacks}).{repo.not_deployed()}",
+    return Verdict.unverified(
+        f"no deployed service defines API routes (stacks: {stacks}).{repo.not_deployed()}"
     )
 
 
@@ -46,7 +44,7 @@ def rate_limiting_configured(ctx: Context) -> Verdict:
     repo: Repository = ctx.evidence("repository")
     found = apis(repo)
     if not found:
-        raise no_api(repo)
+        return no_api(repo)
     problems: list[str] = []
     unsure: list[str] = []
     good: list[str] = []
@@ -126,6 +124,6 @@ def cors_configured(ctx: Context) -> Verdict:
     repo: Repository = ctx.evidence("repository")
     found = apis(repo)
     if not found:
-        raise no_api(repo)
+        return no_api(repo)
     wanted = [str(o).rstrip("/") for o in ctx.env.get("cors_allowed_origins") or []]
     return judge_cors(found, wanted, repo.not_deployed())

@@ -66,6 +66,8 @@ class Service:
         command: ``command:`` as one string.
         host_network: ``network_mode: host`` (every listening port is on the host).
         environment: ``environment:`` as a mapping (``env_file`` is not read).
+        log_driver: ``logging.driver`` ("" for the default json-file).
+        log_options: ``logging.options``.
     """
 
     stack: str
@@ -81,6 +83,13 @@ class Service:
     command: str = ""
     host_network: bool = False
     environment: Mapping[str, str] = field(default_factory=dict)
+    log_driver: str = ""
+    log_options: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def family(self) -> str:
+        """The image's name without registry, owner and tag (``grafana/loki:3`` -> ``loki``)."""
+        return self.image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
 
     def mounted(self, target: str) -> Path | None:
         """The repository file seen at container path ``target``, if mounted."""

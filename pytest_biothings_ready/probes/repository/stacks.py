@@ -50,6 +50,8 @@ def _service(shown: str, folder: Path, name: str, body: Mapping[str, Any]) -> Se
     context, dockerfile = _build(folder, body.get("build"))
     health = body.get("healthcheck")
     test = as_text(health.get("test")) if isinstance(health, Mapping) else ""
+    raw = body.get("logging")
+    logging: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     return Service(
         stack=shown,
         name=name,
@@ -64,6 +66,8 @@ def _service(shown: str, folder: Path, name: str, body: Mapping[str, Any]) -> Se
         command=as_text(body.get("command")) + " " + as_text(body.get("entrypoint")),
         host_network=str(body.get("network_mode") or "") == "host",
         environment=_labels(body.get("environment")),
+        log_driver=str(logging.get("driver") or ""),
+        log_options=_labels(logging.get("options")),
     )
 
 

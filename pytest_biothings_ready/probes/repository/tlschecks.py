@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.exposure import apis
@@ -39,16 +38,16 @@ _VERSION = re.compile(r":(\d+)\.(\d+)(?:\.(\d+))?")
 
 def public_proxies(repo: Repository) -> list[Proxy]:
     """The nginx services that publish a port on the host (the stacks' front doors)."""
-    found = [p for p in repo.proxies if any(port.public for port in p.site.tree.service.ports)]
-    if not found:
-        stacks = ", ".join(s.file for s in repo.stacks)
-        raise NotConfigured(
-            "compose_files",
-            "",
-            f"no deployed stack publishes an nginx (stacks: {stacks}); TLS may terminate "
-            f"outside the repository.{repo.not_deployed()}",
-        )
-    return found
+    return [p for p in repo.proxies if any(port.public for port in p.site.tree.service.ports)]
+
+
+def no_proxy(repo: Repository) -> Verdict:
+    """Unverified: TLS terminates outside the repository, as far as it says."""
+    stacks = ", ".join(s.file for s in repo.stacks)
+    return Verdict.unverified(
+        f"no deployed stack publishes an nginx (stacks: {stacks}); TLS may terminate "
+        f"outside the repository.{repo.not_deployed()}"
+    )
 
 
 def _published_targets(proxy: Proxy) -> set[str]:
@@ -78,7 +77,10 @@ def https_enforced_configured(ctx: Context) -> Verdict:
     problems: list[str] = []
     unsure: list[str] = []
     good: list[str] = []
-    for proxy in public_proxies(repo):
+    proxies = public_proxies(repo)
+    if not proxies:
+        return no_proxy(repo)
+    for proxy in proxies:
         _https(proxy, minimum, problems, unsure, good)
     for api in apis(repo):
         if api.published and any(p.stack is api.stack for p in repo.proxies):
@@ -137,7 +139,10 @@ def tls_settings_configured(ctx: Context) -> Verdict:
     problems: list[str] = []
     unsure: list[str] = []
     good: list[str] = []
-    for proxy in public_proxies(repo):
+    proxies = public_proxies(repo)
+    if not proxies:
+        return no_proxy(repo)
+    for proxy in proxies:
         name = proxy.site.name
         if proxy.broken:
             problems.append(f"nginx {name} cannot start: {proxy.broken}")
