@@ -17,6 +17,8 @@ from tests.support.binaries import require_binary
 from tests.support.evaluate import environment
 
 REPOS = Path(__file__).parent / "repos"
+# The fixture repositories hold their own (synthetic) tests: data, not part of this suite.
+collect_ignore = ["repos"]
 FAMILY = "pytest_biothings_ready.probes.repository."
 _CHECKLIST = load_checklist(BUILTIN)
 

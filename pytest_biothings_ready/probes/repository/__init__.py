@@ -15,6 +15,7 @@ from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registrat
     observe,
     portcheck,
     settings,
+    stackchecks,
     tlschecks,
     tracecheck,
 )

@@ -1,5 +1,6 @@
 import os
 
+import redis
 import structlog
 from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +17,7 @@ log = structlog.get_logger()
 audit = structlog.get_logger("audit")
 
 app = FastAPI()
+cache = redis.Redis.from_url(os.getenv("REDIS_URL", "redis://redis:6379/0"))
 app.add_middleware(
     CORSMiddleware,
     allow_origins=os.getenv("CORS_ORIGINS", "http://localhost:3000").split(","),
