@@ -64,12 +64,8 @@ def test_no_cache_header_anywhere_fails(variant: Variant) -> None:
 
 
 def test_api_tests_no_workflow_runs_fail(variant: Variant) -> None:
-    root = variant(
-        "good",
-        {
-            ".github/workflows/ci.yml": "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
-        },
-    )
+    workflow = "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+    root = variant("good", {".github/workflows/ci.yml": workflow + "      - run: ruff check .\n"})
     verdict = static_verdict(TESTED, root)
     assert verdict.status is Status.FAILED
     assert "API tests exist (backend/tests/test_api.py) but no CI workflow runs them" in (
