@@ -11,6 +11,7 @@ from __future__ import annotations
 from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registration)
     checks,
     consistency,
+    grafana,
     monitorchecks,
     observe,
     portcheck,

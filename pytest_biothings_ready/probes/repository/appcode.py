@@ -43,6 +43,7 @@ class AppCode:
         caching: response caching (Cache-Control headers, cache decorators).
         fields: class-level literal defaults (settings classes), by lower-case name.
         libraries: modules the code imports (Python modules, npm packages).
+        metric_names: Prometheus series the code defines.
     """
 
     service: Service
@@ -58,6 +59,7 @@ class AppCode:
     caching: tuple[Finding, ...]
     fields: Mapping[str, Any] = field(default_factory=dict)
     libraries: frozenset[str] = frozenset()
+    metric_names: frozenset[str] = frozenset()
 
 
 def _sources(context: Path) -> list[Path]:
@@ -106,4 +108,5 @@ def read_app(service: Service, shown: Any) -> AppCode | None:
         tuple(apppy.caching(py) + appjs.caching(js)),
         dict(py.fields),
         frozenset(py.imports | appjs.imports(js)),
+        frozenset(apppy.metric_names(py) | appjs.metric_names(js)),
     )

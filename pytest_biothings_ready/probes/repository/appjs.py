@@ -13,6 +13,7 @@ __all__ = [
     "imports",
     "limiters",
     "logging",
+    "metric_names",
     "metrics",
     "routes",
     "tracing",
@@ -135,3 +136,19 @@ def tracing(files: Files) -> list[Finding]:
 
 def caching(files: Files) -> list[Finding]:
     return _find(files, r"['\"`][Cc]ache-[Cc]ontrol['\"`]", "sets Cache-Control")
+
+
+_PROM_METRIC = re.compile(
+    r"new\s+(?:\w+\.)?(Counter|Gauge|Histogram|Summary)\(\s*\{[^}]*?name\s*:\s*['\"`]([\w:]+)"
+)
+
+
+def metric_names(files: Files) -> set[str]:
+    """Series prom-client metrics define."""
+    found: set[str] = set()
+    for _, text in files:
+        for kind, name in _PROM_METRIC.findall(text):
+            found.add(name)
+            if kind in ("Histogram", "Summary"):
+                found |= {name + "_bucket", name + "_sum", name + "_count"}
+    return found

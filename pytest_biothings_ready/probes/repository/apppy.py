@@ -7,7 +7,17 @@ from typing import Any
 from pytest_biothings_ready.probes.repository.finding import Finding
 from pytest_biothings_ready.probes.repository.pysource import Call, PyFacts
 
-__all__ = ["audit", "caching", "cors", "limiters", "logging", "metrics", "tracing", "unapplied"]
+__all__ = [
+    "audit",
+    "caching",
+    "cors",
+    "limiters",
+    "logging",
+    "metric_names",
+    "metrics",
+    "tracing",
+    "unapplied",
+]
 
 LIMITER_LIBS = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit")
 
@@ -203,4 +213,37 @@ def caching(py: PyFacts) -> list[Finding]:
     decorators = ("cache", "cached", "cache_page", "cache_response")
     found += [Finding(c.where, f"@{c.name}") for c in py.calls
               if c.decorator and _last(c) in decorators]  # fmt: skip
+    return found
+
+
+SERIES = {
+    "Counter": ("_total", "_created"),
+    "Gauge": ("",),
+    "Histogram": ("_bucket", "_sum", "_count", "_created"),
+    "Summary": ("", "_sum", "_count", "_created"),
+    "Info": ("_info",),
+    "Enum": ("",),
+}
+# Series prometheus-fastapi-instrumentator exports by default.
+INSTRUMENTATOR = (
+    "http_requests_total",
+    "http_request_size_bytes",
+    "http_response_size_bytes",
+    "http_request_duration_seconds",
+    "http_request_duration_highr_seconds",
+)
+
+
+def metric_names(py: PyFacts) -> set[str]:
+    """Series the code defines (prometheus_client metrics, the instrumentator's defaults)."""
+    found: set[str] = set()
+    for c in py.calls:
+        kind = _last(c)
+        name = c.args[0] if c.args else c.kwargs.get("name")
+        if kind in SERIES and isinstance(name, str) and _has(py, "prometheus_client"):
+            base = name.removesuffix("_total") if kind == "Counter" else name
+            found |= {base + suffix for suffix in SERIES[kind]} | {base}
+    if _has(py, "prometheus_fastapi_instrumentator"):
+        for name in INSTRUMENTATOR:
+            found |= {name, name + "_bucket", name + "_sum", name + "_count"}
     return found
