@@ -15,6 +15,7 @@ from pytest_biothings_ready.deploy.graph import (
     Artifact,
     Service,
 )
+from pytest_biothings_ready.deploy.images import follow_dockerfile
 from pytest_biothings_ready.deploy.monitoring import follow_mount
 from pytest_biothings_ready.deploy.mounts import Mount
 
@@ -52,7 +53,7 @@ def _follow_service(
 
     image = str(body.get("image") or "")
     dockerfile, target = _build(path, name, body, builder)
-    mounts = tuple(_mounts(path.parent, body, configs))
+    mounts = tuple(_mounts(path.parent, body, configs, builder.root))
     for mount in mounts:
         follow_mount(mount, mounts, image, path, name, builder)
     for env_file, at in _env_files(body):
@@ -105,6 +106,8 @@ def _build(
     if context.is_dir():
         builder.reach(Artifact(context, BUILD_CONTEXT, path, line, via, name))
     _reach_file(dockerfile, DOCKERFILE, path, line, via, name, builder, target)
+    if dockerfile.is_file():
+        follow_dockerfile(dockerfile, context, name, builder)
     return dockerfile, target
 
 
@@ -158,16 +161,18 @@ def _top_configs(body: Mapping[str, Any], folder: Path) -> dict[str, Path]:
     return found
 
 
-def _mounts(folder: Path, body: Mapping[str, Any], configs: Mapping[str, Path]) -> Iterator[Mount]:
+def _mounts(
+    folder: Path, body: Mapping[str, Any], configs: Mapping[str, Path], root: Path
+) -> Iterator[Mount]:
     from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
 
     volumes_line = key_line(body, "volumes")
     for entry in _seq(body.get("volumes")):
         source, target = _volume(entry)
         if source and target and source.startswith((".", "/", "~", "$")):
-            yield Mount(
-                (folder / expand_vars(source)).resolve(), target, line_of(entry, volumes_line)
-            )
+            path = (folder / expand_vars(source)).resolve()
+            if path.is_relative_to(root):  # /proc, /var/run/docker.sock: the host's, not ours
+                yield Mount(path, target, line_of(entry, volumes_line))
     for section, default_root in (("configs", "/"), ("secrets", "/run/secrets/")):
         for entry in _seq(body.get(section)):
             name = entry if isinstance(entry, str) else str(dig_str(entry, "source"))

@@ -13,6 +13,7 @@ override) are not either.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from pytest_biothings_ready.deploy.builder import Builder
 from pytest_biothings_ready.deploy.graph import (
     COMPOSE,
     DOCKERFILE,
+    DOCS,
     MANIFEST,
     NGINX,
     PAAS,
@@ -27,6 +29,8 @@ from pytest_biothings_ready.deploy.graph import (
     Artifact,
     DeployGraph,
 )
+from pytest_biothings_ready.deploy.images import follow_dockerfile
+from pytest_biothings_ready.deploy.manifests import choose_manifests, custom_kinds
 from pytest_biothings_ready.deploy.walk import Found, walk_repository
 
 if TYPE_CHECKING:
@@ -42,7 +46,12 @@ EXPLICIT_KEYS: dict[str, str] = {
     "nginx_configs": NGINX,
     "dockerfiles": DOCKERFILE,
 }
-_TESTISH = re.compile(r"(^|[._\-/])(tests?|e2e|ci|fixtures?)([._\-/]|$)", re.IGNORECASE)
+_TESTISH = re.compile(
+    r"(^|[._\-/])(tests?|e2e|ci|fixtures?|examples?|samples?|templates?|\.devcontainer)([._\-/]|$)"
+    r"|\{\{",  # a cookiecutter/copier template folder
+    re.IGNORECASE,
+)
+_DEV = re.compile(r"(^|[._\-])(dev|develop|development|local|override|debug)([._\-]|$)", re.I)
 _PROD = re.compile(r"prod", re.IGNORECASE)
 
 
@@ -63,14 +72,18 @@ def build_graph(env: Environment) -> DeployGraph:
         if kind in named:
             _override(builder, kind, named[kind])
     _match_images(builder, found)
-    return builder.freeze(discover, _not_deployed(builder, found), frozenset(named))
+    _docs(builder, found, env)
+    graph = builder.freeze(discover, _not_deployed(builder, found), frozenset(named))
+    if MANIFEST in named:
+        return graph
+    return replace(graph, custom_kinds=custom_kinds(graph.paths(MANIFEST)))
 
 
 def _follow_entries(
     builder: Builder, found: Found, named: dict[str, list[Path]], root: Path
 ) -> None:
     from pytest_biothings_ready.deploy.compose import follow_compose
-    from pytest_biothings_ready.deploy.kube import follow_manifests
+    from pytest_biothings_ready.deploy.kube import manifest_images
     from pytest_biothings_ready.deploy.paas import follow_paas, follow_skaffold, follow_workflow
 
     compose = named.get(COMPOSE) or select_compose(found.compose, root)
@@ -78,15 +91,15 @@ def _follow_entries(
     paas = named.get(PAAS) or found.paas
     for kind, paths in ((COMPOSE, compose), (MANIFEST, manifests), (PAAS, paas)):
         via = _key_of(kind) if kind in named else "discovered"
-        for path in paths:
-            builder.reach(Artifact(path.resolve(), kind, via=via))
+        for path in paths:  # walked paths lie under the resolved root; named ones resolved
+            builder.reach(Artifact(path, kind, via=via))
     for path in found.workflows + found.skaffold:
-        builder.reach(Artifact(path.resolve(), WORKFLOW, via="discovered"))
+        builder.reach(Artifact(path, WORKFLOW, via="discovered"))
     for path in compose:
-        follow_compose(path.resolve(), builder)
-    builder.images = follow_manifests([p for p in manifests if p.is_file()], builder)
+        follow_compose(path, builder)
+    builder.images = manifest_images(p for p in manifests if p.is_file())
     for path in paas:
-        follow_paas(path.resolve(), builder)
+        follow_paas(path, builder)
     for path in found.workflows:
         follow_workflow(path, builder, root)
     for path in found.skaffold:
@@ -94,11 +107,18 @@ def _follow_entries(
 
 
 def select_compose(paths: list[Path], root: Path) -> list[Path]:
-    """The compose files that deploy: no test stacks; production stacks when named."""
+    """The compose files that deploy.
+
+    Never test stacks, examples, templates or dev containers; production stacks when
+    one is named so; else the stacks that are not dev/override/local ones, when any.
+    """
     relative = {p: p.relative_to(root).as_posix() for p in paths}
     deploying = [p for p in paths if not _TESTISH.search(relative[p])]
     production = [p for p in deploying if _PROD.search(p.name)]
-    return production or deploying
+    if production:
+        return production
+    base = [p for p in deploying if not _DEV.search(p.name)]
+    return base or deploying
 
 
 def _manifests(found: Found, builder: Builder) -> list[Path]:
@@ -110,7 +130,7 @@ def _manifests(found: Found, builder: Builder) -> list[Path]:
             f"{builder.shown(chart)}: a Helm chart, not judged (rendered manifests were found); "
             "render it with `helm template` and name the output in `manifests`"
         )
-    return found.manifests
+    return choose_manifests(found.manifests, builder)
 
 
 def _named(env: Environment, key: str) -> list[Path]:
@@ -151,13 +171,23 @@ def _match_images(builder: Builder, found: Found) -> None:
     reached = {a.path for a in builder.reached.values()}
     for dockerfile in found.dockerfiles:
         folder = dockerfile.parent.name.lower()
-        if dockerfile.resolve() not in reached and folder in names:
+        if dockerfile not in reached and folder in names:
             via = f"image {names[folder]} (named like its folder)"
-            builder.reach(Artifact(dockerfile.resolve(), DOCKERFILE, None, 0, via))
+            builder.reach(Artifact(dockerfile, DOCKERFILE, None, 0, via))
+            follow_dockerfile(dockerfile, dockerfile.parent, "", builder)
 
 
 def _image_name(image: str) -> str:
     return image.rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
+
+
+def _docs(builder: Builder, found: Found, env: Environment) -> None:
+    """Documentation: ``docs_paths`` (folders expanded), else what the walk found."""
+    named = env.get("docs_paths")
+    paths = _named(env, "docs_paths") if named else found.docs
+    via = "docs_paths" if named else "discovered"
+    for path in paths:
+        builder.reach(Artifact(path, DOCS, via=via))
 
 
 def _not_deployed(builder: Builder, found: Found) -> tuple[Artifact, ...]:
@@ -177,8 +207,8 @@ def _not_deployed(builder: Builder, found: Found) -> tuple[Artifact, ...]:
         ("grafana_dashboard", found.dashboards),
     )
     return tuple(
-        Artifact(path.resolve(), kind, via="not deployed")
+        Artifact(path, kind, via="not deployed")
         for kind, paths in kinds
         for path in paths
-        if path.resolve() not in reached
+        if path not in reached
     )

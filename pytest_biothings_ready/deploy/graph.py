@@ -24,11 +24,13 @@ from pathlib import Path
 __all__ = [
     "ALERTMANAGER",
     "BUILD_CONTEXT",
+    "CADDY",
     "COMPOSE",
     "CONFIG",
     "DASHBOARD",
     "DATASOURCE",
     "DOCKERFILE",
+    "DOCS",
     "ENTRY_KINDS",
     "ENV_FILE",
     "GRAFANA_PROVISIONING",
@@ -57,6 +59,7 @@ DOCKERFILE = "dockerfile"  # compose build.dockerfile (or <context>/Dockerfile)
 BUILD_CONTEXT = "build_context"  # a compose build context folder: the app's source code
 NGINX = "nginx"  # an nginx config mounted into a container (or ConfigMap key)
 TRAEFIK = "traefik"  # traefik static/dynamic config mounted into a container
+CADDY = "caddy"  # a Caddyfile (or caddy JSON) mounted into a container
 PROMETHEUS = "prometheus"  # prometheus.yml mounted into a prometheus container
 RULES = "prometheus_rules"  # a file named by rule_files (globs expanded)
 ALERTMANAGER = "alertmanager"  # alertmanager.yml mounted into an alertmanager container
@@ -65,6 +68,7 @@ DASHBOARD = "grafana_dashboard"  # a dashboard JSON under a provisioned dashboar
 DATASOURCE = "grafana_datasource"  # a datasources provisioning YAML
 ENV_FILE = "env_file"  # compose env_file
 CONFIG = "config"  # any other mounted file (bind mount or ConfigMap)
+DOCS = "docs"  # documentation: ``docs_paths``, else README*, docs/**.md, top-level *.md
 
 KINDS: tuple[str, ...] = (
     *ENTRY_KINDS,
@@ -72,6 +76,7 @@ KINDS: tuple[str, ...] = (
     BUILD_CONTEXT,
     NGINX,
     TRAEFIK,
+    CADDY,
     PROMETHEUS,
     RULES,
     ALERTMANAGER,
@@ -80,6 +85,7 @@ KINDS: tuple[str, ...] = (
     DATASOURCE,
     ENV_FILE,
     CONFIG,
+    DOCS,
 )
 
 
@@ -170,6 +176,8 @@ class DeployGraph:
         explicit: the kinds whose artifacts came from an explicit list key
             (``compose_files``, ``manifests``, ``paas_configs``, ``nginx_configs``,
             ``dockerfiles``) instead of discovery.
+        custom_kinds: custom resource kinds in the discovered manifests (an apiVersion
+            group such as ``cert-manager.io``); the static family accepts them.
     """
 
     root: Path
@@ -180,6 +188,7 @@ class DeployGraph:
     services: tuple[Service, ...] = ()
     problems: tuple[str, ...] = ()
     explicit: frozenset[str] = field(default_factory=frozenset)
+    custom_kinds: frozenset[str] = field(default_factory=frozenset)
 
     def artifacts(self, kind: str) -> tuple[Artifact, ...]:
         """The reached artifacts of ``kind`` (one of :data:`KINDS`)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from pytest_biothings_ready.deploy.graph import ENTRY_KINDS
+from pytest_biothings_ready.deploy.graph import DOCS, ENTRY_KINDS
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
@@ -35,7 +35,7 @@ def header_lines(graph: DeployGraph) -> list[str]:
         where = "discovered under" if graph.discovered else "named for"
         return [f"biothings-ready: no deploy entry point {where} {graph.root}"]
     lines = [f"biothings-ready: deploy entry points: {_names(graph, entries)}"]
-    reached = [a for a in graph.reached if a.kind not in ENTRY_KINDS]
+    reached = [a for a in graph.reached if a.kind not in (*ENTRY_KINDS, DOCS)]
     if reached:
         lines.append(f"biothings-ready: reached from them: {_names(graph, reached)}")
     tail = []
@@ -44,7 +44,7 @@ def header_lines(graph: DeployGraph) -> list[str]:
     if graph.missing:
         tail.append(f"{len(graph.missing)} referenced but missing")
     if graph.problems:
-        tail.append(f"{len(graph.problems)} unreadable")
+        tail.append(f"{len(graph.problems)} not judged (unrendered or unreadable)")
     if tail:
         lines.append("biothings-ready: " + ", ".join(tail) + " (see the deploy evidence)")
     return lines

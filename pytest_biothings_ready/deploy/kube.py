@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pytest_biothings_ready.deploy.builder import Builder, load_yaml
+from pytest_biothings_ready.deploy.builder import Builder, read_text
 from pytest_biothings_ready.deploy.graph import Artifact, Service
 from pytest_biothings_ready.deploy.mounts import mounted_kind
 
-__all__ = ["WORKLOAD_KINDS", "follow_manifests"]
+__all__ = ["WORKLOAD_KINDS", "follow_manifests", "manifest_images"]
 
 WORKLOAD_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
@@ -27,35 +28,30 @@ class _Object:
     body: Mapping[str, Any]
 
 
-def follow_manifests(paths: list[Path], builder: Builder) -> list[str]:
-    """Declare workloads and Services, reach mounted ConfigMap keys; returns the images."""
-    objects = [obj for path in paths for obj in _objects(path, builder)]
-    config_maps = {obj.name: obj for obj in objects if obj.kind == "ConfigMap"}
-    images: list[str] = []
-    for obj in objects:
+def follow_manifests(objects: Iterable[Any], root: Path, builder: Builder) -> None:
+    """Declare workloads and Services, reach mounted ConfigMap keys.
+
+    ``objects`` are the static family's parsed manifests (``file`` shown relative to
+    ``root``, ``line``, ``kind``, ``name``, ``body``): they are parsed once per session.
+    """
+    parsed = [_Object((root / o.file).resolve(), o.line, o.kind, o.name, o.body) for o in objects]
+    config_maps = {obj.name: obj for obj in parsed if obj.kind == "ConfigMap"}
+    for obj in parsed:
         if obj.kind == "Service":
             builder.services.append(_service(obj))
         elif obj.kind in WORKLOAD_KINDS:
             pod = _pod_spec(obj)
             containers = [*_list(pod.get("initContainers")), *_list(pod.get("containers"))]
-            images.extend(str(c.get("image") or "") for c in containers if isinstance(c, Mapping))
-            builder.services.append(_workload(obj, containers))
+            builder.services.append(_workload(obj, _list(pod.get("containers")), containers))
             _mounted_config_maps(obj, pod, containers, config_maps, builder)
-    return images
 
 
-def _objects(path: Path, builder: Builder) -> Iterator[_Object]:
-    from pytest_biothings_ready.probes.static.yamlload import line_of
+_IMAGE = re.compile(r"""\bimage:\s*["']?([^\s"'},]+)""")
 
-    for doc in load_yaml(path, builder):
-        if not isinstance(doc, Mapping):
-            continue
-        items = doc.get("items") if str(doc.get("kind", "")).endswith("List") else [doc]
-        for obj in items if isinstance(items, list) else []:
-            if isinstance(obj, Mapping) and obj.get("kind"):
-                meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
-                name = str(meta.get("name", "")) if isinstance(meta, Mapping) else ""
-                yield _Object(path, line_of(obj), str(obj["kind"]), name, obj)
+
+def manifest_images(paths: Iterable[Path]) -> list[str]:
+    """Every ``image:`` value in the manifest files (a text scan, no YAML parse)."""
+    return [m.group(1) for path in paths for m in _IMAGE.finditer(read_text(path) or "")]
 
 
 def _pod_spec(obj: _Object) -> Mapping[str, Any]:
@@ -73,15 +69,17 @@ def _service(obj: _Object) -> Service:
     return Service(obj.name, "kubernetes", obj.path, obj.line, ports=shown)
 
 
-def _workload(obj: _Object, containers: list[Any]) -> Service:
-    main = [c for c in containers if isinstance(c, Mapping)]
-    image = str(main[-1].get("image") or "") if main else ""
+def _workload(obj: _Object, main: list[Any], every: list[Any]) -> Service:
+    """The workload as a service: its first app container's image, every container's ports."""
+    first = next((c for c in main if isinstance(c, Mapping)), {})
     ports = tuple(
         str(p.get("containerPort", ""))
-        for c in main
+        for c in every
+        if isinstance(c, Mapping)
         for p in _list(c.get("ports"))
         if isinstance(p, Mapping)
     )
+    image = str(first.get("image") or "")
     return Service(obj.name, "kubernetes", obj.path, obj.line, image=image, ports=ports)
 
 

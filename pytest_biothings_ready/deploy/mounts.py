@@ -12,7 +12,9 @@ from pathlib import Path, PurePosixPath
 
 from pytest_biothings_ready.deploy.graph import (
     ALERTMANAGER,
+    CADDY,
     CONFIG,
+    DASHBOARD,
     DATASOURCE,
     GRAFANA_PROVISIONING,
     NGINX,
@@ -44,21 +46,24 @@ def mounted_kind(target: str, source_name: str, image: str) -> str:
     name = source_name.lower()
     image = image.lower()
     if where.startswith("/etc/grafana/provisioning"):
+        if name.endswith(".json"):
+            return DASHBOARD  # dashboards kept beside their provider file
         if "/datasources" in where or "datasource" in name:
             return DATASOURCE
-        return GRAFANA_PROVISIONING
+        return GRAFANA_PROVISIONING if name.endswith((".yml", ".yaml")) else CONFIG
     if where.startswith("/etc/nginx") or (
         "nginx" in image and name.endswith((".conf", ".template"))
     ):
         return NGINX
     if where.startswith("/etc/traefik") or "traefik" in image:
         return TRAEFIK
-    if "alertmanager" in where or "alertmanager" in image:
+    if where.startswith("/etc/caddy") or "caddy" in image or name == "caddyfile":
+        return CADDY
+    yaml = name.endswith((".yml", ".yaml"))
+    if yaml and ("alertmanager" in where or "alertmanager" in image):
         return ALERTMANAGER
-    if name.startswith("prometheus") and name.endswith((".yml", ".yaml")):
-        return PROMETHEUS
-    if where.endswith("prometheus.yml") or ("prometheus" in image and where.endswith(".yml")):
-        return PROMETHEUS
+    if yaml and (name.startswith("prometheus") or where.endswith("/prometheus.yml")):
+        return PROMETHEUS  # rule files beside it are reached through rule_files
     return CONFIG
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pytest_biothings_ready.deploy.builder import Builder, line_in, load_yaml, read_text
 from pytest_biothings_ready.deploy.graph import BUILD_CONTEXT, DOCKERFILE, Artifact, Service
+from pytest_biothings_ready.deploy.images import follow_dockerfile
 
 __all__ = ["follow_paas", "follow_skaffold", "follow_workflow"]
 
@@ -131,9 +132,11 @@ def _reach_dockerfile(
     if not dockerfile.is_file():
         builder.miss(artifact)
         return
-    builder.reach(artifact)
+    if not builder.reach(artifact):
+        return
     if context.is_dir():
         builder.reach(Artifact(context.resolve(), BUILD_CONTEXT, source, line, via, service))
+        follow_dockerfile(dockerfile, context.resolve(), service, builder)
 
 
 def _load(path: Path, builder: Builder) -> Mapping[str, Any]:

@@ -4,15 +4,19 @@ Every static check reads its files from a list key (``compose_files``, ``manifes
 ``dockerfiles``, ``nginx_configs``, ``monitoring.prometheus_config``...).  With
 discovery on, :func:`with_discovery` fills each key the environment leaves unset with
 the *reached* artifacts of its kind, so the static family judges exactly what is
-deployed, unchanged.  A key the environment sets is left alone (explicit overrides
-discovery for its kind).  The graph is kept for the ``deploy`` gatherer.
+deployed, unchanged.  ``nginx_configs`` names the reverse proxy: it is filled only when
+a reached nginx config passes requests on (``proxy_pass``...); an nginx that only
+serves a frontend's files is not judged as one.  A key the environment sets is left
+alone (explicit overrides discovery for its kind).  The graph is kept for the ``deploy`` gatherer.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.deploy.graph import (
@@ -29,7 +33,7 @@ from pytest_biothings_ready.deploy.graph import (
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["graph_of", "with_discovery"]
+__all__ = ["graph_of", "with_discovery", "with_workloads"]
 
 # setting -> (artifact kind, whether the setting holds a list)
 FILLED: dict[str, tuple[str, bool]] = {
@@ -70,6 +74,22 @@ def graph_of(env: Environment) -> DeployGraph:
     return build_graph(env)
 
 
+def with_workloads(graph: DeployGraph, objects: Iterable[Any], shown_root: Path) -> DeployGraph:
+    """``graph`` plus the workloads, Services and mounted ConfigMap keys of ``objects``."""
+    from pytest_biothings_ready.deploy.builder import Builder
+    from pytest_biothings_ready.deploy.kube import follow_manifests
+
+    builder = Builder(graph.root)
+    for artifact in graph.reached:
+        builder.reach(artifact)
+    follow_manifests(objects, shown_root, builder)
+    return dataclasses.replace(
+        graph,
+        reached=tuple(builder.reached.values()),
+        services=(*graph.services, *builder.services),
+    )
+
+
 def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:
     filled: dict[str, Any] = {
         k: dict(v) if isinstance(v, Mapping) else v for k, v in settings.items()
@@ -79,13 +99,27 @@ def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:
         table = filled.setdefault(head, {}) if head else filled
         if not isinstance(table, dict) or table.get(tail):
             continue
-        paths = [str(a.path) for a in graph.artifacts(kind) if not a.key]
-        paths = list(dict.fromkeys(paths))
+        paths = list(dict.fromkeys(str(a.path) for a in graph.artifacts(kind) if not a.key))
+        if kind == NGINX and not any(_proxies(p) for p in paths):
+            continue  # an nginx that only serves files is not the reverse proxy
         if paths:
             table[tail] = paths if many else paths[0]
+    if graph.custom_kinds and MANIFEST not in graph.explicit:
+        known = list(filled.get("manifest_kinds") or [])
+        filled["manifest_kinds"] = known + sorted(graph.custom_kinds - set(known))
     if "monitoring" in filled and not filled["monitoring"]:
         del filled["monitoring"]
     return filled
+
+
+_PROXY = re.compile(r"^\s*(proxy_pass|uwsgi_pass|fastcgi_pass|grpc_pass)\s", re.MULTILINE)
+
+
+def _proxies(path: str) -> bool:
+    """Whether an nginx config passes requests to a backend (it is the reverse proxy)."""
+    from pytest_biothings_ready.deploy.builder import read_text
+
+    return bool(_PROXY.search(read_text(Path(path)) or ""))
 
 
 def _remember(settings: Mapping[str, Any], graph: DeployGraph) -> None:

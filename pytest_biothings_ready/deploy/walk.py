@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class Found:
         dockerfiles, nginx, prometheus, alertmanager, rules, dashboards, env_files,
             traefik: artifacts of a known kind, reached or not.
         skaffold: skaffold.yaml build configs (they name Dockerfiles).
+        docs: README*, Markdown/reST under a ``docs`` folder, top-level ``*.md``.
     """
 
     compose: list[Path] = field(default_factory=list)
@@ -77,6 +79,7 @@ class Found:
     dashboards: list[Path] = field(default_factory=list)
     env_files: list[Path] = field(default_factory=list)
     skaffold: list[Path] = field(default_factory=list)
+    docs: list[Path] = field(default_factory=list)
 
 
 def walk_repository(root: Path) -> Found:
@@ -85,16 +88,27 @@ def walk_repository(root: Path) -> Found:
     for current, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         folder = Path(current)
+        found.docs.extend(_docs(root, folder, files))
         if "Chart.yaml" in files:
             found.charts.append(folder)
             dirs[:] = []  # templates/ and values*.yaml belong to the chart
             continue
+        inside = folder.relative_to(root).as_posix().lower()  # not the checkout's own name
         for name in sorted(files):
-            _classify(folder / name, name, found)
+            _classify(folder / name, name, inside, found)
     return found
 
 
-def _classify(path: Path, name: str, found: Found) -> None:
+def _docs(root: Path, folder: Path, files: list[str]) -> Iterator[Path]:
+    in_docs = "docs" in folder.relative_to(root).parts or "doc" in folder.relative_to(root).parts
+    for name in sorted(files):
+        lower = name.lower()
+        markup = lower.endswith((".md", ".rst", ".markdown"))
+        if lower.startswith("readme") or (markup and (in_docs or folder == root)):
+            yield folder / name
+
+
+def _classify(path: Path, name: str, where: str, found: Found) -> None:
     lower = name.lower()
     parts = path.parts
     if is_compose_name(name):
@@ -107,18 +121,17 @@ def _classify(path: Path, name: str, found: Found) -> None:
         found.skaffold.append(path)
     elif lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         found.dockerfiles.append(path)
-    elif lower.endswith((".conf", ".conf.template")) and "nginx" in lower + str(path.parent):
+    elif lower.endswith((".conf", ".conf.template")) and "nginx" in f"{where}/{lower}":
         found.nginx.append(path)
     elif lower.endswith((".yml", ".yaml", ".json")):
-        _classify_data(path, lower, found)
+        _classify_data(path, lower, where, found)
     elif lower == ".env" or lower.endswith(".env") or lower.startswith(".env."):
         found.env_files.append(path)
     elif lower.endswith(".rules"):
         found.rules.append(path)
 
 
-def _classify_data(path: Path, lower: str, found: Found) -> None:
-    where = str(path.parent).lower()
+def _classify_data(path: Path, lower: str, where: str, found: Found) -> None:
     if lower.startswith("prometheus") and not lower.endswith(".json"):
         found.prometheus.append(path)
     elif lower.startswith("alertmanager"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.config.schema import Key, register
+from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 
 if TYPE_CHECKING:
@@ -50,7 +51,21 @@ register(
 
 @gatherer("deploy")
 def deploy_graph(ctx: Context) -> DeployGraph:
-    """Entry points under ``repo`` (or the explicit list keys) and what they reach."""
-    from pytest_biothings_ready.deploy.resolve import graph_of
+    """Entry points under ``repo`` (or the explicit list keys) and what they reach.
 
-    return graph_of(ctx.env)
+    Kubernetes workloads, Services and mounted ConfigMap keys are added from the
+    static family's parsed manifests (parsed once per session, not twice).
+    """
+    from dataclasses import replace
+
+    from pytest_biothings_ready.deploy.graph import MANIFEST
+    from pytest_biothings_ready.deploy.resolve import graph_of, with_workloads
+
+    graph = graph_of(ctx.env)
+    if not graph.artifacts(MANIFEST) or not ctx.env.get("manifests"):
+        return graph
+    try:
+        parsed = ctx.evidence("manifests")
+    except ProbeError as exc:
+        return replace(graph, problems=(*graph.problems, f"manifests: {exc}"))
+    return with_workloads(graph, parsed.objects, ctx.env.root)
