@@ -77,6 +77,10 @@ def _limit(
             f"limiter, so requests bypass any proxy" + (f" ({'; '.join(gaps)})" if gaps else "")
         )
         return
+    if api.routers:
+        _routers(api, problems, good)
+        if not api.routes:
+            return
     if not api.routes:
         broken = [p for p in repo.proxies if p.stack is api.stack and p.broken]
         if broken:
@@ -109,6 +113,19 @@ def _route(api: Api, route: Route, problems: list[str], unsure: list[str], good:
         f"{loc.where} location {loc.path} -> {api.service.name} limit_req zone={zones[0]} "
         "(nginx -t loads it)"
     )
+
+
+def _routers(api: Api, problems: list[str], good: list[str]) -> None:
+    for traefik, router in api.routers:
+        limits = traefik.limits(router)
+        if limits:
+            settings = traefik.middlewares[limits[0]]
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(settings.items()))
+            good.append(f"{router.where} traefik router {router.name} -> {api.service.name} "
+                        f"rateLimit middleware {limits[0]} ({shown})")  # fmt: skip
+        else:
+            problems.append(f"{router.where} traefik router {router.name} forwards to "
+                            f"{api.service.name} without a rateLimit middleware")  # fmt: skip
 
 
 @check("CORS is properly configured for production domains", uses=("repository",))

@@ -8,6 +8,7 @@ from pytest_biothings_ready.probes.repository.appcode import AppCode
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack
 from pytest_biothings_ready.probes.repository.gather import Proxy, Repository
 from pytest_biothings_ready.probes.repository.nginxsite import Location
+from pytest_biothings_ready.probes.repository.traefik import Router, Traefik
 
 __all__ = ["Api", "Route", "apis", "public_ports"]
 
@@ -29,7 +30,8 @@ class Api:
         service: the service.
         code: its application code.
         published: its ports published on the host (outside loopback), as ``file:line port``.
-        routes: proxy locations forwarding to it.
+        routes: nginx locations forwarding to it.
+        routers: traefik routers forwarding to it, with their traefik.
     """
 
     stack: Stack
@@ -37,6 +39,7 @@ class Api:
     code: AppCode
     published: tuple[str, ...]
     routes: tuple[Route, ...]
+    routers: tuple[tuple[Traefik, Router], ...] = ()
 
     @property
     def name(self) -> str:
@@ -66,5 +69,12 @@ def apis(repo: Repository) -> list[Api]:
                 for loc in server.locations
                 if service.name in loc.backends
             )
-            found.append(Api(stack, service, code, tuple(public_ports(service)), routes))
+            routers = tuple(
+                (t, r)
+                for t in repo.traefiks
+                if any(s is t.service for s in stack.services)
+                for r in t.routers
+                if r.service == service.name
+            )
+            found.append(Api(stack, service, code, tuple(public_ports(service)), routes, routers))
     return found

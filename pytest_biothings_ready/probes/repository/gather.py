@@ -17,6 +17,7 @@ from pytest_biothings_ready.probes.repository.prometheus import (
     runs_prometheus,
 )
 from pytest_biothings_ready.probes.repository.stacks import read_stack
+from pytest_biothings_ready.probes.repository.traefik import Traefik, read_traefik, runs_traefik
 from pytest_biothings_ready.probes.repository.validate import Validation, nginx_t
 from pytest_biothings_ready.probes.static.common import display
 
@@ -58,6 +59,7 @@ class Repository:
         apps: application code of every built service, by (stack, service).
         errors: compose files that do not parse.
         prometheus: every Prometheus of a deployed stack that mounts its config.
+        traefiks: every traefik of a deployed stack, with its stack's routers.
     """
 
     stacks: tuple[Stack, ...]
@@ -66,6 +68,7 @@ class Repository:
     apps: dict[tuple[str, str], AppCode]
     errors: tuple[str, ...]
     prometheus: tuple[PromConfig, ...] = ()
+    traefiks: tuple[Traefik, ...] = ()
 
     def app(self, service: Service) -> AppCode | None:
         return self.apps.get((service.stack, service.name))
@@ -93,6 +96,7 @@ def gather_repository(ctx: Context) -> Repository:
         _apps(ctx, deployed),
         tuple(errors),
         tuple(_prometheus(ctx, deployed)),
+        tuple(read_traefik(st, s) for st in deployed for s in st.services if runs_traefik(s)),
     )
 
 

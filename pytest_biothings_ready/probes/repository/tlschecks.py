@@ -11,6 +11,7 @@ import re
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.repository import traefikjudge
 from pytest_biothings_ready.probes.repository.exposure import apis
 from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Proxy, Repository
 from pytest_biothings_ready.probes.repository.nginxsite import Server
@@ -45,7 +46,7 @@ def no_proxy(repo: Repository) -> Verdict:
     """Unverified: TLS terminates outside the repository, as far as it says."""
     stacks = ", ".join(s.file for s in repo.stacks)
     return Verdict.unverified(
-        f"no deployed stack publishes an nginx (stacks: {stacks}); TLS may terminate "
+        f"no deployed stack publishes an nginx or traefik (stacks: {stacks}); TLS may terminate "
         f"outside the repository.{repo.not_deployed()}"
     )
 
@@ -78,12 +79,16 @@ def https_enforced_configured(ctx: Context) -> Verdict:
     unsure: list[str] = []
     good: list[str] = []
     proxies = public_proxies(repo)
-    if not proxies:
+    edges = [t for t in repo.traefiks if traefikjudge.public(t)]
+    if not proxies and not edges:
         return no_proxy(repo)
     for proxy in proxies:
         _https(proxy, minimum, problems, unsure, good)
+    for traefik in edges:
+        traefikjudge.https_of(traefik, minimum, problems, good)
     for api in apis(repo):
-        if api.published and any(p.stack is api.stack for p in repo.proxies):
+        fronted = any(p.stack is api.stack for p in repo.proxies) or api.routers
+        if api.published and fronted:
             problems.append(
                 f"{api.name} is also published on the host ({', '.join(api.published)}), "
                 "bypassing the proxy's HTTPS"
@@ -140,8 +145,11 @@ def tls_settings_configured(ctx: Context) -> Verdict:
     unsure: list[str] = []
     good: list[str] = []
     proxies = public_proxies(repo)
-    if not proxies:
+    edges = [t for t in repo.traefiks if traefikjudge.public(t)]
+    if not proxies and not edges:
         return no_proxy(repo)
+    for traefik in edges:
+        traefikjudge.tls_of(traefik, problems, good)
     for proxy in proxies:
         name = proxy.site.name
         if proxy.broken:
