@@ -103,3 +103,32 @@ def test_an_api_published_only_on_loopback_behind_no_proxy_is_undecided(tmp_path
 def test_a_repository_without_compose_stacks_is_unverified(tmp_path: Path) -> None:
     verdict = static_verdict(LINE, tmp_path)
     assert verdict.status is Status.UNVERIFIED
+
+
+def test_limit_req_in_dry_run_does_not_limit(variant: Variant) -> None:
+    text = NGINX.replace(
+        "limit_req zone=api burst=20 nodelay;",
+        "limit_req zone=api burst=20;\n            limit_req_dry_run on;",
+    )
+    verdict = static_verdict(LINE, variant("good", {"nginx/nginx.conf": text}))
+    assert verdict.status is Status.FAILED
+    assert "limit_req_dry_run on" in verdict.evidence
+
+
+def test_a_health_location_without_limit_req_is_accepted(variant: Variant) -> None:
+    text = NGINX.replace(
+        "        location / {",
+        "        location = /api/health {\n            proxy_pass http://api_pool;\n        }\n"
+        "        location / {",
+    )
+    verdict = static_verdict(LINE, variant("good", {"nginx/nginx.conf": text}))
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_limit_req_inherited_from_the_server_level_counts(variant: Variant) -> None:
+    text = NGINX.replace("            limit_req zone=api burst=20 nodelay;\n", "")
+    text = text.replace(
+        "        location /api/ {", "        limit_req zone=api burst=20;\n        location /api/ {"
+    )
+    verdict = static_verdict(LINE, variant("good", {"nginx/nginx.conf": text}))
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -7,6 +7,8 @@ not observed live".
 
 from __future__ import annotations
 
+import re
+
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.corsjudge import judge_cors
@@ -15,6 +17,9 @@ from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Reposi
 from pytest_biothings_ready.probes.static.common import listing
 
 __all__ = ["cors_configured", "rate_limiting_configured"]
+
+# Locations that need no limiter of their own (probes, scrapes, docs, static files).
+EXEMPT = re.compile(r"health|ready|live|metrics|docs|openapi|redoc|static|favicon|assets", re.I)
 
 
 def unique(texts: list[str]) -> list[str]:
@@ -56,7 +61,8 @@ def rate_limiting_configured(ctx: Context) -> Verdict:
         return Verdict.failed(
             f"rate limiting missing on the deploy path: {listing(problems)}.{tail}"
         )
-    if unsure:
+    if unsure or not good:
+        unsure = unsure or ["only health, metrics or docs locations forward to the API"]
         return Verdict.unverified(
             f"rate limiting not decidable from the repository: {listing(unsure)}.{tail}"
         )
@@ -97,14 +103,20 @@ def _route(api: Api, route: Route, problems: list[str], unsure: list[str], good:
     proxy, loc = route.proxy, route.location
     if proxy.broken:
         problems.append(
-            f"nginx {proxy.site.name} limits {api.service.name} but cannot start: {proxy.broken}"
+            f"nginx {proxy.site.name} forwards to {api.service.name} but cannot start: "
+            + proxy.broken
         )
         return
     zones = [z for z in loc.limit_req if z in proxy.site.zones]
+    if not zones and EXEMPT.search(loc.path):
+        return  # health, metrics, docs and static files need no limiter
     if not zones:
         problems.append(
             f"{loc.where} location {loc.path} forwards to {api.service.name} without limit_req"
         )
+        return
+    if loc.dry_run:
+        problems.append(f"{loc.where} location {loc.path}: limit_req_dry_run on (never refuses)")
         return
     if proxy.validation.ok is None:
         unsure.append(f"{loc.where} limit_req zone={zones[0]}, but {proxy.validation.detail}")

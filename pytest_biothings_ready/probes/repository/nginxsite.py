@@ -31,6 +31,7 @@ class Location:
         limit_req: zones of the ``limit_req`` in force.
         cors_origin: the ``Access-Control-Allow-Origin`` header it adds ("" when none).
         cache_control: a ``Cache-Control``/``expires``/``proxy_cache`` in force.
+        dry_run: ``limit_req_dry_run on`` in force (requests are counted, never refused).
     """
 
     where: str
@@ -39,6 +40,7 @@ class Location:
     limit_req: tuple[str, ...]
     cors_origin: str
     cache_control: bool
+    dry_run: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _scope(block: list[Directive], outer: dict[str, Any]) -> dict[str, Any]:
         own = [d["args"] for d in block if d["directive"] == name]
         if own:
             scope[name] = own
-    for name in ("ssl_protocols", "ssl_ciphers", "expires", "proxy_cache"):
+    for name in ("ssl_protocols", "ssl_ciphers", "expires", "proxy_cache", "limit_req_dry_run"):
         own = [d["args"] for d in block if d["directive"] == name]
         if own:
             scope[name] = own[-1]
@@ -191,6 +193,7 @@ def _locations(
                 tuple(_zone_of(a) for a in scope.get("limit_req", [])),
                 headers.get("access-control-allow-origin", ""),
                 "cache-control" in headers or "expires" in scope or "proxy_cache" in scope,
+                scope.get("limit_req_dry_run", ["off"])[0] == "on",
             )
         )
         found += _locations(inner, scope, upstreams)
