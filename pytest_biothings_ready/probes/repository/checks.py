@@ -29,6 +29,8 @@ def unique(texts: list[str]) -> list[str]:
 
 def no_api(repo: Repository) -> Verdict:
     """Unverified: no deployed service's code defines API routes."""
+    if undecided := repo.no_stacks():
+        return undecided
     stacks = ", ".join(s.file for s in repo.stacks) or "none"
     return Verdict.unverified(
         f"no deployed service defines API routes (stacks: {stacks}).{repo.not_deployed()}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, gatherer
+from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.appcode import AppCode, read_app
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack, compose_paths
 from pytest_biothings_ready.probes.repository.nginxconf import load_tree, nginx_services
@@ -73,6 +74,15 @@ class Repository:
     def app(self, service: Service) -> AppCode | None:
         return self.apps.get((service.stack, service.name))
 
+    def no_stacks(self) -> Verdict | None:
+        """Unverified when no compose stack is deployed (the lines read compose stacks)."""
+        if self.stacks:
+            return None
+        return Verdict.unverified(
+            f"no compose stack is deployed, and these lines are read from compose stacks."
+            f"{self.not_deployed()}"
+        )
+
     def not_deployed(self) -> str:
         return f" Not deployed: {', '.join(self.skipped)}." if self.skipped else ""
 
@@ -81,8 +91,6 @@ class Repository:
 def gather_repository(ctx: Context) -> Repository:
     """Read every deployed compose stack (the deploy graph's) and what its services run."""
     paths, idle = compose_paths(ctx.evidence("deploy"))
-    if not paths:
-        raise NotConfigured("compose_files", ctx.env.name, "no compose file found under `repo`")
     deployed, errors = [], []
     for path in paths:
         try:

@@ -58,6 +58,8 @@ def dashboards_provisioned(ctx: Context) -> Verdict:
     """A deployed Grafana provisions dashboards from mounted files that load as JSON, use a
     provisioned datasource, and query series a deployed app or exporter provides."""
     repo: Repository = ctx.evidence("repository")
+    if undecided := repo.no_stacks():
+        return undecided
     grafanas = [(st, s) for st in repo.stacks for s in st.services if s.family == "grafana"]
     if not grafanas:
         stacks = ", ".join(s.file for s in repo.stacks)

@@ -6,45 +6,35 @@ from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.deploy import Service
 from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Repository
-from pytest_biothings_ready.probes.static.common import listing
+from pytest_biothings_ready.probes.repository.kubeports import kube_ports
+from pytest_biothings_ready.probes.repository.stores import is_data_store
+from pytest_biothings_ready.probes.static.common import listing, optional
 
-__all__ = ["DATA_STORES", "published_ports_configured"]
-
-# Image names (last path part, before the tag) of databases, caches and brokers.
-DATA_STORES = frozenset({
-    "postgres", "postgis", "mysql", "mariadb", "mongo", "mongodb", "redis", "valkey", "keydb",
-    "memcached", "elasticsearch", "opensearch", "cassandra", "couchdb", "neo4j", "clickhouse",
-    "clickhouse-server", "influxdb", "etcd", "rabbitmq", "kafka", "zookeeper", "nats",
-    "minio", "qdrant", "weaviate", "milvus", "chroma", "dragonfly", "timescaledb", "pgvector",
-})  # fmt: skip
+__all__ = ["published_ports_configured"]
 
 
-def image_name(image: str) -> str:
-    """``bitnami/postgresql:16`` -> ``postgresql``; digest and tag dropped."""
-    return image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
-
-
-def is_data_store(service: Service) -> bool:
-    name = image_name(service.image)
-    return name in DATA_STORES or name.removesuffix("ql") in DATA_STORES
-
-
-@check("Firewall rules configured (only necessary ports open)", uses=("repository",))
+@check("Firewall rules configured (only necessary ports open)", uses=("repository", "manifests"))
 def published_ports_configured(ctx: Context) -> Verdict:
     """The deployed stacks publish on the host only ``allowed_ports``, and no data store.
 
-    A port published without a host IP (or on 0.0.0.0) is open to the network; one
-    bound to 127.0.0.1 is not.  ``network_mode: host`` opens every port the service
-    listens on.  Databases, caches and brokers published to the network fail even
-    without ``allowed_ports``.
+    Compose: a port published without a host IP (or on 0.0.0.0) is open to the network;
+    one bound to 127.0.0.1 is not; ``network_mode: host`` opens every port the service
+    listens on.  Kubernetes: a NodePort Service opens its node ports, a LoadBalancer its
+    ports; a container ``hostPort`` or pod ``hostNetwork`` opens the node's.  Databases,
+    caches and brokers published to the network fail even without ``allowed_ports``.
     """
     repo: Repository = ctx.evidence("repository")
+    kube = optional(ctx, "manifests", "manifests")
+    if not repo.stacks and kube is None:
+        return Verdict.unverified(f"no compose stack or manifest is deployed.{repo.not_deployed()}")
     allowed = {str(p) for p in ctx.env.get("allowed_ports") or []}
     problems: list[str] = []
     opened: list[str] = []
     for stack in repo.stacks:
         for service in stack.services:
             _service(service, allowed, problems, opened)
+    if kube is not None:
+        kube_ports(kube, allowed, problems, opened)
     tail = repo.not_deployed()
     problems = list(dict.fromkeys(problems))
     if problems:

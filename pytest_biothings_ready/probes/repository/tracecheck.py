@@ -89,6 +89,8 @@ def _trace(api: Api, problems: list[str], checked: list[str]) -> None:
 def tracing_backend(ctx: Context) -> Verdict:
     """A deployed stack runs Jaeger, Tempo, Zipkin or a collector that an API exports to."""
     repo: Repository = ctx.evidence("repository")
+    if undecided := repo.no_stacks():
+        return undecided
     backends = [(st, s) for st in repo.stacks for s in st.services if s.family in BACKENDS]
     if not backends:
         stacks = ", ".join(s.file for s in repo.stacks)
