@@ -116,29 +116,28 @@ def _shown(ctx: Context) -> object:
 
 
 def _proxies(ctx: Context, stacks: list[Stack]) -> list[Proxy]:
-    found = []
+    """Every nginx of the stacks; ``nginx -t`` runs concurrently (subprocesses, 4 at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     validate = ctx.env.get("repository.validate") is not False
-    for stack in stacks:
-        names = {s.name for s in stack.services}
-        for service in nginx_services(stack):
-            tree = load_tree(service, _shown(ctx))
-            checked = (
-                nginx_t(tree, names, ctx.timeout)
-                if validate
-                else Validation(None, "not validated (repository.validate = false)")
-            )
-            found.append(Proxy(stack, analyse(tree, stack), checked))
-    return found
+    trees = [(st, load_tree(s, _shown(ctx))) for st in stacks for s in nginx_services(st)]
+    skipped = Validation(None, "not validated (repository.validate = false)")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        checks = list(
+            pool.map(lambda pair: nginx_t(pair[1], ctx.timeout) if validate else skipped, trees)
+        )
+    return [Proxy(st, analyse(tree, st), v) for (st, tree), v in zip(trees, checks, strict=True)]
 
 
 def _prometheus(ctx: Context, stacks: list[Stack]) -> list[PromConfig]:
-    found = []
-    for stack in stacks:
-        for service in stack.services:
-            if runs_prometheus(service):
-                config = read_prometheus(stack, service, _shown(ctx), ctx.timeout)
-                found += [config] if config else []
-    return found
+    """Every Prometheus of the stacks; promtool runs concurrently (4 at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pairs = [(st, s) for st in stacks for s in st.services if runs_prometheus(s)]
+    show = _shown(ctx)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = pool.map(lambda p: read_prometheus(p[0], p[1], show, ctx.timeout), pairs)
+        return [config for config in found if config is not None]
 
 
 def _apps(ctx: Context, stacks: list[Stack]) -> dict[tuple[str, str], AppCode]:

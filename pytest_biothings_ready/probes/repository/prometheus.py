@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import subprocess
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,8 @@ __all__ = ["Job", "PromConfig", "read_prometheus"]
 
 CONFIG = "/etc/prometheus/prometheus.yml"
 PROMTOOL = "/usr/bin/promtool"
+_DONE: dict[tuple[bytes, ...], Validation] = {}
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,21 @@ def _resolve(service: Service, container: str) -> list[Path]:
 
 
 def _promtool(config: Path, rules: list[Path], timeout: float) -> Validation:
+    """promtool on ``config`` and ``rules`` (memoized on their contents: stacks share them)."""
+    try:
+        key = tuple(p.read_bytes() for p in (config, *rules))
+    except OSError as exc:
+        return Validation(False, f"cannot read {exc.filename}: {exc.strerror}")
+    with _LOCK:
+        known = _DONE.get(key)
+    if known is None:
+        known = _run(config, rules, timeout)
+        with _LOCK:
+            _DONE[key] = known
+    return known
+
+
+def _run(config: Path, rules: list[Path], timeout: float) -> Validation:
     if not Path(PROMTOOL).exists():
         return Validation(None, "promtool is not installed here (apt-get install prometheus)")
     steps = [[PROMTOOL, "check", "config", "--syntax-only", str(config)]]

@@ -10,8 +10,12 @@ not build, e.g. OpenResty's Lua) means "could not validate", never "broken".
 
 from __future__ import annotations
 
+import atexit
+import json
+import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,10 @@ DROP = frozenset({"user", "pid", "daemon", "load_module", "error_log", "access_l
                   "quic_bpf", "quic_active_connection_id_limit"})  # fmt: skip
 CERTS = frozenset({"ssl_certificate", "ssl_trusted_certificate", "ssl_client_certificate"})
 NGINX = "/usr/sbin/nginx"
+# nginx -t outcomes by the directives loaded: stacks often mount the same config.
+_DONE: dict[str, Validation] = {}
+_LOCK = threading.Lock()
+_PAIR: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,18 +47,29 @@ class Validation:
     detail: str
 
 
-def nginx_t(tree: NginxTree, services: set[str], timeout: float) -> Validation:
-    """Run ``nginx -t`` on an adjusted copy of ``tree``."""
-    import crossplane
-
+def nginx_t(tree: NginxTree, timeout: float) -> Validation:
+    """Run ``nginx -t`` on an adjusted copy of ``tree`` (memoized on its directives)."""
     if not Path(NGINX).exists():
         return Validation(None, "nginx is not installed here (apt-get install nginx)")
     if tree.templated:
         return Validation(None, "a templates/ file is filled by envsubst at start; not loaded")
+    key = json.dumps(tree.directives, sort_keys=True, default=str)
+    with _LOCK:
+        known = _DONE.get(key)
+    if known is None:
+        known = _load(tree, timeout)
+        with _LOCK:
+            _DONE[key] = known
+    return known
+
+
+def _load(tree: NginxTree, timeout: float) -> Validation:
+    import crossplane
+
     with tempfile.TemporaryDirectory(prefix="ready-nginx-") as scratch:
         root = Path(scratch)
-        cert, key = _pair(root, timeout)
-        body = [_adjust(d, root, cert, key, services) for d in tree.directives]
+        cert, key = _pair(timeout)
+        body = [_adjust(d, root, cert, key) for d in tree.directives]
         top = [d for d in body if d is not None]
         head = [_d("pid", str(root / "nginx.pid")), _d("error_log", str(root / "error.log"))]
         if not any(d["directive"] == "events" for d in top):
@@ -63,7 +82,18 @@ def _d(name: str, *args: str) -> Directive:
     return {"directive": name, "args": list(args)}
 
 
-def _pair(root: Path, timeout: float) -> tuple[str, str]:
+def _pair(timeout: float) -> tuple[str, str]:
+    """A throwaway self-signed pair, made once per process (removed at exit)."""
+    global _PAIR
+    with _LOCK:
+        if _PAIR is None:
+            folder = Path(tempfile.mkdtemp(prefix="ready-nginx-cert-"))
+            atexit.register(shutil.rmtree, folder, True)
+            _PAIR = _make_pair(folder, timeout)
+        return _PAIR
+
+
+def _make_pair(root: Path, timeout: float) -> tuple[str, str]:
     cert, key = root / "cert.pem", root / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -74,7 +104,7 @@ def _pair(root: Path, timeout: float) -> tuple[str, str]:
     return str(cert), str(key)
 
 
-def _adjust(node: Directive, root: Path, cert: str, key: str, services: set[str]) -> Any:
+def _adjust(node: Directive, root: Path, cert: str, key: str) -> Any:
     name = node["directive"]
     if name in DROP and not (name == "include" and Path(node["args"][0]).exists()):
         return None
@@ -86,9 +116,9 @@ def _adjust(node: Directive, root: Path, cert: str, key: str, services: set[str]
     elif name == "ssl_certificate_key":
         new["args"] = [key]
     elif _addressed(node):
-        new["args"][0] = _local(new["args"][0], services)
+        new["args"][0] = _local(new["args"][0])
     if "block" in node:
-        inner = [_adjust(d, root, cert, key, services) for d in node["block"]]
+        inner = [_adjust(d, root, cert, key) for d in node["block"]]
         new["block"] = [d for d in inner if d is not None]
         if name == "http":
             new["block"] = _temp_paths(root) + new["block"]
@@ -103,7 +133,7 @@ def _addressed(node: Directive) -> bool:
     return node["directive"] in PASSES or (node["directive"] == "server" and "block" not in node)
 
 
-def _local(address: str, services: set[str]) -> str:
+def _local(address: str) -> str:
     """A host name (a service's, or any: DNS is not ours to judge here) as 127.0.0.1."""
     import ipaddress
 
