@@ -112,7 +112,7 @@ class ReadyPlugin:
         if terminal is None or capture is None:
             return
         with capture.global_and_fixture_disabled():
-            terminal.write_line(message)
+            terminal.write_line(clean(message, self.ready.redact))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(
@@ -219,6 +219,18 @@ class ReadyPlugin:
         outcomes = self.ready.judge.linked.setdefault(item_id, [])
         outcomes.append(LinkedOutcome(report.nodeid, status, message))
 
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        """A module-level skip or a collection error carries no secret or control bytes."""
+        report = yield
+        _clean_longrepr(report, self.ready.redact)
+        report.sections = [
+            (title, clean(text, self.ready.redact)) for title, text in report.sections
+        ]
+        return report
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Stop the demo; write testsuite properties and the --ready-report file.
@@ -226,7 +238,9 @@ class ReadyPlugin:
         Each step is guarded: whatever one of them raises, the JUnit record (written
         by pytest after this hook) is still written, and the failure is announced.
         """
-        for step in (self._stop, self._suite_properties, self._compare, self._report):
+        self.session = session
+        steps = (self._stop, self._unrun_lines, self._suite_properties, self._compare, self._report)
+        for step in steps:
             try:
                 step()
             except Exception as exc:  # the record must survive our own bugs
@@ -242,6 +256,21 @@ class ReadyPlugin:
             from pytest_biothings_ready.probes.load.process import set_progress_sink
 
             set_progress_sink(None)
+
+    def _unrun_lines(self) -> None:
+        """Lines collected but never run (``pytest.exit``, ``-x``, Ctrl-C) become errors."""
+        from pytest_biothings_ready.nodes import unrun_reports
+
+        if self.config.option.collectonly:
+            return
+        why = str(self.session.shouldstop or self.session.shouldfail or "interrupted")
+        xml = _junit_writer(self.config)
+        for item in self.session.items:
+            if isinstance(item, ReadyItem) and self.results.get(item.entry.id) is None:
+                for report in unrun_reports(item, why):
+                    if xml is not None:
+                        xml.pytest_runtest_logreport(report)
+                    self.pytest_runtest_logreport(report)
 
     def _suite_properties(self) -> None:
         xml = _junit_writer(self.config)
@@ -311,6 +340,16 @@ def _clean_report(report: pytest.TestReport, redact: Redactor) -> None:
     A skip's longrepr stays a (path, line, reason) tuple: pytest's ``-rs`` summary
     and junitxml need that shape (a string there was an INTERNALERROR).
     """
+    _clean_longrepr(report, redact)
+    if isinstance(getattr(report, "wasxfail", None), str):
+        report.wasxfail = clean(report.wasxfail, redact)
+    report.sections = [(title, clean(content, redact)) for title, content in report.sections]
+    report.user_properties = [
+        (name, _clean_value(value, redact)) for name, value in report.user_properties
+    ]
+
+
+def _clean_longrepr(report: pytest.TestReport | pytest.CollectReport, redact: Redactor) -> None:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         report.longrepr = (longrepr[0], longrepr[1], clean(str(longrepr[2]), redact))
@@ -319,12 +358,6 @@ def _clean_report(report: pytest.TestReport, redact: Redactor) -> None:
         cleaned = clean(text, redact)
         if cleaned != text:
             report.longrepr = cleaned
-    if isinstance(getattr(report, "wasxfail", None), str):
-        report.wasxfail = clean(report.wasxfail, redact)
-    report.sections = [(title, clean(content, redact)) for title, content in report.sections]
-    report.user_properties = [
-        (name, _clean_value(value, redact)) for name, value in report.user_properties
-    ]
 
 
 def _clean_value(value: object, redact: Redactor) -> object:

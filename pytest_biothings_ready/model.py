@@ -93,9 +93,11 @@ class Verdict:
 
         trace = trace or "".join(traceback.format_exception(exc))
         summary = f"{type(exc).__name__}: {exc}"
+        # cut with a marker: the redactor masks a secret's head left before "..."
+        summary = summary if len(summary) <= 300 else summary[:297] + "..."
         return cls(
             Status.ERROR,
-            f"plugin bug: {what} crashed ({summary[:300]}); the traceback is kept in "
+            f"plugin bug: {what} crashed ({summary}); the traceback is kept in "
             "the item's ready_error_trace",
             Method.PROBE,
             PLUGIN_BUG,

@@ -31,6 +31,7 @@ __all__ = [
     "FindingRepr",
     "ReadyItem",
     "session_key",
+    "unrun_reports",
 ]
 
 DOCS = "docs/checklist.md"
@@ -158,12 +159,37 @@ class ReadyItem(pytest.Item):
         crash = ReprFileLocation(str(self.ready.checklist.path), entry.line, headline)
         return FindingRepr(lines, crash)
 
+    def add_report_section(self, when: str, key: str, content: str) -> None:
+        """Output captured while the line was decided (gatherer threads print too), cleaned."""
+        super().add_report_section(when, key, clean(content, self.ready.redact))
+
     def reportinfo(self) -> tuple[Any, int, str]:
         return (
             self.ready.checklist.path,
             self.entry.line - 1,
             f"[{self.entry.area}] {self.entry.title}",
         )
+
+
+def unrun_reports(item: ReadyItem, why: str) -> list[pytest.TestReport]:
+    """Setup and teardown reports for a line the session stopped before deciding.
+
+    The record must hold every line: such a line is ``error`` ("not decided: ...")
+    rather than missing from the JUnit XML.
+    """
+    verdict = Verdict(Status.ERROR, f"not decided: the session stopped before this line ({why})")
+    props = _properties(item.entry, verdict)
+    location = item.location
+    common: dict[str, Any] = {"keywords": {item.name: 1}, "sections": [], "duration": 0.0}
+    setup = pytest.TestReport(
+        item.nodeid, location, outcome="failed", longrepr=f"ERROR: {verdict.evidence}",
+        when="setup", user_properties=props, **common,
+    )  # fmt: skip
+    teardown = pytest.TestReport(
+        item.nodeid, location, outcome="passed", longrepr=None, when="teardown",
+        user_properties=props, **common,
+    )  # fmt: skip
+    return [setup, teardown]
 
 
 def _is_smoke(entry: ChecklistItem) -> bool:

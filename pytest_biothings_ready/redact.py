@@ -4,9 +4,12 @@
 encoded, JSON- or Python-escaped, HTML-escaped, base64 of the value and, for each
 username/password pair, base64 of ``user:password`` (HTTP Basic).  Values are
 stripped of surrounding whitespace first, so ``"tok3n\\r\\n"`` is masked wherever
-``tok3n`` shows.  Text that was cut short elsewhere still cannot carry a secret's
+``tok3n`` shows.  Quoted config snippets (a YAML error quoting
+``smtp_auth_password: x``) have the values of secret-named keys masked, whether or not
+the value is known.  Text that was cut short elsewhere still cannot carry a secret's
 head or tail: a secret's prefix right before a cut marker (``...``, ``…``, end of
-text) or its suffix right after one is masked too.  Redact before truncating anyway.
+text) or its suffix right after one is masked too, and so is a long head or tail
+anywhere (a cut without a marker).  Redact before truncating anyway.
 
 :func:`neutralise` turns control characters (ANSI escapes, carriage returns, C1 codes,
 lone surrogates, bidi overrides) into visible ``\\xNN`` escapes, so a target cannot
@@ -23,17 +26,53 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "MIN_LENGTH", "Redactor", "clean", "neutralise", "transformed"]
+__all__ = [
+    "MASK",
+    "MIN_LENGTH",
+    "Redactor",
+    "clean",
+    "mask_assignments",
+    "neutralise",
+    "transformed",
+]
 
 MASK = "***"
 # Shorter values would mask ordinary words; the loader refuses them as secrets.
 MIN_LENGTH = 4
 # A cut-off head or tail shorter than this is left alone (it would mask ordinary words).
 PIECE_MIN = 6
+# A piece of a secret found away from any cut marker is masked from this length on.
+LOOSE_MIN = 12
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 _CUT = re.compile(r"\.\.\.|…|\[\.\.\.\]")
 # C0 except tab and newline, DEL, C1, lone surrogates, bidi embeddings/overrides/isolates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+# A quoted config line assigning a secret-named key (``smtp_auth_password: x``,
+# ``"client_secret": "x"``, ``API_TOKEN=x``): the key ends in a secret word and is
+# either compound (``_``/``-``) or starts a line, so prose ("JWT secret: 12 bytes")
+# is left alone.  Placeholders (``${VAR}``, ``<...>``, ``***``) stay readable.
+_SECRET_END = (
+    r"(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|authorization)"
+)
+_SEP = r"""(?P<sep>["']?[ \t]*[:=][ \t]*["']?(?:(?:bearer|basic|token)[ \t]+)?)"""
+_VALUE = r"""(?P<value>(?!\$\{|<|\*\*\*)[^\s"'`,;}\]]+)"""
+_ASSIGNMENTS = (
+    re.compile(
+        rf"(?i)(?<![\w.-])(?P<key>[a-z0-9]+(?:[_.-][a-z0-9]+)*[_.-]{_SECRET_END}){_SEP}{_VALUE}"
+    ),
+    re.compile(rf"""(?im)^(?P<key>[ \t"'-]*{_SECRET_END}){_SEP}{_VALUE}"""),
+    # a snippet cut mid-key by the parser: "... ssword: value"
+    re.compile(rf"(?i)(?P<key>(?:\.\.\.|…)[ \t]*[\w.-]*(?:ord|wd|ret|ken|key)){_SEP}{_VALUE}"),
+)
+
+
+def mask_assignments(text: str) -> str:
+    """Mask the values of secret-named keys in quoted config snippets."""
+    for pattern in _ASSIGNMENTS:
+        text = pattern.sub(lambda m: f"{m.group('key')}{m.group('sep')}{MASK}", text)
+    return text
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -55,6 +94,13 @@ def _b64(raw: str) -> list[str]:
     return forms + [form.rstrip("=") for form in forms]  # padded first when longest
 
 
+def _bytes_repr(raw: str) -> str:
+    try:
+        return repr(raw.encode("utf-8"))[2:-1]
+    except UnicodeEncodeError:
+        return raw
+
+
 def transformed(secret: str) -> set[str]:
     """The forms ``secret`` takes in transit (itself included), each at least MIN_LENGTH."""
     forms = {
@@ -67,7 +113,11 @@ def transformed(secret: str) -> set[str]:
         repr(secret)[1:-1],
         html.escape(secret),
         html.escape(secret, quote=False),
+        _bytes_repr(secret),
         *_b64(secret),
+        # an API key used as the Basic-auth username or password alone
+        *_b64(secret + ":"),
+        *_b64(":" + secret),
     }
     forms |= {_PERCENT.sub(lambda m: m.group().lower(), form) for form in forms if "%" in form}
     return {form for form in forms if len(form) >= MIN_LENGTH}
@@ -92,18 +142,18 @@ class Redactor:
         self._forms = sorted(forms, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
-        if not self._forms or not text:
+        if not text:
             return text
         for form in self._forms:
             if form in text:
                 text = text.replace(form, MASK)
-        return self._cut_pieces(text)
+        return mask_assignments(self._cut_pieces(text) if self._values else text)
 
     def _cut_pieces(self, text: str) -> str:
         """Mask a secret's head before a cut marker (or the end) and its tail after one."""
         while True:
             cuts = [(m.start(), m.end()) for m in _CUT.finditer(text)] + [(len(text), len(text))]
-            found = _first_piece(text, cuts, self._values)
+            found = _first_piece(text, cuts, self._values) or _loose_piece(text, self._values)
             if found is None:
                 return text
             start, end = found  # every replacement shortens the text: this ends
@@ -129,6 +179,31 @@ def _first_piece(
     return None
 
 
+def _loose_piece(text: str, values: list[str]) -> tuple[int, int] | None:
+    """A long head or tail of a secret anywhere (a cut without a marker), else None.
+
+    At least LOOSE_MIN characters and half the secret: a random token's piece that
+    long does not occur by chance.  URL-shaped secrets are skipped (``https://host``
+    heads are common and carry nothing).
+    """
+    for value in values:
+        size = max(LOOSE_MIN, len(value) // 2)
+        if len(value) <= size or "://" in value:
+            continue
+        head, tail = value[:size], value[-size:]
+        if (at := text.find(head)) >= 0:
+            end = at + size
+            while end < len(text) and end - at < len(value) and text[end] == value[end - at]:
+                end += 1
+            return at, end
+        if (at := text.find(tail)) >= 0:
+            start, offset = at, len(value) - size
+            while start > 0 and offset > 0 and text[start - 1] == value[offset - 1]:
+                start, offset = start - 1, offset - 1
+            return start, at + size
+    return None
+
+
 def _longest_head(text: str, cut: int, value: str) -> int:
     """Length of the longest prefix of ``value`` (>= PIECE_MIN) ending at ``cut``."""
     for size in range(min(len(value) - 1, cut), PIECE_MIN - 1, -1):
@@ -146,5 +221,5 @@ def _longest_tail(text: str, cut: int, value: str) -> int:
 
 
 def clean(text: str, redact: Redactor | None = None) -> str:
-    """``text`` redacted by ``redact`` (if any), then neutralised."""
-    return neutralise(redact(text) if redact else text)
+    """``text`` redacted by ``redact`` (else only secret-named assignments), neutralised."""
+    return neutralise(redact(text) if redact is not None else mask_assignments(text))

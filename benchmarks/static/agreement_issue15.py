@@ -64,21 +64,39 @@ def theirs(ids: dict[str, set[str]], prefixes: tuple[str, ...]) -> tuple[str, li
     return ("passed" if ran else "none"), []
 
 
+def _case(folder: Path) -> dict[str, object]:
+    return tomllib.loads((folder / "case.toml").read_text())
+
+
 def main(checkov: str) -> None:
-    results, seconds = run_checkov(checkov, CASES)
+    import shutil
+    import tempfile
+
+    cases = sorted(CASES.iterdir())
+    malformed = {f.name for f in cases if _case(f).get("malformed")}
+    with tempfile.TemporaryDirectory() as tmp:
+        # One malformed object makes checkov's whole kubernetes runner crash (and report
+        # nothing for any repository): those cases run through our checks only.
+        copy = Path(tmp) / "issue15"
+        for folder in cases:
+            if folder.name not in malformed:
+                shutil.copytree(folder, copy / folder.name)
+        results, seconds = run_checkov(checkov, copy)
     table = by_case(results)
     agree = differ = undecided = 0
-    print(f"checkov {seconds:.1f} s on {len(list(CASES.iterdir()))} repositories")
+    print(f"checkov {seconds:.1f} s on {len(cases) - len(malformed)} repositories")
     print("| repository | line | expected | ours | checkov | |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for folder in sorted(CASES.iterdir()):
-        case = tomllib.loads((folder / "case.toml").read_text())
+    for folder in cases:
+        case = _case(folder)
         for expect in case["expect"]:
             line = expect["line"]
             if line not in MAPPING:
                 continue
             verdict = judge(line, {"timeout_s": 5, **case["settings"]}, root=folder)
             other, ids = theirs(table[folder.name], MAPPING[line])
+            if folder.name in malformed:
+                other, ids = "none", ["not run: malformed on purpose"]
             mine = verdict.status.value
             decided = other != "none" and mine in {"passed", "failed"}
             mark = ("==" if mine == other else "!=") if decided else ".."

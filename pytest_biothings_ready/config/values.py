@@ -31,10 +31,15 @@ __all__ = ["check_url_path", "typed"]
 
 TRUE = frozenset({"true", "1", "yes", "on"})
 FALSE = frozenset({"false", "0", "no", "off"})
+BODY_KEYS = frozenset({"json", "expect_json", "extract", "body", "expect_body"})
 _INT = re.compile(r"^[+-]?\d+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Converted by type; what is left is text (a secret when it came from the environment).
 _TYPED = ("bool", "int", "float")
+# Text kinds whose values say how, not what: a duration from the environment is no secret.
+_NOT_SECRET = ("duration", "date")
+# One network operation never needs a day; beyond the threading limit waits would crash.
+MAX_TIMEOUT_S = 86400
 
 
 class _Walk:
@@ -51,8 +56,19 @@ def typed(settings: Mapping[str, Any], where: str) -> tuple[dict[str, Any], froz
     result = _table(settings, "", walk)
     named = secret_values(result)
     for value, name in {**named, **walk.secrets}.items():
-        _check_secret(value, name, where)
+        if value in walk.secrets or not _in_body(name):
+            _check_secret(value, name, where)
     return result, frozenset(v.strip() for v in (*named, *walk.secrets))
+
+
+def _in_body(name: str) -> bool:
+    """Whether ``name`` lies in request or expected-answer data (``json``, ``expect_json``).
+
+    A field named ``token`` there is masked like any secret, but a short one is data
+    (``expect_json = { token_type = "jwt" }``), not a credential that must be maskable.
+    """
+    segments = re.split(r"[. ]", name)
+    return any(segment in BODY_KEYS for segment in segments)
 
 
 def _check_secret(value: str, name: str, where: str) -> None:
@@ -115,6 +131,8 @@ def _scalar(kind: str, value: Any, name: str, walk: _Walk) -> Any:
         return _text(value, name, walk)
     if isinstance(value, Interpolated) and kind in _TYPED:
         value = _convert(kind, value, name, walk.where)
+    elif isinstance(value, Interpolated) and kind in _NOT_SECRET:
+        value = str(value).strip()
     elif isinstance(value, Interpolated):
         value = _text(value, name, walk)
     predicate, description = KINDS[kind]
@@ -170,8 +188,10 @@ def _check_number(value: Any, name: str, where: str) -> None:
     if not math.isfinite(value):
         raise ConfigError(f"{where}: {name} must be a finite number, got {value}")
     leaf = name.rsplit(".", 1)[-1].rsplit(" ", 1)[-1]
-    if leaf.endswith("timeout_s") and value <= 0:
-        raise ConfigError(f"{where}: {name} must be more than 0 seconds, got {value}")
+    if leaf.endswith("timeout_s") and not 0 < value <= MAX_TIMEOUT_S:
+        raise ConfigError(
+            f"{where}: {name} must be more than 0 and at most {MAX_TIMEOUT_S} seconds, got {value}"
+        )
     if leaf.endswith(("_s", "_ms")) and value < 0:
         raise ConfigError(f"{where}: {name} must not be negative, got {value}")
 

@@ -16,6 +16,7 @@ import httpx
 
 from pytest_biothings_ready.config.environment import Environment
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence import clock
 from pytest_biothings_ready.evidence.transport import (
     USER_AGENT,
     Scope,
@@ -47,6 +48,7 @@ def build_client(env: Environment, options: dict[str, Any]) -> BoundedClient:
     inner_options.setdefault("verify", ssl_context(env))
     inner_options.setdefault("limits", _DEFAULT_LIMITS)
     inner = options.pop("transport", None) or httpx.HTTPTransport(retries=0, **inner_options)
+    clock.install(inner)
     max_body = int(env.get("max_body_bytes"))
     headers = httpx.Headers({"User-Agent": USER_AGENT})
     headers.update(options.pop("headers", None) or {})
@@ -113,10 +115,13 @@ class BoundedTransport(httpx.BaseTransport):
             k: deadline if timeouts.get(k) is None else timeouts[k]
             for k in ("connect", "read", "write", "pool")
         }
+        clock.set_deadline(expires)
         try:
             response = self._inner.handle_request(request)
         except httpx.HTTPError as exc:
             raise AccessError(explain(self._env, request, exc, deadline)) from None
+        finally:
+            clock.set_deadline(None)
         stream = _BoundedStream(response, request, self, expires, deadline)
         return httpx.Response(
             response.status_code,
@@ -144,23 +149,35 @@ class _BoundedStream(httpx.SyncByteStream):
         self._expires, self._deadline = expires, deadline
 
     def __iter__(self) -> Iterator[bytes]:
-        env, request, cap = self._owner._env, self._request, self._owner._max_body
+        request, cap = self._request, self._owner._max_body
         declared = self._response.headers.get("content-length", "")
         if request.method != "HEAD" and declared.isdigit() and int(declared) > cap:
             raise AccessError(_too_big(request, f"declares {int(declared)} bytes", cap))
         seen = 0
+        chunks = iter(self._response.stream)  # type: ignore[arg-type]
+        while True:
+            chunk = self._next(chunks, seen)
+            if chunk is None:
+                return
+            seen += len(chunk)
+            if seen > cap:
+                raise AccessError(_too_big(request, f"sent more than {cap} bytes", cap))
+            yield chunk
+
+    def _next(self, chunks: Iterator[bytes], seen: int) -> bytes | None:
+        """The next chunk, read within what is left of the deadline; None at the end."""
+        env, request = self._owner._env, self._request
+        if time.monotonic() > self._expires:
+            raise AccessError(_late(env, request, self._deadline, seen))
+        clock.set_deadline(self._expires)
         try:
-            for chunk in self._response.stream:  # type: ignore[union-attr]
-                seen += len(chunk)
-                if seen > cap:
-                    raise AccessError(_too_big(request, f"sent more than {cap} bytes", cap))
-                if time.monotonic() > self._expires:
-                    raise AccessError(_late(env, request, self._deadline, seen))
-                yield chunk
+            return next(chunks, None)
         except httpx.HTTPError as exc:
-            if isinstance(exc, AccessError):
-                raise
+            if time.monotonic() >= self._expires - 0.05:
+                raise AccessError(_late(env, request, self._deadline, seen)) from None
             raise AccessError(explain(env, request, exc, self._deadline)) from None
+        finally:
+            clock.set_deadline(None)
 
     def close(self) -> None:
         self._response.close()
@@ -178,7 +195,10 @@ def _reason(
     text = str(exc)
     where = _setting(env, request)
     if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within {deadline:g} s", "check `timeout_s` or that the target is up"
+        return (
+            f"no answer within {deadline:g} s",
+            "check that the target is up, or raise `timeout_s`",
+        )
     if "CERTIFICATE_VERIFY_FAILED" in text:
         if "mismatch" in text:
             return "the certificate does not name this host", f"check the host in `{where}`"
@@ -190,7 +210,7 @@ def _reason(
     if "Illegal header" in text or ("header" in text.lower() and "invalid" in text.lower()):
         return _bad_header(env, request)
     if "refused" in text.lower():
-        return "connection refused", f"check `{where}` (is the service listening there?)"
+        return "connection refused", f"check `{where}`"
     if _unresolved(text):
         host = request.url.host
         return f"cannot resolve host {host!r}", f"check the host in `{where}` or its DNS (`dns`)"

@@ -126,19 +126,19 @@ class Scope:
     @classmethod
     def of(cls, env: Environment, extra_hosts: Iterable[str] = ()) -> Scope:
         """The scope of ``env``: its URL settings, ``http_url`` and ``hosts``."""
-        urls = [*_url_settings(env), *([env.http_url] if env.http_url else [])]
+        derived = _http_url(env)
+        urls = [*_url_settings(env), *([derived] if derived else [])]
         origins = {o for o in map(origin, urls) if o}
-        authorities = {urlsplit(u).netloc.lower() for u in urls if "@" in urlsplit(u).netloc}
+        authorities = {_netloc(u) for u in urls if "@" in _netloc(u)}
         hosts = {str(h).lower().strip("[]") for h in [*_get(env, "hosts"), *extra_hosts]}
         return cls(frozenset(origins), frozenset(hosts), frozenset(authorities))
 
     def refusal(self, url: str) -> str | None:
         """Why ``url`` is out of scope, or None when it is in."""
-        parts = urlsplit(url)
         where = origin(url)
         if where is None:
             return "it is not an absolute http(s) URL"
-        if "@" in parts.netloc and parts.netloc.lower() not in self.userinfo:
+        if "@" in _netloc(url) and _netloc(url) not in self.userinfo:
             return "it carries credentials or an '@' in its authority that no setting names"
         if where in self.origins or where[0] in self.hosts:
             return None
@@ -182,7 +182,8 @@ def setting_for(env: Environment, url: str, near: str = "") -> str | None:
 
     Values that contain ``near`` (the offending part of the URL) are preferred.
     """
-    if env.http_url and origin(env.http_url) == origin(url) and url.startswith("http:"):
+    derived = _http_url(env)
+    if derived and origin(derived) == origin(url) and url.startswith("http:"):
         explicit = _get_str(env, "http_url")
         if not explicit or url.startswith(explicit.rstrip("/")):
             return "http_url"
@@ -212,6 +213,20 @@ def sanitize(text: str, *, newlines: bool = False) -> str:
     if not newlines:
         text = text.replace("\n", " ")
     return _CONTROLS.sub("", text)
+
+
+def _http_url(env: Environment) -> str | None:
+    try:
+        return env.http_url
+    except ValueError:  # a malformed base_url: nothing derived from it is in scope
+        return None
+
+
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
 
 
 def _url_settings(env: Environment) -> Iterator[str]:

@@ -60,9 +60,13 @@ def test_numbers_from_the_environment_are_parsed_and_checked() -> None:
         _env({"timeout_s": "${T}"}, {"T": "0"})
 
 
-def test_a_substituted_bool_is_not_treated_as_a_secret() -> None:
-    env = _env({"production": "${IS_PROD}"}, {"IS_PROD": "true"})
-    assert "true" not in env.secrets
+def test_a_substituted_bool_or_duration_is_not_treated_as_a_secret() -> None:
+    env = _env(
+        {"production": "${IS_PROD}", "monitoring": {"slo_window": "${WINDOW}"}},
+        {"IS_PROD": "true", "WINDOW": "7d"},
+    )
+    assert env.get("monitoring.slo_window") == "7d"
+    assert not env.secrets
 
 
 def test_a_substituted_text_value_is_a_secret_stripped_of_whitespace() -> None:
@@ -122,6 +126,7 @@ ROW_13 = [
     ("timeout_s = nan", "timeout_s"),
     ("timeout_s = -1", "timeout_s"),
     ("timeout_s = 0", "timeout_s"),
+    ("timeout_s = 1e300", "timeout_s"),
     ('base_url = "https://example.org:99999"', "base_url"),
 ]
 
@@ -194,3 +199,8 @@ def test_read_config_refuses_a_non_table_ready(tmp_path: Path) -> None:
     path.write_text("ready = 5\n")
     with pytest.raises(ConfigError, match="ready must be a table"):
         read_config(path)
+
+
+def test_a_short_token_field_in_expected_json_is_data_not_a_usage_error() -> None:
+    smoke = [{"name": "who", "path": "/api/me", "expect_json": {"token": "jwt"}}]
+    assert _env({"smoke": smoke}).get("smoke")[0]["expect_json"] == {"token": "jwt"}

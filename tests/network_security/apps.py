@@ -255,6 +255,22 @@ def host_only_match(origin: str, path: str) -> bool:
     return origin.split("://")[-1].split(":")[0] == "app.example.org"
 
 
+def unescaped_dot_regex(origin: str, path: str) -> bool:
+    """``re.fullmatch("https://app.example.org", origin)``: the dots match any character."""
+    import re
+
+    return re.fullmatch("https://app.example.org", origin) is not None
+
+
+class ReflectsOnlyForBrowsers(HandRolledCors):
+    """Reflects any origin, but only to requests that carry a browser's Sec-Fetch-Mode."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        browser = dict(scope.get("headers", [])).get(b"sec-fetch-mode") == b"cors"
+        self.allows = (lambda o, p: True) if browser else exact
+        await super().__call__(scope, receive, send)
+
+
 def strict_on_health_only(origin: str, path: str) -> bool:
     """Exact on the health path, any origin on every API path."""
     return origin == APP_ORIGIN if path == "/api/health" else True
@@ -335,3 +351,21 @@ def status_app(status: int) -> Starlette:
         return PlainTextResponse("unavailable", status)
 
     return Starlette(routes=[Route("/api/health", answer)])
+
+
+def token_bucket_app(rate: float, burst: int) -> Starlette:
+    """A token-bucket limiter on ``/api/health``: ``rate`` per second, ``burst`` deep."""
+    import time
+
+    state = {"tokens": float(burst), "stamp": time.monotonic()}
+
+    async def limited(request: Request) -> Response:
+        now = time.monotonic()
+        state["tokens"] = min(burst, state["tokens"] + (now - state["stamp"]) * rate)
+        state["stamp"] = now
+        if state["tokens"] >= 1:
+            state["tokens"] -= 1
+            return PlainTextResponse("ok")
+        return PlainTextResponse("slow down", 429, headers={"Retry-After": "1"})
+
+    return Starlette(routes=[Route("/api/health", limited)])

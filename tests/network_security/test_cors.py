@@ -31,9 +31,8 @@ def test_reflecting_any_origin_with_credentials_fails():
     with serve_asgi(apps.cors_app(regex=".*")) as url:
         verdict = judge(LINE, _settings(url))
     assert verdict.status is Status.FAILED
-    assert "from https://evil.example on /api/health (foreign origin): reflected" in (
-        verdict.evidence
-    )
+    assert "https://evil.example (foreign origin): reflected" in verdict.evidence
+    assert "on /api/health (preflight/simple/credentialed)" in verdict.evidence
     assert "with credentials" in verdict.evidence
 
 
@@ -48,9 +47,8 @@ def test_service_without_cors_for_the_production_origin_fails():
     with serve_asgi(apps.plain_app()) as url:
         verdict = judge(LINE, _settings(url))
     assert verdict.status is Status.FAILED
-    assert f"from {apps.APP_ORIGIN} on /api/health (configured origin refused)" in (
-        verdict.evidence
-    )
+    assert f"{apps.APP_ORIGIN} (configured origin refused)" in verdict.evidence
+    assert "on /api/health (" in verdict.evidence
 
 
 def test_allowing_another_origin_than_configured_fails():
@@ -69,9 +67,7 @@ def test_configured_path_and_foreign_origin_are_used():
             ),
         )
     assert verdict.status is Status.FAILED
-    assert "from https://partner.example on /api/health (foreign origin): reflected" in (
-        verdict.evidence
-    )
+    assert "https://partner.example (foreign origin): reflected" in verdict.evidence
 
 
 def test_missing_allowed_origins_is_unverified_naming_the_key():
@@ -103,9 +99,7 @@ def test_wildcard_without_credentials_still_fails_for_letting_any_origin_in():
     with serve_asgi(apps.cors_app("*", credentials=False)) as url:
         verdict = judge(LINE, _settings(url))
     assert verdict.status is Status.FAILED
-    assert "from https://evil.example on /api/health (foreign origin): allowed " in (
-        verdict.evidence
-    )
+    assert "https://evil.example (foreign origin): allowed " in verdict.evidence
     assert "(Access-Control-Allow-Origin *)" in verdict.evidence
 
 
@@ -113,10 +107,9 @@ def test_preflight_method_not_allowed_for_the_origin_fails():
     with serve_asgi(apps.cors_app(apps.APP_ORIGIN)) as url:
         verdict = judge(LINE, _settings(url, cors={"method": "DELETE"}))
     assert verdict.status is Status.FAILED
-    assert "preflight from https://app.example.org on /api/health (configured origin refused)" in (
+    assert "https://app.example.org (configured origin refused): preflight for DELETE" in (
         verdict.evidence
     )
-    assert "preflight for DELETE" in verdict.evidence
     assert "answered 400, browsers require 2xx" in verdict.evidence
 
 
@@ -135,14 +128,17 @@ API = {"smoke": [{"name": "items", "path": "/api/items"}]}
         (apps.host_only_match, "http://app.example.org", "scheme change"),
         (apps.host_only_match, "https://app.example.org:444", "port change"),
         (apps.reflects_null, "null", "null origin"),
+        (apps.unescaped_dot_regex, "https://app-example.org", "unescaped dot"),
     ],
 )
 def test_look_alike_of_the_allowed_origin_reflected_with_credentials_fails(rule, origin, kind):
     with serve_asgi(apps.hand_rolled_cors_app(rule)) as url:
         verdict = judge(LINE, _settings(url, **API))
     assert verdict.status is Status.FAILED, verdict.evidence
-    assert f"from {origin} on /api/health ({kind}): reflected" in verdict.evidence
-    assert f"{origin} with credentials)" in verdict.evidence
+    assert f"{origin} ({kind}): reflected (Access-Control-Allow-Origin {origin} with " in (
+        verdict.evidence
+    )
+    assert "credentials) on /api/health (preflight/simple/credentialed)" in verdict.evidence
 
 
 def test_exact_hand_rolled_cors_passes_on_every_path():
@@ -158,10 +154,9 @@ def test_strict_health_path_but_reflecting_api_paths_fails_naming_the_path():
     with serve_asgi(apps.hand_rolled_cors_app(apps.strict_on_health_only)) as url:
         verdict = judge(LINE, _settings(url, **API))
     assert verdict.status is Status.FAILED
-    assert "from https://evil.example on /api/items (foreign origin): reflected" in (
-        verdict.evidence
-    )
-    assert "on /api/health (" not in verdict.evidence.split("Sampled:")[0]
+    assert "https://evil.example (foreign origin): reflected" in verdict.evidence
+    assert "/api/items (preflight/credentialed)" in verdict.evidence
+    assert "/api/health (" not in verdict.evidence.split("Sampled:")[0]
 
 
 def test_reflection_on_a_path_only_the_openapi_document_names_fails():
@@ -171,7 +166,8 @@ def test_reflection_on_a_path_only_the_openapi_document_names_fails():
     with serve_asgi(app) as url:
         verdict = judge(LINE, _settings(url))
     assert verdict.status is Status.FAILED
-    assert "on /api/hidden (foreign origin): reflected" in verdict.evidence
+    assert "https://evil.example (foreign origin): reflected" in verdict.evidence
+    assert "on /api/hidden (preflight/credentialed)" in verdict.evidence
     assert "OpenAPI /openapi.json: 1 paths (1 templated skipped)" in verdict.evidence
 
 
@@ -179,9 +175,8 @@ def test_configured_origin_refused_everywhere_fails():
     with serve_asgi(apps.hand_rolled_cors_app(apps.refuses_everyone)) as url:
         verdict = judge(LINE, _settings(url))
     assert verdict.status is Status.FAILED
-    assert f"from {apps.APP_ORIGIN} on /api/health (configured origin refused)" in (
-        verdict.evidence
-    )
+    assert f"{apps.APP_ORIGIN} (configured origin refused)" in verdict.evidence
+    assert "on /api/health (" in verdict.evidence
 
 
 def test_request_count_is_bounded_and_paths_beyond_the_cap_are_named():
@@ -217,3 +212,38 @@ def test_api_path_behind_a_limiter_answering_429_to_everything_is_an_error_not_a
         verdict = judge(LINE, _settings(url, **API))
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "every hostile-origin request on /api/items was answered 429" in verdict.evidence
+
+
+def _api_only(origin: str, path: str) -> bool:
+    """CORS on the API paths only; the health path answers without CORS headers."""
+    return origin == apps.APP_ORIGIN and path.startswith("/api/") and path != "/api/health"
+
+
+def test_health_path_without_cors_passes_when_an_api_path_allows_the_origin():
+    with serve_asgi(apps.hand_rolled_cors_app(_api_only)) as url:
+        verdict = judge(LINE, _settings(url, **API))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert f"{apps.APP_ORIGIN} on /api/items allowed" in verdict.evidence
+
+
+def test_explicit_cors_path_must_allow_the_configured_origin_itself():
+    with serve_asgi(apps.hand_rolled_cors_app(_api_only)) as url:
+        verdict = judge(LINE, _settings(url, cors={"path": "/api/health"}, **API))
+    assert verdict.status is Status.FAILED
+    assert f"{apps.APP_ORIGIN} (configured origin refused)" in verdict.evidence
+    assert "on /api/health (" in verdict.evidence
+
+
+def test_a_target_that_reflects_only_to_browser_like_requests_is_caught():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Route
+
+    app = Starlette(
+        routes=[Route("/api/health", apps._ok)],
+        middleware=[Middleware(apps.ReflectsOnlyForBrowsers, allows=apps.exact)],
+    )
+    with serve_asgi(app) as url:
+        verdict = judge(LINE, _settings(url))
+    assert verdict.status is Status.FAILED
+    assert "https://evil.example (foreign origin): reflected" in verdict.evidence

@@ -19,6 +19,7 @@ def test_look_alikes_of_a_subdomain_origin_cover_every_lax_match() -> None:
         "suffix look-alike": "https://evilexample.test",
         "child subdomain": "https://evil.app.example.test",
         "sibling subdomain": "https://evil.example.test",
+        "unescaped dot": "https://app-example.test",
     }
 
 
@@ -75,6 +76,6 @@ def test_a_reflected_simple_answer_fails_whatever_its_status() -> None:
         "https://evil.example", "credentialed", "/p", 404, "https://evil.example", True
     )
     assert judge_cors(_report(reflected)) == [
-        "credentialed from https://evil.example on /p (foreign origin): reflected "
-        "(Access-Control-Allow-Origin https://evil.example with credentials)"
+        "https://evil.example (foreign origin): reflected "
+        "(Access-Control-Allow-Origin https://evil.example with credentials) on /p (credentialed)"
     ]

@@ -240,3 +240,12 @@ def test_every_document_states_the_burst_rule_in_the_same_sentence():
     docs = Path(__file__).parents[2] / "docs"
     for name in ("configuration.md", "probes/ratelimit.md"):
         assert BURST_RULE in (docs / name).read_text(encoding="utf-8"), name
+
+
+def test_token_bucket_just_below_the_burst_pace_still_counts_as_persistent():
+    # 40 r/s against a 60 r/s burst: paced, most requests would pass; the window after
+    # the first 429 goes as fast as the connections allow, far over the limit.
+    with serve_asgi(apps.token_bucket_app(rate=40, burst=10)) as url:
+        enabled, effective = _both(_settings(url, requests=150, seconds=2.5))
+    assert enabled.status is Status.PASSED, enabled.evidence
+    assert effective.status is Status.PASSED, effective.evidence

@@ -8,7 +8,8 @@ import pytest
 
 from pytest_biothings_ready.model import Status, Verdict
 from tests.network_tls.conftest import judge_with, tls_settings
-from tests.support.tls import Chain, make_pki, serve_nginx, serve_tls, server_context
+from tests.support.pki import make_pki
+from tests.support.tls import Chain, serve_nginx, serve_tls, server_context
 
 LINES = ("Valid SSL certificates installed", "SSL certificate status verified")
 

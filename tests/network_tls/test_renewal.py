@@ -11,15 +11,8 @@ import pytest
 
 from pytest_biothings_ready.model import Status, Verdict
 from tests.network_tls.conftest import judge_with, tls_settings
-from tests.support.tls import (
-    NOW,
-    Chain,
-    make_certificate,
-    make_openssl_self_signed,
-    make_pki,
-    serve_tls,
-    server_context,
-)
+from tests.support.pki import make_openssl_self_signed, make_pki
+from tests.support.tls import NOW, Chain, make_certificate, serve_tls, server_context
 
 LINE = "Certificate auto-renewal configured"
 DAY = dt.timedelta(days=1)

@@ -110,6 +110,8 @@ up 1
 """
 BUSINESS = """# TYPE uploads_total counter
 uploads_total 3
+# TYPE uploads_created gauge
+uploads_created 1.7e+09
 # TYPE upstream_llm_calls_total counter
 upstream_llm_calls_total{model="gemini"} 4
 """
@@ -130,6 +132,7 @@ def test_business_families_that_start_like_up_count_as_custom() -> None:
     assert "uploads (counter)" in verdict.evidence
     assert "upstream_llm_calls (counter)" in verdict.evidence
     assert "2 custom metric families" in verdict.evidence
+    assert "uploads_created" not in verdict.evidence
 
 
 def test_unreachable_metrics_endpoint_is_an_error() -> None:

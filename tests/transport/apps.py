@@ -49,7 +49,7 @@ def recording_app(redirect_to: str = "") -> tuple[Starlette, Seen]:
 
 def hostile_app(body_bytes: int = 0, trickle_s: float = 0.0) -> tuple[Starlette, Seen]:
     """``/big`` sends ``body_bytes``; ``/trickle`` one byte per ``trickle_s`` forever;
-    ``/ansi`` a terminal escape and a lone surrogate's UTF-8 garbage."""
+    ``/stall`` ten bytes, ten more after 0.7 s, then nothing; ``/slow`` no headers for 30 s."""
     seen = Seen()
 
     async def big(request: Request) -> Response:
@@ -67,5 +67,24 @@ def hostile_app(body_bytes: int = 0, trickle_s: float = 0.0) -> tuple[Starlette,
 
         return StreamingResponse(forever(), media_type="text/plain")
 
-    routes = [Route("/big", big), Route("/trickle", trickle)]
+    async def stall(request: Request) -> Response:
+        async def some_then_nothing() -> AsyncIterator[bytes]:
+            yield b"x" * 10
+            await asyncio.sleep(0.7)  # just inside a read timeout: resets it
+            yield b"y" * 10
+            await asyncio.sleep(30)
+            yield b"never"
+
+        return StreamingResponse(some_then_nothing(), media_type="text/plain")
+
+    async def slow_headers(request: Request) -> Response:
+        await asyncio.sleep(30)
+        return PlainTextResponse("late")
+
+    routes = [
+        Route("/big", big),
+        Route("/trickle", trickle),
+        Route("/stall", stall),
+        Route("/slow", slow_headers),
+    ]
     return Starlette(routes=routes), seen

@@ -67,3 +67,22 @@ def test_an_api_key_with_a_trailing_line_break_never_leaks(ending: str) -> None:
     assert verdict.status is Status.FAILED, verdict.evidence
     assert SECRET not in verdict.evidence and SECRET[:12] not in verdict.evidence
     assert "ends with a" in verdict.evidence
+
+
+HTTPS = "HTTPS enforced (HTTP redirects to HTTPS)"
+
+
+def test_refused_plain_http_names_http_url_and_an_untrusted_cert_names_ca_bundle(
+    tmp_path,
+) -> None:
+    from tests.support.servers import free_port, make_tls_files
+
+    tls = make_tls_files(tmp_path)
+    app, _ = recording_app()
+    with serve_asgi(app, tls=tls) as url:
+        settings = {"base_url": url, "http_url": f"http://127.0.0.1:{free_port()}", "timeout_s": 2}
+        verdict = judge(HTTPS, settings)
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "connection refused" in verdict.evidence
+    assert "`http_url`" in verdict.evidence
+    assert "`ca_bundle`" in verdict.evidence

@@ -80,6 +80,25 @@ def test_cors_and_burst_paths_stay_in_scope(title: str, key: str) -> None:
     assert f"`{key}.path`" in verdict.evidence
 
 
+def test_a_role_path_or_models_path_cannot_leave_the_scope() -> None:
+    first, _ = recording_app()
+    other, other_seen = recording_app()
+    with serve_asgi(first) as base, serve_asgi(other) as elsewhere:
+        port = elsewhere.rsplit(":", 1)[1]
+        roles = [{"name": "anonymous", "path": f"@localhost:{port}/x", "expect_status": 401}]
+        role = judge("User roles and permissions configured", {"base_url": base, "roles": roles})
+        models = {
+            "base_url": base,
+            "timeout_s": 2,
+            "secrets": {"GOOGLE_API_KEY": "k-abc-123456"},
+            "llm": {"base_url": base, "models_path": f"@localhost:{port}/models"},
+        }
+        key = judge("GOOGLE_API_KEY is set and valid", models)
+    assert other_seen.requests == []
+    assert role.status is Status.ERROR and "`roles[0].path`" in role.evidence, role.evidence
+    assert key.status is Status.ERROR and "`llm.models_path`" in key.evidence, key.evidence
+
+
 def test_hosts_put_every_port_of_a_host_in_scope() -> None:
     app, seen = recording_app()
     with serve_asgi(app) as url:
@@ -172,6 +191,17 @@ def test_a_body_trickling_forever_ends_at_the_deadline_and_stops_downloading() -
     assert elapsed < 1.6
 
 
+@pytest.mark.parametrize("path", ["/stall", "/slow"])
+def test_a_target_stalling_mid_body_or_before_headers_ends_at_the_deadline(path: str) -> None:
+    app, _ = hostile_app()
+    with serve_asgi(app, timeout_graceful_shutdown=0) as url:
+        env = environment({"base_url": url, "timeout_s": 1})
+        started = time.monotonic()
+        with pytest.raises(ProbeError, match=r"within 1 s.*`timeout_s`"):
+            fetch(env, "GET", f"{url}{path}")
+        assert time.monotonic() - started < 1.4
+
+
 def test_refused_on_the_plain_http_url_names_http_url() -> None:
     port = free_port()
     env = environment({"base_url": "https://127.0.0.1:9", "http_url": f"http://127.0.0.1:{port}"})
@@ -260,3 +290,9 @@ def test_sanitize_removes_what_a_terminal_or_a_report_would_obey(raw: str, clean
 
 def test_sanitize_keeps_line_breaks_when_asked() -> None:
     assert sanitize("a\r\nb\x1b[31m", newlines=True) == "a\nb"
+
+
+def test_a_malformed_base_url_puts_nothing_in_scope_and_does_not_crash() -> None:
+    env = environment({"base_url": "http://[::1", "timeout_s": 1})
+    with pytest.raises(ProbeError, match="not sent"):
+        fetch(env, "GET", "http://127.0.0.1:9/")

@@ -14,10 +14,6 @@ SAFELISTED = frozenset({"GET", "HEAD", "POST", "*"})
 SHOWN = 16
 
 
-def _where(answer: CorsAnswer) -> str:
-    return f"from {answer.origin} on {answer.path}"
-
-
 def _hostile_problem(answer: CorsAnswer, kinds: dict[str, str]) -> str | None:
     if not answer.allowed:
         return None
@@ -54,22 +50,52 @@ def _problem(answer: CorsAnswer, report: CorsReport, kinds: dict[str, str]) -> s
         return ": Access-Control-Allow-Origin * with credentials"
     if answer.origin in kinds:
         return _hostile_problem(answer, kinds)
-    if answer.path == report.primary:
+    if answer.path == report.primary and answer.origin not in _allowed_elsewhere(report):
         return _allowed_problem(answer, report.method)
     return None
 
 
-def judge_cors(report: CorsReport) -> list[str]:
-    """Every problem of the matrix, grouped by origin and path (empty: compliant).
+def clean_paths(report: CorsReport) -> dict[str, list[str]]:
+    """For each configured origin, the paths where every judged answer allowed it."""
+    clean: dict[tuple[str, str], bool] = {}
+    for answer in report.answers:
+        if answer.origin in report.allowed_origins and answer.status not in INCONCLUSIVE:
+            ok = _allowed_problem(answer, report.method) is None
+            clean[answer.origin, answer.path] = clean.get((answer.origin, answer.path), True) and ok
+    found: dict[str, list[str]] = {}
+    for (origin, path), ok in clean.items():
+        if ok:
+            found.setdefault(origin, []).append(path)
+    return found
 
-    ``preflight/credentialed from ORIGIN on PATH (KIND): reflected (...)``.
+
+def _allowed_elsewhere(report: CorsReport) -> set[str]:
+    """Configured origins that need not be judged on the primary path.
+
+    Without an explicit ``cors.path`` the primary path is the health path, which many
+    services leave without CORS: an origin fully allowed on another known path is
+    allowed.  With ``cors.path`` set it must be allowed there.
+    """
+    return set() if report.primary_required else set(clean_paths(report))
+
+
+def judge_cors(report: CorsReport) -> list[str]:
+    """Every problem of the matrix, one per origin and finding (empty: compliant).
+
+    ``ORIGIN (KIND): reflected (Access-Control-Allow-Origin ...) on PATH (preflight/
+    credentialed), PATH (credentialed)``.
     """
     kinds = {origin: kind for kind, origin in report.hostile}
-    grouped: dict[tuple[str, str], list[str]] = {}
+    grouped: dict[tuple[str, str], dict[str, list[str]]] = {}
     for answer in report.answers:
         if (tail := _problem(answer, report, kinds)) is not None:
-            grouped.setdefault((_where(answer), tail), []).append(answer.kind)
-    return [f"{'/'.join(k)} {where} {tail}" for (where, tail), k in grouped.items()]
+            paths = grouped.setdefault((answer.origin, tail), {})
+            paths.setdefault(answer.path, []).append(answer.kind)
+    return [
+        f"{origin}{'' if tail.startswith(':') else ' '}{tail} on "
+        + ", ".join(f"{path} ({'/'.join(k)})" for path, k in paths.items())
+        for (origin, tail), paths in grouped.items()
+    ]
 
 
 def sampled(report: CorsReport) -> str:
@@ -86,7 +112,7 @@ def sampled(report: CorsReport) -> str:
     return text
 
 
-def _allowed_elsewhere(report: CorsReport) -> str:
+def _allowed_count(report: CorsReport) -> str:
     ok = {a.path for a in report.answers if a.origin in report.allowed_origins and a.allowed}
     return f"configured origins allowed on {len(ok)} of {len(report.paths)} paths"
 
@@ -107,10 +133,11 @@ def unjudged(report: CorsReport) -> tuple[int, list[str]]:
 def cors_is_restricted(ctx: Context) -> Verdict:
     """Only the configured origins are allowed, on every known path; never * with credentials.
 
-    Each origin in ``cors_allowed_origins`` must be allowed on ``cors.path`` (preflight
-    2xx and GET).  Look-alikes derived from each (prefix, suffix, sibling and child
-    subdomains, scheme and port changes), ``null`` and a foreign origin must be
-    refused on every path the environment names and its OpenAPI paths.
+    Each origin in ``cors_allowed_origins`` must be allowed (preflight 2xx and GET) on
+    ``cors.path`` when set, else on the health path or another known path.
+    Look-alikes derived from each (prefix, suffix, sibling and child subdomains,
+    scheme and port changes), ``null`` and a foreign origin must be refused on every
+    path the environment names and its OpenAPI paths.
     """
     report: CorsReport = ctx.evidence("cors")
     problems = judge_cors(report)
@@ -128,11 +155,21 @@ def cors_is_restricted(ctx: Context) -> Verdict:
             f"answered 429/502/503/504, so its CORS policy was not observed; {sampled(report)}"
         )
     skipped = f" {count} hostile answers were 429/5xx (not judged)." if count else ""
+    clean = clean_paths(report)
+    if unseen := [o for o in report.allowed_origins if o not in clean]:
+        return Verdict.error(
+            f"could not probe: {', '.join(unseen)} got only 429/502/503/504 answers, so "
+            f"whether it is allowed was not observed; {sampled(report)}"
+        )
     credentials = any(
         a.allow_credentials for a in report.answers if a.origin in report.allowed_origins
     )
+    where = ", ".join(
+        f"{o} on {report.primary if report.primary in clean.get(o, []) else clean[o][0]}"
+        for o in report.allowed_origins
+    )
     return Verdict.passed(
-        f"CORS: {', '.join(report.allowed_origins)} allowed on {report.primary} (preflight "
+        f"CORS: {where} allowed (preflight "
         f"and GET{' with credentials' if credentials else ''}); no hostile origin allowed "
-        f"anywhere; {_allowed_elsewhere(report)}.{skipped} Sampled: {sampled(report)}."
+        f"anywhere; {_allowed_count(report)}.{skipped} Sampled: {sampled(report)}."
     )

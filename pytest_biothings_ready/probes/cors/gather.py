@@ -29,6 +29,13 @@ __all__ = ["CorsAnswer", "CorsReport", "gather_cors"]
 
 PRIMARY_KINDS = ("preflight", "simple", "credentialed")
 OTHER_KINDS = ("preflight", "credentialed")
+# What a browser's fetch() from another site sends besides Origin: a target that
+# treats requests without them differently is judged as browsers meet it.
+BROWSER_HEADERS = {
+    "Sec-Fetch-Mode": "cors",
+    "Sec-Fetch-Site": "cross-site",
+    "Sec-Fetch-Dest": "empty",
+}
 # A cookie a browser would attach to a credentialed request (fetch credentials: include).
 PROBE_COOKIE = "ready_cors_probe=1"
 # The matrix gives up after this many operation timeouts in total.
@@ -80,6 +87,8 @@ class CorsReport:
         skipped: known paths not asked (``cors.max_requests``).
         openapi: what the OpenAPI document contributed, for the evidence.
         cut: why the matrix stopped early (time budget), else None.
+        primary_required: ``cors.path`` was set, so the configured origins must be
+            allowed there (else on some known path).
     """
 
     base: str
@@ -92,6 +101,7 @@ class CorsReport:
     skipped: tuple[str, ...] = ()
     openapi: str = ""
     cut: str | None = None
+    primary_required: bool = True
 
     @property
     def foreign_origin(self) -> str:
@@ -135,7 +145,7 @@ def _ask(
     env: Environment, client: httpx.Client, base: str, step: tuple[str, str, str]
 ) -> CorsAnswer:
     path, origin, kind = step
-    headers = {"Origin": origin}
+    headers = {"Origin": origin, **BROWSER_HEADERS}
     if kind == "preflight":
         headers["Access-Control-Request-Method"] = str(env.get("cors.method")).upper()
         if wanted := env.get("cors.request_headers"):
@@ -177,6 +187,7 @@ def gather_cors(ctx: Context) -> CorsReport:
     return CorsReport(
         base, primary, tuple(allowed), tuple(hostile), tuple(answers),
         str(env.get("cors.method")).upper(), paths, tuple(skipped), note, cut,
+        bool(env.get("cors.path")),
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ For ``https://app.example.test`` (a sketch of what servers get wrong)::
     https://app.example.test.evil.example   prefix look-alike   startswith(), unanchored regex
     https://evilexample.test                suffix look-alike   endswith("example.test")
     https://evil.example.test               sibling subdomain   a *.example.test wildcard
+    https://app-example.test                unescaped dot       the regex app.example.test
     https://evil.app.example.test           child subdomain     a *.app.example.test wildcard
     http://app.example.test                 scheme change       host-only comparison
     https://app.example.test:444            port change         host-only comparison
@@ -57,6 +58,7 @@ def look_alikes(origin: str) -> list[tuple[str, str]]:
     ]
     if len(labels) > 2:
         found.append(("sibling subdomain", f"{scheme}://evil.{parent}{suffix}"))
+        found.append(("unescaped dot", f"{scheme}://{labels[0]}-{parent}{suffix}"))
     return found
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_biothings_ready.evidence.transport import sanitize
+
 __all__ = ["Cpu", "Endpoint", "PhaseStats", "RunResult"]
 
 
@@ -68,7 +70,10 @@ class PhaseStats:
             elapsed_s=float(data["elapsed_s"]),
             total=_endpoint({**data, "name": "total"}),
             endpoints=tuple(_endpoint(e) for e in data["endpoints"]),
-            errors=tuple(f"{e['name']}: {e['error']} ({e['count']})" for e in data["errors"]),
+            errors=tuple(
+                sanitize(f"{e['name']}: {e['error']}")[:300] + f" ({e['count']})"
+                for e in data["errors"]
+            ),
         )
 
     def summary(self) -> str:

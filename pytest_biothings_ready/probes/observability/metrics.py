@@ -60,8 +60,19 @@ class MetricsScrape:
     missing: str | None = None
 
     def custom(self) -> list[Family]:
-        """Families with samples that no instrumentation library emits by default."""
-        return [f for f in self.families if f.samples and stock_source(f.name) is None]
+        """Families with samples that no instrumentation library emits by default.
+
+        ``X_created`` gauges (prometheus-client's creation times of family ``X`` in the
+        text format) are part of ``X``, not families of their own.
+        """
+        names = {f.name for f in self.families}
+        return [
+            f
+            for f in self.families
+            if f.samples
+            and stock_source(f.name) is None
+            and not (f.name.endswith("_created") and f.name.removesuffix("_created") in names)
+        ]
 
 
 @gatherer("metrics", needs=("metrics_url",))

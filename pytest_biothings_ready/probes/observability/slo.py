@@ -13,12 +13,23 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.kpi import KpiValue
-from pytest_biothings_ready.probes.observability.rules import RuleSet
+from pytest_biothings_ready.probes.observability.limits import (
+    Limit,
+    alerts,
+    backup_limit,
+    cost_limit,
+    ms,
+    p95_limit,
+    pct,
+    setting,
+    threshold,
+    trend_limit,
+    uptime_limit,
+)
 
 __all__ = ["SLOS", "Limit", "Slo"]
 
@@ -36,23 +47,6 @@ def _human(seconds: float) -> str:
         if seconds >= size:
             return f"{seconds / size:.1f}{unit}"
     return f"{seconds:.0f}s"
-
-
-@dataclass(frozen=True)
-class Limit:
-    """What a KPI is held to, as the environment sets it.
-
-    Attributes:
-        bound: the threshold the worst value is compared to.
-        expected: the requirement as evidence states it (``< 1%``).
-        note: appended to the observed value (``(of 3 rules)``, ``(was 412 ms)``).
-        label: replaces the spec's label when the setting names it (alert labels).
-    """
-
-    bound: float
-    expected: str
-    note: str = ""
-    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,100 +94,15 @@ def judge(ctx: Context, slo: Slo) -> Verdict:
     return verdict(f"{label} {slo.shown(observed)}{note} {where}; required: {limit.expected}")
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.3g}%"
-
-
-def _ms(x: float) -> str:
-    return f"{x * 1000:.0f} ms"
-
-
-def _threshold(name: str, wording: Callable[[float], str]) -> Callable[[Context], Limit]:
-    def limit(ctx: Context) -> Limit:
-        bound = ctx.env.threshold(name)
-        return Limit(bound, wording(bound))
-
-    return limit
-
-
-def _setting(key: str, wording: Callable[[float], str]) -> Callable[[Context], Limit]:
-    def limit(ctx: Context) -> Limit:
-        bound = float(ctx.env.require(f"monitoring.{key}"))
-        return Limit(bound, wording(bound))
-
-    return limit
-
-
-def _p95_limit(ctx: Context) -> Limit:
-    limit_ms = ctx.env.threshold("p95_ms")
-    return Limit(limit_ms / 1000, f"< {limit_ms:g} ms")
-
-
-def _uptime_limit(ctx: Context) -> Limit:
-    bound = ctx.env.threshold("uptime")
-    return Limit(bound, f"> {bound * 100:g}%")
-
-
-def _alerts(kind: str, value_key: str) -> Callable[[Context], Limit]:
-    """No alert of ``monitoring.<kind>_label=<value_key>`` fired; such rules must exist."""
-
-    def limit(ctx: Context) -> Limit:
-        label = str(ctx.env.get(f"monitoring.{kind}_label"))
-        value = str(ctx.env.get(f"monitoring.{value_key}"))
-        rules = _alert_rules_exist(ctx, label, value)
-        return Limit(0, "0", f"(of {rules} rules)", f"firing {label}={value} alerts")
-
-    return limit
-
-
-def _trend_limit(ctx: Context) -> Limit:
-    before: KpiValue = ctx.evidence("kpi-p95_previous")
-    if not before.values:
-        raise NotConfigured(
-            "monitoring.slo_window",
-            ctx.env.name,
-            f"no data for the previous {before.history.window} window yet ({before.query})",
-        )
-    base = max(before.values)
-    tolerance = float(ctx.env.get("monitoring.trend_tolerance"))
-    expected = f"at most {tolerance * 100:g}% above the previous window"
-    return Limit(base * (1 + tolerance), expected, f"(was {_ms(base)})")
-
-
-def _cost_limit(ctx: Context) -> Limit:
-    forecast = float(ctx.env.require("monitoring.cost_forecast"))
-    tolerance = float(ctx.env.get("monitoring.cost_tolerance"))
-    return Limit(forecast * (1 + tolerance), f"<= {forecast:g} + {tolerance * 100:g}%")
-
-
-def _backup_limit(ctx: Context) -> Limit:
-    limit = str(ctx.env.get("monitoring.backup_max_age"))
-    return Limit(duration_seconds(limit), f"within {limit}")
-
-
-def _alert_rules_exist(ctx: Context, label: str, value: str) -> int:
-    """How many loaded alert rules carry ``label=value`` (nothing to fire otherwise)."""
-    rules: RuleSet = ctx.evidence("prometheus-rules")
-    count = sum(1 for a in rules.alerts if a.labels.get(label) == value)
-    if not count:
-        raise NotConfigured(
-            f"monitoring.{'security' if 'security' in label else 'severity'}_label",
-            ctx.env.name,
-            f"Prometheus has no alert rule with {label}={value!r}, so none "
-            "could have fired; add one or adjust the label setting",
-        )
-    return count
-
-
 SLOS: tuple[Slo, ...] = (
     Slo(
         "error_rate_below_slo",
         ("Error rates < 1%", "Reliability: < 1% error rate"),
         "error_rate",
         "error ratio",
-        _pct,
+        pct,
         operator.lt,
-        _threshold("error_rate", lambda b: f"< {_pct(b)}"),
+        threshold("error_rate", lambda b: f"< {pct(b)}"),
         "The service's 5xx ratio over the SLO window is below ``thresholds.error_rate``.",
     ),
     Slo(
@@ -201,9 +110,9 @@ SLOS: tuple[Slo, ...] = (
         ("Response times within SLA (p95 < 500ms)", "Performance: p95 response time < 500ms"),
         "p95",
         "p95 latency",
-        _ms,
+        ms,
         operator.lt,
-        _p95_limit,
+        p95_limit,
         "The p95 request latency over the SLO window is below ``thresholds.p95_ms``.",
     ),
     Slo(
@@ -213,7 +122,7 @@ SLOS: tuple[Slo, ...] = (
         "uptime",
         lambda v: f"{v * 100:.3f}%",
         operator.gt,
-        _uptime_limit,
+        uptime_limit,
         "The share of successful scrapes (``up``) over the window exceeds ``thresholds.uptime``.",
         worst=min,
     ),
@@ -224,7 +133,7 @@ SLOS: tuple[Slo, ...] = (
         "peak CPU",
         lambda v: f"{v:.2f} cores",
         operator.le,
-        _setting("cpu_max_cores", lambda b: f"<= {b:g} cores per instance"),
+        setting("cpu_max_cores", lambda b: f"<= {b:g} cores per instance"),
         "No instance uses more CPU than ``monitoring.cpu_max_cores`` (5-minute rate).",
     ),
     Slo(
@@ -234,7 +143,7 @@ SLOS: tuple[Slo, ...] = (
         "firing critical alerts",
         lambda v: f"{v:.0f}",
         operator.eq,
-        _alerts("severity", "critical_value"),
+        alerts("severity", "critical_value"),
         "No critical alert of the service fired during the SLO window (rules must exist).",
         uses=("prometheus-rules",),
     ),
@@ -245,7 +154,7 @@ SLOS: tuple[Slo, ...] = (
         "firing security alerts",
         lambda v: f"{v:.0f}",
         operator.eq,
-        _alerts("security", "security_value"),
+        alerts("security", "security_value"),
         "No security alert fired during the SLO window (security rules must exist).",
         uses=("prometheus-rules",),
     ),
@@ -254,9 +163,9 @@ SLOS: tuple[Slo, ...] = (
         ("Performance trends stable",),
         "p95",
         "p95 latency",
-        _ms,
+        ms,
         operator.le,
-        _trend_limit,
+        trend_limit,
         "p95 latency this window is at most ``trend_tolerance`` above the window before.",
         uses=("kpi-p95_previous",),
     ),
@@ -265,9 +174,9 @@ SLOS: tuple[Slo, ...] = (
         ("No memory leaks detected",),
         "memory_growth",
         "resident memory growth",
-        _pct,
+        pct,
         operator.lt,
-        _setting("memory_growth_max", lambda b: f"< {_pct(b)}"),
+        setting("memory_growth_max", lambda b: f"< {pct(b)}"),
         "Resident memory grows by less than ``memory_growth_max`` over the window (slope).",
     ),
     Slo(
@@ -275,9 +184,9 @@ SLOS: tuple[Slo, ...] = (
         ("Agent tasks completing successfully", "Agent Performance: Task success rate > 95%"),
         "task_success",
         "task success",
-        _pct,
+        pct,
         operator.gt,
-        _threshold("task_success", lambda b: f"> {_pct(b)}"),
+        threshold("task_success", lambda b: f"> {pct(b)}"),
         "The agent task success ratio over the window exceeds ``thresholds.task_success``.",
         worst=min,
     ),
@@ -288,7 +197,7 @@ SLOS: tuple[Slo, ...] = (
         "cost",
         lambda v: f"{v:.2f}",
         operator.le,
-        _cost_limit,
+        cost_limit,
         "Spend (``kpi.cost``) is at most ``cost_tolerance`` above ``cost_forecast``.",
     ),
     Slo(
@@ -298,7 +207,7 @@ SLOS: tuple[Slo, ...] = (
         "LLM cost",
         lambda v: f"{v:.2f}",
         operator.le,
-        _setting("llm_cost_forecast", lambda b: f"<= {b:g}"),
+        setting("llm_cost_forecast", lambda b: f"<= {b:g}"),
         "LLM spend (``kpi.llm_cost``) does not exceed ``llm_cost_forecast``.",
     ),
     Slo(
@@ -308,7 +217,7 @@ SLOS: tuple[Slo, ...] = (
         "last successful backup",
         lambda v: f"{_human(v)} ago",
         operator.le,
-        _backup_limit,
+        backup_limit,
         "The last successful backup job is younger than ``monitoring.backup_max_age``.",
     ),
 )

@@ -5,10 +5,9 @@
    ``rate_limit.path``.
 2. **Burst**: ``rate_limit.requests`` paced over ``rate_limit.seconds`` by
    ``rate_limit.concurrency`` threads.  After the first limited answer (429, or 503
-   with ``Retry-After``) the same pace goes on for ``rate_limit.persist_s`` or
-   ``rate_limit.persist_requests`` more requests, whichever ends first, so that
-   persistence can be measured: a limiter refuses most of those, an upstream
-   quota's sporadic 429 does not.
+   with ``Retry-After``) ``rate_limit.persist_requests`` more requests go out as fast
+   as the connections allow (for at most ``rate_limit.persist_s``), far over any
+   limit: a limiter refuses most of them, an upstream quota's sporadic 429 does not.
 3. **Release**: wait what the last limited answer advertised (capped by
    ``rate_limit.recovery_s``), then poll until a 2xx comes back.
 """
@@ -65,7 +64,7 @@ class Limited:
     stamp: float
 
 
-def baseline(client: httpx.Client, burst: Burst, cap: float) -> int:
+def baseline(burst: Burst, cap: float) -> int:
     """The status of the path before the burst; ProbeError when it is not 2xx."""
     status, response = burst.ask()
     if response is not None and is_limited(response):
@@ -124,13 +123,14 @@ class Burst:
                     self.dispatched_after += 1
                     if self.dispatched_after > self.persist_requests:
                         return
-            due = self.start + index * self.interval
             if first is None and index >= self.planned:
                 return
-            if first is not None and due > first.stamp + self.persist_s:
+            if first is not None and time.monotonic() > first.stamp + self.persist_s:
                 return
-            delay = due - time.monotonic()
-            if delay > 0 and self.stop.wait(delay):
+            # Paced until the first limit; then as fast as the connections allow, so
+            # that the window is far over any limit and a limiter refuses most of it.
+            delay = self.start + index * self.interval - time.monotonic()
+            if first is None and delay > 0 and self.stop.wait(delay):
                 return
             try:
                 self._send()
@@ -167,6 +167,8 @@ class Burst:
 
     def run(self, concurrency: int, timeout: float) -> None:
         """Run the burst's threads to their end (bounded by the client's timeout)."""
+        self.errors.clear()  # the baseline's are reported by the baseline
+        self.start = time.monotonic()
         threads = [threading.Thread(target=self.work, daemon=True) for _ in range(concurrency)]
         for thread in threads:
             thread.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -139,9 +138,7 @@ def gather_burst(ctx: Context) -> BurstReport:
     cap = float(env.get("rate_limit.recovery_s"))
     with http_client(env, limits=limits) as client:
         burst = Burst(client, env, url)
-        status = baseline(client, burst, cap)
-        burst.errors.clear()
-        burst.start = time.monotonic()
+        status = baseline(burst, cap)
         burst.run(concurrency, env.timeout)
         if not burst.statuses:
             reason = burst.errors[0] if burst.errors else "no request was sent"

@@ -17,6 +17,13 @@ from typing import Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
+from pytest_biothings_ready.probes.static.kinds import (
+    BUILTIN_KINDS,
+    SCALABLE_KINDS,
+    WORKLOAD_KINDS,
+    check_kinds,
+    crd_kinds,
+)
 from pytest_biothings_ready.probes.static.unrendered import (
     helm_chart_of,
     helm_message,
@@ -25,45 +32,16 @@ from pytest_biothings_ready.probes.static.unrendered import (
 )
 from pytest_biothings_ready.probes.static.yamlload import key_line, line_of
 
-__all__ = ["Container", "Manifest", "ManifestSet", "Workload", "gather_manifests"]
-
-# Kubernetes built-in kinds, then custom resources common enough to accept by default
-# (Argo Rollouts, External Secrets, Secrets Store CSI, Sealed Secrets, Velero, KEDA,
-# VPA, Prometheus Operator, cert-manager, Gateway API, Istio, GKE, AWS LB, Traefik).
-BUILTIN_KINDS = frozenset(
-    """
-Binding ClusterRole ClusterRoleBinding ConfigMap ControllerRevision CronJob CSIDriver
-CSINode CSIStorageCapacity CustomResourceDefinition DaemonSet Deployment Endpoints
-EndpointSlice Event FlowSchema HorizontalPodAutoscaler Ingress IngressClass Job Lease
-LimitRange List MutatingWebhookConfiguration Namespace NetworkPolicy Node
-PersistentVolume PersistentVolumeClaim Pod PodDisruptionBudget PodTemplate PriorityClass
-PriorityLevelConfiguration ReplicaSet ReplicationController ResourceQuota Role
-RoleBinding RuntimeClass Secret Service ServiceAccount StatefulSet StorageClass
-ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding
-ValidatingWebhookConfiguration VolumeAttachment
-Rollout AnalysisTemplate ExternalSecret ClusterExternalSecret SecretStore
-ClusterSecretStore SecretProviderClass SealedSecret Schedule Backup
-BackupStorageLocation VolumeSnapshotLocation VolumeSnapshot VolumeSnapshotClass
-ScaledObject ScaledJob VerticalPodAutoscaler ServiceMonitor PodMonitor PrometheusRule
-Certificate Issuer ClusterIssuer Gateway HTTPRoute GatewayClass VirtualService
-DestinationRule BackendConfig FrontendConfig TargetGroupBinding IngressRoute Middleware
-""".split()  # noqa: SIM905  (a word list reads better than 80 quoted lines)
-)
-
-WORKLOAD_KINDS = frozenset(
-    {
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "ReplicaSet",
-        "ReplicationController",
-        "Job",
-        "CronJob",
-        "Pod",
-        "Rollout",
-    }
-)
-SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "Rollout"})
+__all__ = [
+    "BUILTIN_KINDS",
+    "SCALABLE_KINDS",
+    "WORKLOAD_KINDS",
+    "Container",
+    "Manifest",
+    "ManifestSet",
+    "Workload",
+    "gather_manifests",
+]
 
 
 @dataclass(frozen=True)
@@ -222,7 +200,7 @@ class ManifestSet:
 
         A selector that is not a mapping selects nothing; ``{}`` selects every workload.
         """
-        from pytest_biothings_ready.probes.static.kubevalues import matches
+        from pytest_biothings_ready.probes.static.kubernetes.values import matches
 
         if not isinstance(selector, Mapping):
             return []
@@ -262,7 +240,7 @@ def gather_manifests(ctx: Context) -> ManifestSet:
     for path in files:
         objects.extend(_read(path, display(ctx.env, path)))
     extra = {str(k) for k in ctx.env.get("manifest_kinds") or []}
-    _check_kinds(objects, extra | _crd_kinds(objects))
+    check_kinds(objects, extra | crd_kinds(objects))
     return ManifestSet(tuple(objects), len(files))
 
 
@@ -318,20 +296,3 @@ def _kustomization(doc: Mapping[str, Any], shown: str) -> None:
     if not plain_kustomization(doc):
         folder = Path(shown).parent.as_posix()
         raise ProbeError(kustomize_message(f"{shown}:{line_of(doc, 1)}", folder))
-
-
-def _crd_kinds(objects: list[Manifest]) -> set[str]:
-    return {
-        str(_map(_map(m.body.get("spec")).get("names")).get("kind"))
-        for m in objects
-        if m.kind == "CustomResourceDefinition"
-    }
-
-
-def _check_kinds(objects: list[Manifest], extra: set[str]) -> None:
-    for obj in objects:
-        if obj.kind not in BUILTIN_KINDS and obj.kind not in extra:
-            raise ProbeError(
-                f"{obj.file}:{obj.line}: unknown kind {obj.kind!r} ({obj.api_version}); "
-                "add it to `manifest_kinds` if it is a custom resource"
-            )

@@ -146,7 +146,7 @@ def _bundle(env: Environment) -> tuple[list[x509.Certificate], tuple[str, ...]]:
     try:
         certificates = x509.load_pem_x509_certificates(path.read_bytes())
     except (OSError, ValueError) as exc:
-        raise ProbeError(f"cannot load ca_bundle {path}: {exc}") from None
+        raise ProbeError(f"cannot load ca_bundle {path}: {exc}; check `ca_bundle`") from None
     roots = [c for c in certificates if _self_signed(c)]
     others = tuple(_subject(c) for c in certificates if not _self_signed(c))
     return roots, others

@@ -28,6 +28,10 @@ BAD_WORDS = frozenset(
     }
 )  # fmt: skip
 STATUS_KEYS = ("status", "state", "health", "healthy", "overall", "ok")
+# Keys whose boolean value is a state ({"db": {"connected": false}}).
+BOOL_KEYS = frozenset(
+    {"healthy", "ok", "up", "alive", "live", "ready", "available", "connected", "reachable"}
+)
 CONTAINERS = ("checks", "components", "details", "services", "dependencies", "entries")
 SHOWN_CHARS = 60
 # Words that decide as a bare field value ("db": "down"); "error", "warn", "red"... are
@@ -39,6 +43,8 @@ FLAT_WORDS = frozenset(
         "dead", "stopped",
     }
 )  # fmt: skip
+# Words that make a short text unhealthy wherever they stand ("status: down").
+TEXT_WORDS = FLAT_WORDS - GOOD_WORDS | {"false"}
 _HTML = re.compile(r"^\s*<(?:!doctype\s+html|html|head|body)\b|<html[\s>]", re.IGNORECASE)
 
 
@@ -69,12 +75,17 @@ def _word(value: Any) -> str | None:
     return None
 
 
-def _statuses(node: Any, where: str, found: list[tuple[str, str]]) -> None:
-    """Collect (component, word) from ``node`` and the containers below it."""
+def _statuses(node: Any, where: str, found: list[tuple[str, str]], checks: bool = False) -> None:
+    """Collect (component, word) from ``node`` and the containers below it.
+
+    ``checks``: ``node`` is a container of component checks, where a boolean value is
+    the component's state (``"checks": {"db": false}``).
+    """
     if isinstance(node, list):
         for index, item in enumerate(node):
             name = item.get("name") or item.get("componentId") if isinstance(item, dict) else None
-            _statuses(item, f"{where}.{name or index}" if where else str(name or index), found)
+            label = f"{where}.{name or index}" if where else str(name or index)
+            _statuses(item, label, found, checks)
         return
     if not isinstance(node, dict):
         return
@@ -83,10 +94,22 @@ def _statuses(node: Any, where: str, found: list[tuple[str, str]]) -> None:
         lower = str(key).lower()
         if lower in STATUS_KEYS and (word := _word(value)) is not None:
             found.append((where or "status", word))
-        elif lower in CONTAINERS or isinstance(value, dict | list):
-            _statuses(value, "" if lower in CONTAINERS and not where else label, found)
-        elif isinstance(value, str) and _word(value) in FLAT_WORDS:
-            found.append((label, _word(value) or ""))
+        elif lower in BOOL_KEYS and isinstance(value, bool):
+            found.append((where or label, _word(value) or ""))
+        elif lower in CONTAINERS:
+            _statuses(value, where, found, checks=True)
+        elif isinstance(value, dict | list):
+            _statuses(value, label, found)
+        elif (word := _flat_word(value, checks)) is not None:
+            found.append((label, word))
+
+
+def _flat_word(value: Any, checks: bool) -> str | None:
+    """The status a bare field value states: an unambiguous word, or a check's boolean."""
+    if isinstance(value, bool):
+        return _word(value) if checks else None
+    word = _word(value)
+    return word if word in FLAT_WORDS else None
 
 
 def _read_json(data: Any) -> HealthDoc:
@@ -121,10 +144,27 @@ def read_health(content_type: str, body: bytes) -> HealthDoc:
     except ValueError:
         pass
     served = f" served as {content_type.split(';')[0]}" if "html" in content_type.lower() else ""
-    shown = repr(text.strip()[:SHOWN_CHARS]) + served
-    first = text.strip().split()[0].strip(".:!,;").lower()
-    bad = (f"text: {first}",) if first in BAD_WORDS or first == "not" else ()
-    return HealthDoc("text", f"plain text {shown}", bad, 1 if first in GOOD_WORDS else 0)
+    bad = _text_problem(text)
+    good = 1 if _tokens(text)[:1] and _tokens(text)[0] in GOOD_WORDS else 0
+    return HealthDoc("text", f"plain text {text.strip()[:SHOWN_CHARS]!r}{served}", bad, good)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z_]+", text[:200].lower())
+
+
+def _text_problem(text: str) -> tuple[str, ...]:
+    """A failure a short text states: its first word, or a failure word anywhere in it.
+
+    "error" counts only as the first word ("0 errors", "error: none" are healthy texts).
+    """
+    tokens = _tokens(text)
+    if tokens[:1] and (tokens[0] in BAD_WORDS or tokens[0] == "not"):
+        return (f"text: {tokens[0]}",)
+    found = [t for t in tokens if t in TEXT_WORDS]
+    if found or re.search(r"\bnot (ok|healthy|ready|up)\b", text[:200].lower()):
+        return (f"text: {found[0] if found else 'not ok'}",)
+    return ()
 
 
 def shape(body: bytes) -> Any:
