@@ -113,7 +113,7 @@ def select_compose(paths: list[Path], root: Path) -> list[Path]:
     one is named so; else the stacks that are not dev/override/local ones, when any.
     """
     relative = {p: p.relative_to(root).as_posix() for p in paths}
-    deploying = [p for p in paths if not _TESTISH.search(relative[p])]
+    deploying = [p for p in paths if not _aside(relative[p])]
     production = [p for p in deploying if _PROD.search(p.name)]
     if production:
         return production
@@ -122,15 +122,24 @@ def select_compose(paths: list[Path], root: Path) -> list[Path]:
 
 
 def _manifests(found: Found, builder: Builder) -> list[Path]:
-    """Discovered manifests; an unrendered Helm chart keeps its clear error when alone."""
-    if found.charts and not found.manifests:
+    """Discovered manifests; an unrendered Helm chart keeps its clear error when alone.
+
+    Manifests of tests, examples, templates and CI fixtures (``.github/``) are not entry
+    points.
+    """
+    candidates = [p for p in found.manifests if not _aside(builder.shown(p))]
+    if found.charts and not candidates:
         return [chart / "Chart.yaml" for chart in found.charts]
     for chart in found.charts:
         builder.problems.append(
             f"{builder.shown(chart)}: a Helm chart, not judged (rendered manifests were found); "
             "render it with `helm template` and name the output in `manifests`"
         )
-    return choose_manifests(found.manifests, builder)
+    return choose_manifests(candidates, builder)
+
+
+def _aside(relative: str) -> bool:
+    return bool(_TESTISH.search(relative)) or relative.startswith((".github/", ".gitlab/"))
 
 
 def _named(env: Environment, key: str) -> list[Path]:

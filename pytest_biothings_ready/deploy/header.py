@@ -40,9 +40,9 @@ def header_lines(graph: DeployGraph) -> list[str]:
         lines.append(f"biothings-ready: reached from them: {_names(graph, reached)}")
     tail = []
     if graph.not_deployed:
-        tail.append(f"{len(graph.not_deployed)} found but not deployed")
+        tail.append(f"not deployed: {_few(graph, graph.not_deployed)}")
     if graph.missing:
-        tail.append(f"{len(graph.missing)} referenced but missing")
+        tail.append(f"referenced but missing: {_few(graph, graph.missing)}")
     if graph.problems:
         tail.append(f"{len(graph.problems)} not judged (unrendered or unreadable)")
     if tail:
@@ -55,6 +55,13 @@ def _names(graph: DeployGraph, artifacts: list[Artifact] | tuple[Artifact, ...])
         return ", ".join(f"{_shown(graph, a)} ({a.kind})" for a in artifacts)
     counts = Counter(a.kind for a in artifacts)
     return ", ".join(f"{count} {kind}" for kind, count in counts.items())
+
+
+def _few(graph: DeployGraph, artifacts: tuple[Artifact, ...]) -> str:
+    """Up to three paths by name, else a count."""
+    if len(artifacts) <= 3:
+        return ", ".join(_shown(graph, a) for a in artifacts)
+    return f"{len(artifacts)} files"
 
 
 def _shown(graph: DeployGraph, artifact: Artifact) -> str:

@@ -26,9 +26,12 @@ from pytest_biothings_ready.deploy.graph import (
     DOCKERFILE,
     MANIFEST,
     NGINX,
+    PAAS,
     PROMETHEUS,
+    Artifact,
     DeployGraph,
 )
+from pytest_biothings_ready.errors import ConfigError
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
@@ -53,9 +56,15 @@ _KEPT = 16
 
 def with_discovery(env: Environment) -> Environment:
     """``env`` with its unset artifact keys filled from the deploy graph (discover = true)."""
+    from pytest_biothings_ready.deploy.discover import build_graph, repo_root
+
+    if env.get("repo") and not repo_root(env).is_dir():
+        raise ConfigError(
+            f"{env.source} [env.{env.name}]: repo {repo_root(env)} is not a folder "
+            "(it is resolved against the folder of readiness.toml)"
+        )
     if not env.get("discover"):
         return env
-    from pytest_biothings_ready.deploy.discover import build_graph
 
     graph = build_graph(env)
     settings = _filled(env.settings, graph)
@@ -99,7 +108,7 @@ def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:
         table = filled.setdefault(head, {}) if head else filled
         if not isinstance(table, dict) or table.get(tail):
             continue
-        paths = list(dict.fromkeys(str(a.path) for a in graph.artifacts(kind) if not a.key))
+        paths = list(dict.fromkeys(str(a.path) for a in _judged(graph, kind)))
         if kind == NGINX and not any(_proxies(p) for p in paths):
             continue  # an nginx that only serves files is not the reverse proxy
         if paths:
@@ -110,6 +119,21 @@ def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:
     if "monitoring" in filled and not filled["monitoring"]:
         del filled["monitoring"]
     return filled
+
+
+def _judged(graph: DeployGraph, kind: str) -> list[Artifact]:
+    """The reached artifacts of ``kind`` the static family judges as files.
+
+    Not ConfigMap keys (no file of their own), and not Dockerfiles that only a PaaS
+    builds: the platform runs its own health checks and users, which the Dockerfile
+    rules would misjudge (the deploy graph still lists them).
+    """
+    paas = {a.path for a in graph.artifacts(PAAS)}
+    return [
+        a
+        for a in graph.artifacts(kind)
+        if not a.key and not (kind == DOCKERFILE and a.reached_from in paas)
+    ]
 
 
 _PROXY = re.compile(r"^\s*(proxy_pass|uwsgi_pass|fastcgi_pass|grpc_pass)\s", re.MULTILINE)

@@ -151,3 +151,9 @@ def test_documentation_is_the_readme_and_docs_folder_unless_docs_paths_names_it(
     assert relative(found, DOCS) == ["README.md", "docs/runbook.md"]
     named = build_graph(Environment("ci", {"docs_paths": ["src"]}, tmp_path))
     assert relative(named, DOCS) == ["src/notes.md"]
+
+
+def test_example_manifests_are_not_entry_points() -> None:
+    graph = graph_of("k8s")
+    assert relative(graph, MANIFEST) == ["k8s/app.yaml"]
+    assert "examples/debug-pod.yaml" in not_deployed(graph)

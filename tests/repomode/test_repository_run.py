@@ -67,7 +67,8 @@ def test_the_header_lists_entry_points_and_what_they_reach(pytester: pytest.Pyte
             "biothings-ready: deploy entry points: docker-compose.prod.yml (compose), "
             ".github/workflows/ci.yml (workflow)",
             "biothings-ready: reached from them: *1 dockerfile*1 nginx*1 prometheus_rules*",
-            "biothings-ready: 3 found but not deployed (see the deploy evidence)",
+            "biothings-ready: not deployed: docker-compose.test.yml, docker-compose.yml, "
+            "old-nginx/nginx.conf (see the deploy evidence)",
         ]
     )
 
@@ -112,3 +113,21 @@ def test_a_live_environment_without_deploy_artifacts_prints_no_deploy_header(
     result = _run(pytester, "--collect-only")
     assert "deploy entry points" not in result.stdout.str()
     assert "no deploy entry point" not in result.stdout.str()
+
+
+def test_a_repository_with_nothing_deployable_has_no_error_lines_and_says_so(
+    pytester: pytest.Pytester,
+) -> None:
+    (pytester.path / "readiness.toml").write_text(REPO_ONLY)
+    result = _run(pytester, "-m", "ready_static")
+    result.stdout.fnmatch_lines(["biothings-ready: no deploy entry point discovered under *"])
+    records = _records(pytester.path / "record.xml")
+    assert records
+    assert all(status != "error" for status, _ in records.values())
+
+
+def test_a_repo_that_is_not_a_folder_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    (pytester.path / "readiness.toml").write_text('[env.ci]\nrepo = "nowhere"\n')
+    result = _run(pytester)
+    result.stderr.fnmatch_lines(["*repo */nowhere is not a folder*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
