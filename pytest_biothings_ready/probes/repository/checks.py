@@ -11,10 +11,11 @@ import re
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.repository import kubeedge
 from pytest_biothings_ready.probes.repository.corsjudge import judge_cors
 from pytest_biothings_ready.probes.repository.exposure import Api, Route, apis
 from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Repository
-from pytest_biothings_ready.probes.static.common import listing
+from pytest_biothings_ready.probes.static.common import listing, optional
 
 __all__ = ["cors_configured", "rate_limiting_configured"]
 
@@ -37,7 +38,7 @@ def no_api(repo: Repository) -> Verdict:
     )
 
 
-@check("Rate limiting is enabled", uses=("repository",))
+@check("Rate limiting is enabled", uses=("repository", "manifests"))
 def rate_limiting_configured(ctx: Context) -> Verdict:
     """Every deployed API is limited: by its own code, or by a loading nginx it cannot bypass.
 
@@ -46,17 +47,23 @@ def rate_limiting_configured(ctx: Context) -> Verdict:
     express-rate-limit in ``app.use``).  Else every nginx location forwarding to it must
     have ``limit_req`` with a declared zone, the nginx must start (its upstreams name
     services of its stack; ``nginx -t`` loads an adjusted copy), and the API must not
-    also be published on the host, where requests bypass the proxy.
+    also be published on the host, where requests bypass the proxy.  Kubernetes: every
+    Ingress (or traefik IngressRoute) serving the API carries an ingress-nginx
+    ``limit-rps``/``limit-rpm``/``limit-connections`` annotation or a traefik
+    ``rateLimit`` middleware.
     """
     repo: Repository = ctx.evidence("repository")
+    kube = optional(ctx, "manifests", "manifests")
     found = apis(repo)
-    if not found:
+    if not found and kube is None:
         return no_api(repo)
     problems: list[str] = []
     unsure: list[str] = []
     good: list[str] = []
     for api in found:
         _limit(repo, api, problems, unsure, good)
+    if kube is not None:
+        kubeedge.rate_findings(kube, problems, good)
     tail = repo.not_deployed()
     problems, unsure, good = unique(problems), unique(unsure), unique(good)
     if problems:
@@ -142,19 +149,23 @@ def _routers(api: Api, problems: list[str], good: list[str]) -> None:
                             f"{api.service.name} without a rateLimit middleware")  # fmt: skip
 
 
-@check("CORS is properly configured for production domains", uses=("repository",))
+@check("CORS is properly configured for production domains", uses=("repository", "manifests"))
 def cors_configured(ctx: Context) -> Verdict:
     """The deployed APIs' CORS settings allow only production origins (``cors_allowed_origins``).
 
     Read from FastAPI/Starlette ``CORSMiddleware``, Flask-CORS, django-cors-headers,
     Express ``cors()`` and nginx ``add_header Access-Control-Allow-Origin`` on locations
-    forwarding to the API.  ``*`` (above all with credentials), a reflected ``$http_origin``
-    and localhost origins fail; origins from an expression are resolved through the
-    service's compose ``environment`` and the expression's default where possible.
+    forwarding to the API, ingress-nginx ``enable-cors`` annotations (``*`` unless
+    ``cors-allow-origin`` names origins).  ``*`` (above all with credentials), a
+    reflected ``$http_origin`` and localhost origins fail; origins from an expression
+    are resolved through the service's compose ``environment`` and the expression's
+    default where possible.
     """
     repo: Repository = ctx.evidence("repository")
+    kube = optional(ctx, "manifests", "manifests")
     found = apis(repo)
-    if not found:
+    if not found and kube is None:
         return no_api(repo)
     wanted = [str(o).rstrip("/") for o in ctx.env.get("cors_allowed_origins") or []]
-    return judge_cors(found, wanted, repo.not_deployed())
+    edges = kubeedge.cors_configs(kube) if kube is not None else []
+    return judge_cors(found, wanted, repo.not_deployed(), edges)

@@ -86,10 +86,17 @@ def _problems(where: str, origins: list[str], credentials: bool, wanted: list[st
     return found
 
 
-def judge_cors(found: list[Api], wanted: list[str], tail: str) -> Verdict:
+def judge_cors(
+    found: list[Api], wanted: list[str], tail: str, edges: list[tuple[str, str, Any, bool]]
+) -> Verdict:
+    """Judge every CORS configuration of ``found`` and the Kubernetes ``edges``."""
     problems: list[str] = []
     unsure: list[str] = []
     good: list[str] = []
+    for where, what, origins, credentials in edges:
+        bad = _problems(f"{where} {what}", list(origins), credentials, wanted)
+        problems += bad
+        good += [] if bad else [f"{where} {what} allows {', '.join(origins)}"]
     for api in found:
         configs = [(f.where, f.what, f.detail) for f in api.code.cors]
         configs += [(r.location.where, "nginx add_header", (r.location.cors_origin, False))
@@ -106,7 +113,7 @@ def judge_cors(found: list[Api], wanted: list[str], tail: str) -> Verdict:
             problems += bad
             if not bad:
                 good.append(f"{where} {what} allows {', '.join(values)}{note}")
-        if not configs and wanted:
+        if not configs and wanted and not edges:
             problems.append(
                 f"{api.name} sets no CORS headers, but cors_allowed_origins lists "
                 + ", ".join(wanted)
@@ -117,6 +124,6 @@ def judge_cors(found: list[Api], wanted: list[str], tail: str) -> Verdict:
             f"CORS not restricted to production origins: {listing(problems)}.{tail}"
         )
     if unsure or not good:
-        why = listing(unsure) if unsure else "no deployed API configures CORS (same-origin only?)"
+        why = listing(unsure) if unsure else "nothing deployed configures CORS (same-origin only?)"
         return Verdict.unverified(f"CORS not decidable from the repository: {why}.{tail}")
     return Verdict.passed(f"{NOT_OBSERVED}: {listing(good)}.{tail}")

@@ -11,11 +11,11 @@ import re
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository import traefikjudge
+from pytest_biothings_ready.probes.repository import kubeedge, traefikjudge
 from pytest_biothings_ready.probes.repository.exposure import apis
 from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Proxy, Repository
 from pytest_biothings_ready.probes.repository.nginxsite import Server
-from pytest_biothings_ready.probes.static.common import listing
+from pytest_biothings_ready.probes.static.common import listing, optional
 
 __all__ = ["https_enforced_configured", "tls_settings_configured"]
 
@@ -66,7 +66,7 @@ def _verdict(
     return Verdict.passed(f"{NOT_OBSERVED}: {listing(good)}.{tail}")
 
 
-@check("HTTPS enforced (HTTP redirects to HTTPS)", uses=("repository",))
+@check("HTTPS enforced (HTTP redirects to HTTPS)", uses=("repository", "manifests"))
 def https_enforced_configured(ctx: Context) -> Verdict:
     """Every public nginx serves TLS, redirects its published plain ports to https://, sends HSTS.
 
@@ -80,8 +80,12 @@ def https_enforced_configured(ctx: Context) -> Verdict:
     good: list[str] = []
     proxies = public_proxies(repo)
     edges = [t for t in repo.traefiks if traefikjudge.public(t)]
-    if not proxies and not edges:
+    kube = optional(ctx, "manifests", "manifests")
+    ingresses = kube.of("Ingress") if kube is not None else []
+    if not proxies and not edges and not ingresses:
         return no_proxy(repo)
+    if kube is not None:
+        kubeedge.https_findings(kube, minimum, problems, unsure, good)
     for proxy in proxies:
         _https(proxy, minimum, problems, unsure, good)
     for traefik in edges:
