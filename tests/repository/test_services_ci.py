@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pytest_biothings_ready.model import Status
@@ -78,3 +80,31 @@ def test_a_test_step_in_a_commented_line_does_not_count(variant: Variant) -> Non
     workflow += "      # - run: pytest\n      - run: echo skip\n"
     verdict = static_verdict(TESTED, variant("good", {".github/workflows/ci.yml": workflow}))
     assert verdict.status is Status.FAILED
+
+
+def test_a_no_store_cache_control_is_not_caching(variant: Variant) -> None:
+    text = MAIN.replace('"public, max-age=60"', '"no-store"')
+    verdict = static_verdict(CACHING, variant("good", {"backend/app/main.py": text}))
+    assert verdict.status is Status.FAILED
+
+
+def test_a_proxy_header_that_forbids_caching_is_not_caching(variant: Variant) -> None:
+    text = MAIN.replace('response.headers["Cache-Control"] = "public, max-age=60"', "pass")
+    nginx = NGINX.replace(
+        "proxy_pass http://api_pool;",
+        'proxy_pass http://api_pool;\n            add_header Cache-Control "no-cache";',
+    )
+    root = variant("good", {"backend/app/main.py": text, "nginx/nginx.conf": nginx})
+    assert static_verdict(CACHING, root).status is Status.FAILED
+
+
+def test_express_cache_control_with_max_age_counts(tmp_path: Path) -> None:
+    (tmp_path / "server").mkdir()
+    (tmp_path / "server" / "index.js").write_text(
+        "const express = require('express');\nconst app = express();\n"
+        "app.get('/api/items', (req, res) => {\n"
+        "  res.set('Cache-Control', 'public, max-age=300');\n  res.json([]);\n});\n"
+    )
+    (tmp_path / "docker-compose.yml").write_text("services:\n  api:\n    build: ./server\n")
+    verdict = static_verdict(CACHING, tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence

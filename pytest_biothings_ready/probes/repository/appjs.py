@@ -135,7 +135,12 @@ def tracing(files: Files) -> list[Finding]:
 
 
 def caching(files: Files) -> list[Finding]:
-    return _find(files, r"['\"`][Cc]ache-[Cc]ontrol['\"`]", "sets Cache-Control")
+    """A Cache-Control header set with a value that caches (max-age > 0, s-maxage, public)."""
+    header = (
+        r"['\"`][Cc]ache-[Cc]ontrol['\"`]\s*,\s*['\"`][^'\"`]*"
+        r"(?:max-age=[1-9]|s-maxage=[1-9]|public)"
+    )
+    return _find(files, header, "sets Cache-Control")
 
 
 _PROM_METRIC = re.compile(

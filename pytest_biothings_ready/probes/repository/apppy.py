@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pytest_biothings_ready.probes.repository.finding import Finding
@@ -19,6 +20,7 @@ __all__ = [
     "unapplied",
 ]
 
+CACHING = re.compile(r"max-age=[1-9]|s-maxage=[1-9]|\bpublic\b")
 LIMITER_LIBS = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit")
 
 
@@ -204,11 +206,16 @@ def tracing(py: PyFacts) -> list[Finding]:
 
 
 def caching(py: PyFacts) -> list[Finding]:
-    """Response caching: a Cache-Control header set, or a response-cache decorator."""
+    """Response caching: a Cache-Control that allows caching, or a response-cache decorator.
+
+    A ``Cache-Control`` header counts only beside a value that caches (``max-age=N``
+    with N > 0, ``s-maxage``, ``public``); ``no-store``/``no-cache`` alone do not.
+    """
+    values = [s for s in py.strings if CACHING.search(s)]
     found = [
-        Finding(py.strings[h], f"sets {h}")
+        Finding(py.strings[h], f"sets {h}: {values[0]}")
         for h in ("Cache-Control", "cache-control")
-        if h in py.strings
+        if h in py.strings and values
     ]
     decorators = ("cache", "cached", "cache_page", "cache_response")
     found += [Finding(c.where, f"@{c.name}") for c in py.calls

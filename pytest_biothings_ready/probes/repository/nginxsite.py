@@ -192,12 +192,22 @@ def _locations(
                 backends,
                 tuple(_zone_of(a) for a in scope.get("limit_req", [])),
                 headers.get("access-control-allow-origin", ""),
-                "cache-control" in headers or "expires" in scope or "proxy_cache" in scope,
+                _caches(headers, scope),
                 scope.get("limit_req_dry_run", ["off"])[0] == "on",
             )
         )
         found += _locations(inner, scope, upstreams)
     return found
+
+
+def _caches(headers: dict[str, str], scope: dict[str, Any]) -> bool:
+    """A Cache-Control that caches, ``expires`` with a time, or a ``proxy_cache`` zone."""
+    control = headers.get("cache-control", "")
+    if re.search(r"max-age=[1-9]|s-maxage=[1-9]|\bpublic\b", control):
+        return True
+    expires = " ".join(scope.get("expires", ["off"]))
+    cache = " ".join(scope.get("proxy_cache", ["off"]))
+    return expires not in ("off", "-1", "epoch", "0") or cache != "off"
 
 
 def _zone_of(args: list[str]) -> str:
