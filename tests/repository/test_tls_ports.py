@@ -159,3 +159,24 @@ def test_without_allowed_ports_and_no_data_store_the_line_is_unverified() -> Non
     verdict = static_verdict(PORTS, "good")
     assert verdict.status is Status.UNVERIFIED
     assert "allowed_ports" in verdict.evidence
+
+
+def test_a_plain_server_that_redirects_but_also_proxies_the_api_fails(variant: Variant) -> None:
+    text = NGINX.replace(
+        "        return 301 https://$host$request_uri;\n",
+        "        location / { return 301 https://$host$request_uri; }\n"
+        "        location /api/ { proxy_pass http://api_pool; }\n",
+    )
+    verdict = static_verdict(HTTPS, variant("good", {"nginx/nginx.conf": text}), **HSTS)
+    assert verdict.status is Status.FAILED
+    assert "serves plain HTTP without a redirect" in verdict.evidence
+
+
+def test_a_location_redirect_beside_an_acme_challenge_counts(variant: Variant) -> None:
+    text = NGINX.replace(
+        "        return 301 https://$host$request_uri;\n",
+        "        location /.well-known/acme-challenge/ { root /var/www/certbot; }\n"
+        "        location / { return 301 https://$host$request_uri; }\n",
+    )
+    verdict = static_verdict(HTTPS, variant("good", {"nginx/nginx.conf": text}), **HSTS)
+    assert verdict.status is Status.PASSED, verdict.evidence

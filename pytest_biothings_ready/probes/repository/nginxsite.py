@@ -162,15 +162,28 @@ def _port(arg: str) -> str:
 
 
 def _redirects(block: list[Directive]) -> bool:
-    """The server (or its ``/`` location, or an ``if``) redirects to https://."""
-    for d in walk(block):
-        args = d["args"]
-        redirect = d["directive"] == "return" and args[:1] in (["301"], ["302"], ["307"], ["308"])
-        if redirect and len(args) >= 2 and args[1].startswith("https://"):
-            return True
-        if d["directive"] == "rewrite" and len(args) >= 2 and args[1].startswith("https://"):
-            return True
-    return False
+    """The server redirects to https:// and proxies nothing over plain HTTP.
+
+    A redirect at server level (or in an ``if``) answers before any location; one in
+    a location counts only when no location of the server forwards to a backend (the
+    ACME challenge location serving files is fine).
+    """
+    if any(_is_redirect(d) for d in block) or any(
+        _is_redirect(d)
+        for node in block
+        if node["directive"] == "if"
+        for d in walk(node.get("block") or [])
+    ):
+        return True
+    inner = walk([d for d in block if d["directive"] == "location"])
+    return any(_is_redirect(d) for d in inner) and not any(d["directive"] in PASSES for d in inner)
+
+
+def _is_redirect(d: Directive) -> bool:
+    args = d["args"]
+    if d["directive"] == "return" and args[:1] in (["301"], ["302"], ["307"], ["308"]):
+        return len(args) >= 2 and args[1].startswith("https://")
+    return d["directive"] == "rewrite" and len(args) >= 2 and args[1].startswith("https://")
 
 
 def _locations(
