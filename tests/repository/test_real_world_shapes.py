@@ -15,7 +15,7 @@ API = (
 )
 ZONE = "limit_req_zone $binary_remote_addr zone=api_limit:10m rate=10r/s;\n"
 POOL = "upstream backend { server backend:8000; }\n"
-ROOT_MOUNT = "      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro"
+ROOT_MOUNT = "      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n      - ./certs:/ssl:ro"
 CONF_D = ROOT_MOUNT + "\n      - ./nginx/conf.d:/etc/nginx/conf.d:ro"
 
 

@@ -180,3 +180,12 @@ def test_a_location_redirect_beside_an_acme_challenge_counts(variant: Variant) -
     )
     verdict = static_verdict(HTTPS, variant("good", {"nginx/nginx.conf": text}), **HSTS)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_a_certificate_no_volume_provides_means_nginx_cannot_start(variant: Variant) -> None:
+    text = COMPOSE.replace("      - letsencrypt:/etc/letsencrypt:ro\n", "", 1)
+    verdict = static_verdict(TLS, variant("good", {"docker-compose.prod.yml": text}))
+    assert verdict.status is Status.FAILED
+    assert "ssl_certificate /etc/letsencrypt/live/api.example.org/fullchain.pem: no volume" in (
+        verdict.evidence
+    )

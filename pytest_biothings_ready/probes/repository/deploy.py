@@ -68,6 +68,7 @@ class Service:
         environment: ``environment:`` as a mapping (``env_file`` is not read).
         log_driver: ``logging.driver`` ("" for the default json-file).
         log_options: ``logging.options``.
+        volume_targets: every container path a volume provides (bind, named, anonymous).
     """
 
     stack: str
@@ -85,6 +86,14 @@ class Service:
     environment: Mapping[str, str] = field(default_factory=dict)
     log_driver: str = ""
     log_options: Mapping[str, str] = field(default_factory=dict)
+    volume_targets: tuple[str, ...] = ()
+
+    def provides(self, path: str) -> bool:
+        """Whether a volume of the service provides container path ``path``."""
+        return any(
+            path == t.rstrip("/") or path.startswith(t.rstrip("/") + "/")
+            for t in self.volume_targets
+        )
 
     @property
     def family(self) -> str:

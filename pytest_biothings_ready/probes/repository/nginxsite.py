@@ -112,7 +112,7 @@ def analyse(tree: NginxTree, stack: Stack) -> NginxSite:
         for d in walk(h.get("block") or [])
         if d["directive"] == "limit_req_zone"
     ]
-    broken = list(tree.errors) + _missing_hosts(tree, stack, upstreams)
+    broken = list(tree.errors) + _missing_hosts(tree, stack, upstreams) + _missing_certs(tree)
     return NginxSite(tree, tuple(servers), tuple(z for z in zones if z), tuple(broken))
 
 
@@ -255,6 +255,40 @@ def is_address(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _missing_certs(tree: NginxTree) -> list[str]:
+    """Certificates no volume and no Dockerfile COPY puts into the container."""
+    service = tree.service
+    copied = _copy_targets(service.dockerfile)
+    problems = []
+    for d in walk(list(tree.directives)):
+        if d["directive"] not in ("ssl_certificate", "ssl_certificate_key") or not d["args"]:
+            continue
+        path = d["args"][0]
+        if "$" in path or path.startswith("data:") or not path.startswith("/"):
+            continue
+        if service.provides(path) or any(
+            path == c or path.startswith(c.rstrip("/") + "/") for c in copied
+        ):
+            continue
+        problems.append(
+            f"{at(d)} {d['directive']} {path}: no volume or COPY of {service.name} provides it; "
+            "nginx cannot start"
+        )
+    return problems
+
+
+def _copy_targets(dockerfile: Any) -> list[str]:
+    try:
+        lines = dockerfile.read_text(encoding="utf-8", errors="replace").splitlines()
+    except (OSError, AttributeError):
+        return []
+    return [
+        ln.split()[-1]
+        for ln in lines
+        if ln.split()[:1] in (["COPY"], ["ADD"]) and len(ln.split()) >= 3
+    ]
 
 
 def _missing_hosts(tree: NginxTree, stack: Stack, upstreams: dict[str, list[str]]) -> list[str]:

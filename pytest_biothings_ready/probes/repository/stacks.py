@@ -68,6 +68,7 @@ def _service(shown: str, folder: Path, name: str, body: Mapping[str, Any]) -> Se
         environment=_labels(body.get("environment")),
         log_driver=str(logging.get("driver") or ""),
         log_options=_labels(logging.get("options")),
+        volume_targets=_targets(body),
     )
 
 
@@ -119,6 +120,19 @@ def _short_port(spec: str, where: str) -> Port:
     else:
         published, target = "", parts[0]
     return Port(host_ip, published, target, where)
+
+
+def _targets(body: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every container path a volume (bind, named or tmpfs) provides."""
+    raw = body.get("volumes")
+    found = []
+    for entry in raw if isinstance(raw, list) else []:
+        if isinstance(entry, Mapping):
+            found.append(str(entry.get("target") or ""))
+        else:
+            parts = _expand(str(entry)).split(":")
+            found.append(parts[1] if len(parts) > 1 else parts[0])
+    return tuple(t for t in found if t)
 
 
 def _mounts(shown: str, folder: Path, body: Mapping[str, Any]) -> list[Mount]:
