@@ -93,3 +93,11 @@ def test_a_backend_no_api_exports_to_fails(variant: Variant) -> None:
     verdict = static_verdict(BACKEND, variant("good", {"docker-compose.prod.yml": text}))
     assert verdict.status is Status.FAILED
     assert "no API exports spans to it" in verdict.evidence
+
+
+def test_a_shipper_pushing_to_a_host_the_stack_does_not_run_fails(variant: Variant) -> None:
+    promtail = (REPOS / "good" / "monitoring" / "promtail.yaml").read_text()
+    text = promtail.replace("http://loki:3100", "http://logs:3100")
+    verdict = static_verdict(AGGREGATION, variant("good", {"monitoring/promtail.yaml": text}))
+    assert verdict.status is Status.FAILED
+    assert "promtail ships to http://logs:3100/loki/api/v1/push, but" in verdict.evidence

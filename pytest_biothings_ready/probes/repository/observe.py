@@ -4,6 +4,7 @@ code, log shipping to a deployed store, and that store's retention."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.evidence.registry import Context, check
@@ -81,7 +82,10 @@ def log_aggregation(ctx: Context) -> Verdict:
         if driver in DRIVERS:
             checked.append(f"{api.name} logging driver {driver}")
         elif stores and shippers:
-            checked.append(f"{stack.file}: {', '.join(shippers)} ship to {', '.join(stores)}")
+            lost = _unreachable(stack)
+            problems += lost
+            if not lost:
+                checked.append(f"{stack.file}: {', '.join(shippers)} ship to {', '.join(stores)}")
         elif stores or shippers:
             have = stores or shippers
             lack = (
@@ -125,6 +129,39 @@ def log_retention(ctx: Context) -> Verdict:
         else:
             checked.append(f"{where} retention_period {period} with compactor retention enabled")
     return decide(problems, checked, "no log retention", repo.not_deployed())
+
+
+def _unreachable(stack: Stack) -> list[str]:
+    """promtail clients whose URL names a host the stack does not run."""
+    from pytest_biothings_ready.probes.repository.nginxsite import host_of, is_address
+
+    names = {s.name for s in stack.services}
+    problems = []
+    for promtail in (s for s in stack.services if s.family == "promtail"):
+        flags = ("-config.file=", "--config.file=")
+        target = next(
+            (w.split("=", 1)[1] for w in promtail.command.split() if w.startswith(flags)),
+            "/etc/promtail/config.yml",
+        )
+        doc = _yaml_doc(promtail.mounted(target))
+        for client in doc.get("clients") or []:
+            url = str(client.get("url") or "") if isinstance(client, Mapping) else ""
+            host = host_of(url)
+            if host and host not in names and not is_address(host):
+                problems.append(
+                    f"{promtail.where} promtail ships to {url}, but {stack.file} runs no {host!r}"
+                )
+    return problems
+
+
+def _yaml_doc(path: Path | None) -> Mapping[str, Any]:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        docs = load_all(path.read_text(encoding="utf-8"))
+    except Exception:  # a config that does not parse ships nothing
+        return {}
+    return docs[0] if docs and isinstance(docs[0], Mapping) else {}
 
 
 def _loki_config(loki: Service) -> tuple[str, Mapping[str, Any]] | None:
