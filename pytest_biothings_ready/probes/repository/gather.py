@@ -9,6 +9,7 @@ from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.appcode import AppCode, read_app
+from pytest_biothings_ready.probes.repository.caddy import CADDYFILE, CaddySite, read_caddy
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack, compose_paths
 from pytest_biothings_ready.probes.repository.nginxconf import load_tree, nginx_services
 from pytest_biothings_ready.probes.repository.nginxsite import NginxSite, analyse
@@ -61,6 +62,7 @@ class Repository:
         errors: compose files that do not parse.
         prometheus: every Prometheus of a deployed stack that mounts its config.
         traefiks: every traefik of a deployed stack, with its stack's routers.
+        caddies: every Caddy of a deployed stack that mounts a Caddyfile, with its sites.
     """
 
     stacks: tuple[Stack, ...]
@@ -70,6 +72,7 @@ class Repository:
     errors: tuple[str, ...]
     prometheus: tuple[PromConfig, ...] = ()
     traefiks: tuple[Traefik, ...] = ()
+    caddies: tuple[tuple[Service, tuple[CaddySite, ...]], ...] = ()
 
     def app(self, service: Service) -> AppCode | None:
         return self.apps.get((service.stack, service.name))
@@ -105,6 +108,7 @@ def gather_repository(ctx: Context) -> Repository:
         tuple(errors),
         tuple(_prometheus(ctx, deployed)),
         tuple(read_traefik(st, s) for st in deployed for s in st.services if runs_traefik(s)),
+        tuple(_caddies(ctx, deployed)),
     )
 
 
@@ -138,6 +142,16 @@ def _prometheus(ctx: Context, stacks: list[Stack]) -> list[PromConfig]:
     with ThreadPoolExecutor(max_workers=4) as pool:
         found = pool.map(lambda p: read_prometheus(p[0], p[1], show, ctx.timeout), pairs)
         return [config for config in found if config is not None]
+
+
+def _caddies(ctx: Context, stacks: list[Stack]) -> list[tuple[Service, tuple[CaddySite, ...]]]:
+    found = []
+    for service in (s for st in stacks for s in st.services if s.family == "caddy"):
+        path = service.mounted(CADDYFILE)
+        sites = read_caddy(service, display(ctx.env, path)) if path else None
+        if sites is not None:
+            found.append((service, tuple(sites)))
+    return found
 
 
 def _apps(ctx: Context, stacks: list[Stack]) -> dict[tuple[str, str], AppCode]:

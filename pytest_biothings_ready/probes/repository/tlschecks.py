@@ -11,7 +11,7 @@ import re
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository import kubeedge, traefikjudge
+from pytest_biothings_ready.probes.repository import caddy, kubeedge, traefikjudge
 from pytest_biothings_ready.probes.repository.exposure import apis
 from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Proxy, Repository
 from pytest_biothings_ready.probes.repository.nginxsite import Server
@@ -82,8 +82,11 @@ def https_enforced_configured(ctx: Context) -> Verdict:
     edges = [t for t in repo.traefiks if traefikjudge.public(t)]
     kube = optional(ctx, "manifests", "manifests")
     ingresses = kube.of("Ingress") if kube is not None else []
-    if not proxies and not edges and not ingresses:
+    caddies = [(s, sites) for s, sites in repo.caddies if any(p.public for p in s.ports)]
+    if not proxies and not edges and not ingresses and not caddies:
         return no_proxy(repo)
+    for service, sites in caddies:
+        caddy.https_of(service, sites, minimum, problems, good)
     if kube is not None:
         kubeedge.https_findings(kube, minimum, problems, unsure, good)
     for proxy in proxies:
@@ -150,8 +153,11 @@ def tls_settings_configured(ctx: Context) -> Verdict:
     good: list[str] = []
     proxies = public_proxies(repo)
     edges = [t for t in repo.traefiks if traefikjudge.public(t)]
-    if not proxies and not edges:
+    caddies = [(s, sites) for s, sites in repo.caddies if any(p.public for p in s.ports)]
+    if not proxies and not edges and not caddies:
         return no_proxy(repo)
+    for service, sites in caddies:
+        caddy.tls_of(service, sites, problems, good)
     for traefik in edges:
         traefikjudge.tls_of(traefik, problems, good)
     for proxy in proxies:
