@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
+from pytest_biothings_ready.deploy.resolve import with_discovery
 from pytest_biothings_ready.evidence.registry import checks_for, normalize_title
 from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks
-from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.model import Status, Verdict
 from tests.support.binaries import require_binary
 from tests.support.evaluate import environment
 
@@ -20,6 +21,9 @@ REPOS = Path(__file__).parent / "repos"
 # The fixture repositories hold their own (synthetic) tests: data, not part of this suite.
 collect_ignore = ["repos"]
 FAMILY = "pytest_biothings_ready.probes.repository."
+# The family's "the repository does not say" (neutral: the line's other checks decide;
+# alone, the judge records the line as unverified).
+UNDECIDED = Status.NOT_APPLICABLE
 _CHECKLIST = load_checklist(BUILTIN)
 
 
@@ -30,7 +34,9 @@ def static_verdict(title: str, repo: str | Path, **settings: Any) -> Verdict:
     item = next(i for i in _CHECKLIST if normalize_title(i.title) == normalize_title(title))
     checks = [c for c in checks_for(item) if c.name.startswith(FAMILY)]
     assert checks, f"no repository check for {title!r}"
-    store = EvidenceStore(environment({"timeout_s": 5, "repo": ".", **settings}, root))
+    # as a session does: discovery fills the unset artifact keys from the deploy graph
+    env = with_discovery(environment({"timeout_s": 5, "repo": ".", **settings}, root))
+    store = EvidenceStore(env)
     verdict = run_checks(item, checks, store)
     assert verdict is not None
     return verdict

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pytest_biothings_ready.model import Status
-from tests.repository.conftest import REPOS, Variant, static_verdict
+from tests.repository.conftest import REPOS, UNDECIDED, Variant, static_verdict
 
 LINE = "CORS is properly configured for production domains"
 MAIN = (REPOS / "good" / "backend" / "app" / "main.py").read_text()
@@ -74,7 +74,7 @@ def test_a_settings_class_default_is_read(variant: Variant) -> None:
 def test_origins_from_an_unknown_expression_are_undecided(variant: Variant) -> None:
     text = MAIN.replace(ORIGINS, "allow_origins=load_origins(),")
     verdict = static_verdict(LINE, variant("good", {"backend/app/main.py": text}))
-    assert verdict.status is Status.UNVERIFIED
+    assert verdict.status is UNDECIDED
 
 
 def _flask_repo(root: Path, call: str) -> Path:

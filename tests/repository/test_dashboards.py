@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from pytest_biothings_ready.model import Status
-from tests.repository.conftest import REPOS, Variant, static_verdict
+from tests.repository.conftest import REPOS, UNDECIDED, Variant, static_verdict
 
 LINE = "Grafana dashboards configured"
 BOARD = "monitoring/grafana/dashboards/api.json"
@@ -76,3 +76,11 @@ def test_a_dashboard_without_queries_fails(variant: Variant) -> None:
     verdict = static_verdict(LINE, variant("good", {BOARD: json.dumps(board)}))
     assert verdict.status is Status.FAILED
     assert "has no panel query" in verdict.evidence
+
+
+def test_a_grafana_outside_the_repository_leaves_the_line_to_the_live_probe() -> None:
+    verdict = static_verdict(
+        LINE, "decoy", monitoring={"grafana_url": "https://grafana.example.org"}
+    )
+    assert verdict.status is UNDECIDED
+    assert "monitoring.grafana_url" in verdict.evidence

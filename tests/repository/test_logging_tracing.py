@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_biothings_ready.model import Status
-from tests.repository.conftest import REPOS, Variant, static_verdict
+from tests.repository.conftest import REPOS, UNDECIDED, Variant, static_verdict
 
 STRUCTURED = "Structured logging implemented"
 AUDIT = "Audit logging implemented"
@@ -64,7 +64,7 @@ def test_loki_without_compactor_retention_keeps_logs_forever(variant: Variant) -
 
 
 def test_without_loki_retention_is_undecided() -> None:
-    assert static_verdict(RETENTION, "decoy").status is Status.UNVERIFIED
+    assert static_verdict(RETENTION, "decoy").status is UNDECIDED
 
 
 def test_an_exporter_whose_endpoint_is_unset_exports_nowhere(variant: Variant) -> None:

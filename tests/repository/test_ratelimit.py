@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_biothings_ready.model import Status
-from tests.repository.conftest import REPOS, Variant, static_verdict
+from tests.repository.conftest import REPOS, UNDECIDED, Variant, static_verdict
 
 LINE = "Rate limiting is enabled"
 NGINX = (REPOS / "good" / "nginx" / "nginx.conf").read_text()
@@ -96,13 +96,13 @@ def test_an_api_published_only_on_loopback_behind_no_proxy_is_undecided(tmp_path
         "services:\n  api:\n    build: ./api\n    ports: ['127.0.0.1:8000:8000']\n"
     )
     verdict = static_verdict(LINE, tmp_path)
-    assert verdict.status is Status.UNVERIFIED
+    assert verdict.status is UNDECIDED
     assert "neither published nor proxied" in verdict.evidence
 
 
 def test_a_repository_without_compose_stacks_is_unverified(tmp_path: Path) -> None:
     verdict = static_verdict(LINE, tmp_path)
-    assert verdict.status is Status.UNVERIFIED
+    assert verdict.status is UNDECIDED
 
 
 def test_limit_req_in_dry_run_does_not_limit(variant: Variant) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_biothings_ready.model import Status
-from tests.repository.conftest import static_verdict
+from tests.repository.conftest import UNDECIDED, static_verdict
 
 RATE = "Rate limiting is enabled"
 TLS = "TLS 1.2+ only, secure cipher suites"
@@ -123,7 +123,7 @@ def test_a_templates_mount_is_not_validated_so_it_cannot_pass(tmp_path: Path) ->
     mounts = "      - ./nginx/default.conf.template:/etc/nginx/templates/default.conf.template:ro"
     root = _repo(tmp_path, PROXY.format(mounts=mounts), {"nginx/default.conf.template": snippet})
     verdict = static_verdict(RATE, root)
-    assert verdict.status is Status.UNVERIFIED
+    assert verdict.status is UNDECIDED
     assert "envsubst" in verdict.evidence
 
 
@@ -135,5 +135,5 @@ def test_an_openresty_config_is_undecided_not_broken(tmp_path: Path) -> None:
     )
     root = _repo(tmp_path, compose, {"nginx/nginx.conf": main})
     verdict = static_verdict(RATE, root)
-    assert verdict.status is Status.UNVERIFIED
+    assert verdict.status is UNDECIDED
     assert "not loadable by Debian's nginx (unknown directive" in verdict.evidence

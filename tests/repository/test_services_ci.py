@@ -108,3 +108,8 @@ def test_express_cache_control_with_max_age_counts(tmp_path: Path) -> None:
     (tmp_path / "docker-compose.yml").write_text("services:\n  api:\n    build: ./server\n")
     verdict = static_verdict(CACHING, tmp_path)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_a_managed_redis_named_by_redis_url_is_left_to_the_live_probe() -> None:
+    verdict = static_verdict(REDIS, "decoy", redis_url="rediss://cache.example.org:6380")
+    assert verdict.status is not Status.PASSED

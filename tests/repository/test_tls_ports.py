@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_biothings_ready.model import Status
-from tests.repository.conftest import REPOS, Variant, static_verdict
+from tests.repository.conftest import REPOS, UNDECIDED, Variant, static_verdict
 
 HTTPS = "HTTPS enforced (HTTP redirects to HTTPS)"
 TLS = "TLS 1.2+ only, secure cipher suites"
@@ -157,7 +157,7 @@ def test_host_networking_fails(variant: Variant) -> None:
 
 def test_without_allowed_ports_and_no_data_store_the_line_is_unverified() -> None:
     verdict = static_verdict(PORTS, "good")
-    assert verdict.status is Status.UNVERIFIED
+    assert verdict.status is UNDECIDED
     assert "allowed_ports" in verdict.evidence
 
 

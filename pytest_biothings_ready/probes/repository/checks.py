@@ -14,7 +14,8 @@ from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository import kubeedge
 from pytest_biothings_ready.probes.repository.corsjudge import judge_cors
 from pytest_biothings_ready.probes.repository.exposure import Api, Route, apis
-from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Repository
+from pytest_biothings_ready.probes.repository.gather import Repository
+from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
 from pytest_biothings_ready.probes.static.common import listing, optional
 
 __all__ = ["cors_configured", "rate_limiting_configured"]
@@ -30,10 +31,10 @@ def unique(texts: list[str]) -> list[str]:
 
 def no_api(repo: Repository) -> Verdict:
     """Unverified: no deployed service's code defines API routes."""
-    if undecided := repo.no_stacks():
-        return undecided
+    if skip := repo.no_stacks():
+        return skip
     stacks = ", ".join(s.file for s in repo.stacks) or "none"
-    return Verdict.unverified(
+    return undecided(
         f"no deployed service defines API routes (stacks: {stacks}).{repo.not_deployed()}"
     )
 
@@ -72,7 +73,7 @@ def rate_limiting_configured(ctx: Context) -> Verdict:
         )
     if unsure or not good:
         unsure = unsure or ["only health, metrics or docs locations forward to the API"]
-        return Verdict.unverified(
+        return undecided(
             f"rate limiting not decidable from the repository: {listing(unsure)}.{tail}"
         )
     return Verdict.passed(f"{NOT_OBSERVED}: {listing(good)}.{tail}")

@@ -9,30 +9,17 @@ the line unverified.
 from __future__ import annotations
 
 from pytest_biothings_ready.evidence.registry import Context, check
-from pytest_biothings_ready.model import Status, Verdict
+from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.deploy import Service
-from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Repository
+from pytest_biothings_ready.probes.repository.gather import Repository
 from pytest_biothings_ready.probes.repository.healthcmd import commands, local_paths, path_defined
 from pytest_biothings_ready.probes.repository.images import base_image, has_binary, installed
+from pytest_biothings_ready.probes.repository.outcome import decide, undecided
 from pytest_biothings_ready.probes.static.common import listing
 
-__all__ = ["health_checks_can_work", "neutral", "proxies_can_start"]
+__all__ = ["health_checks_can_work", "proxies_can_start"]
 
 BINARIES = ("curl", "wget", "python", "python3", "node")
-
-
-def neutral(evidence: str) -> Verdict:
-    """Nothing to cross-check: ranks below every outcome, so the line's other checks decide."""
-    return Verdict(Status.NOT_APPLICABLE, evidence)
-
-
-def decide(problems: list[str], checked: list[str], head: str, tail: str) -> Verdict:
-    problems = list(dict.fromkeys(problems))
-    if problems:
-        return Verdict.failed(f"{head}: {listing(problems)}.{tail}")
-    if not checked:
-        return neutral(f"nothing to cross-check in the deployed stacks.{tail}")
-    return Verdict.passed(f"{NOT_OBSERVED}: {listing(list(dict.fromkeys(checked)))}.{tail}")
 
 
 @check("Health checks configured", uses=("repository",))
@@ -113,4 +100,4 @@ def proxies_can_start(ctx: Context) -> Verdict:
         return Verdict.failed(
             f"a deployed proxy cannot start: {listing(problems)}.{repo.not_deployed()}"
         )
-    return neutral(f"every deployed nginx names only services of its stack.{repo.not_deployed()}")
+    return undecided(f"every deployed nginx names only services of its stack.{repo.not_deployed()}")

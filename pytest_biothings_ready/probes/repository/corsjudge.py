@@ -8,11 +8,11 @@ from typing import Any
 
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.exposure import Api
+from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
 from pytest_biothings_ready.probes.static.common import listing
 
 __all__ = ["judge_cors", "resolve"]
 
-NOT_OBSERVED = "configured, not observed live"
 _GETENV = re.compile(
     r"(?:getenv|environ\.get|environ\[)\(?\s*['\"](\w+)['\"]\s*(?:\]|,\s*['\"]([^'\"]*)['\"])?"
 )
@@ -125,5 +125,5 @@ def judge_cors(
         )
     if unsure or not good:
         why = listing(unsure) if unsure else "nothing deployed configures CORS (same-origin only?)"
-        return Verdict.unverified(f"CORS not decidable from the repository: {why}.{tail}")
+        return undecided(f"CORS not decidable from the repository: {why}.{tail}")
     return Verdict.passed(f"{NOT_OBSERVED}: {listing(good)}.{tail}")

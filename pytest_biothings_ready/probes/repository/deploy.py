@@ -1,10 +1,10 @@
 """What is deployed: compose stacks, their services, mounts, ports and build contexts.
 
-The entry points are the deploy graph's compose files (``ctx.evidence("deploy")``:
-discovery under ``repo``, or ``compose_files``); the graph's not-deployed compose
-files are named in the evidence.  Every other artifact a check reads is reached from a
-service (its build context, a file it mounts), read here with the detail the checks
-need (host IPs of ports, healthchecks, environment).
+The entry points are ``compose_files`` (in a session, discovery fills it with the
+deploy graph's compose entry points unless the environment names them); the graph's
+not-deployed compose files are named in the evidence.  Every other artifact a check
+reads is reached from a service (its build context, a file it mounts), read here with
+the detail the checks need (host IPs of ports, healthchecks, environment).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.deploy.graph import COMPOSE, DeployGraph
+from pytest_biothings_ready.evidence.registry import Context
 
 __all__ = ["Mount", "Port", "Service", "Stack", "as_text", "compose_paths", "walk"]
 
@@ -123,11 +124,14 @@ class Stack:
         return next((s for s in self.services if s.name == name), None)
 
 
-def compose_paths(graph: DeployGraph) -> tuple[list[Path], list[Path]]:
-    """The deployed compose files and those found but not deployed (from the deploy graph)."""
-    deployed = list(graph.paths(COMPOSE))
+def compose_paths(ctx: Context) -> tuple[list[Path], list[Path]]:
+    """The deployed compose files (``compose_files``) and those the deploy graph skips."""
+    named = [ctx.env.path(str(v)) for v in ctx.env.get("compose_files") or []]
+    if not named:
+        return [], []
+    graph: DeployGraph = ctx.evidence("deploy")
     idle = [a.path for a in graph.not_deployed if a.kind == COMPOSE]
-    return deployed, idle
+    return [p for p in named if p.is_file()], idle
 
 
 def walk(folder: Path, suffixes: tuple[str, ...] = ()) -> Iterator[Path]:

@@ -13,6 +13,7 @@ from pytest_biothings_ready.probes.repository.caddy import CADDYFILE, CaddySite,
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack, compose_paths
 from pytest_biothings_ready.probes.repository.nginxconf import load_tree, nginx_services
 from pytest_biothings_ready.probes.repository.nginxsite import NginxSite, analyse
+from pytest_biothings_ready.probes.repository.outcome import undecided
 from pytest_biothings_ready.probes.repository.prometheus import (
     PromConfig,
     read_prometheus,
@@ -24,8 +25,6 @@ from pytest_biothings_ready.probes.repository.validate import Validation, nginx_
 from pytest_biothings_ready.probes.static.common import display
 
 __all__ = ["Proxy", "Repository", "gather_repository"]
-
-NOT_OBSERVED = "configured, not observed live"
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class Repository:
         """Unverified when no compose stack is deployed (the lines read compose stacks)."""
         if self.stacks:
             return None
-        return Verdict.unverified(
+        return undecided(
             f"no compose stack is deployed, and these lines are read from compose stacks."
             f"{self.not_deployed()}"
         )
@@ -92,8 +91,13 @@ class Repository:
 
 @gatherer("repository")
 def gather_repository(ctx: Context) -> Repository:
-    """Read every deployed compose stack (the deploy graph's) and what its services run."""
-    paths, idle = compose_paths(ctx.evidence("deploy"))
+    """Read every deployed compose stack and what its services run.
+
+    The stacks are ``compose_files``: in a session, discovery fills it with the deploy
+    graph's compose entry points unless the environment names them; the graph's
+    compose files that do not deploy are named in the evidence.
+    """
+    paths, idle = compose_paths(ctx)
     deployed, errors = [], []
     for path in paths:
         try:

@@ -10,9 +10,9 @@ from typing import Any
 
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository.consistency import decide
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack
 from pytest_biothings_ready.probes.repository.gather import Repository
+from pytest_biothings_ready.probes.repository.outcome import decide, elsewhere
 from pytest_biothings_ready.probes.static.yamlload import load_all
 
 __all__ = ["dashboards_provisioned"]
@@ -58,9 +58,11 @@ def dashboards_provisioned(ctx: Context) -> Verdict:
     """A deployed Grafana provisions dashboards from mounted files that load as JSON, use a
     provisioned datasource, and query series a deployed app or exporter provides."""
     repo: Repository = ctx.evidence("repository")
-    if undecided := repo.no_stacks():
-        return undecided
+    if skip := repo.no_stacks():
+        return skip
     grafanas = [(st, s) for st in repo.stacks for s in st.services if s.family == "grafana"]
+    if not grafanas and (external := elsewhere(ctx.env, "Grafana", "monitoring.grafana_url")):
+        return external
     if not grafanas:
         stacks = ", ".join(s.file for s in repo.stacks)
         return Verdict.failed(f"no deployed stack runs Grafana ({stacks}).{repo.not_deployed()}")

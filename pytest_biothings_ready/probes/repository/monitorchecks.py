@@ -12,9 +12,9 @@ import re
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository.consistency import decide, neutral
 from pytest_biothings_ready.probes.repository.gather import Repository
 from pytest_biothings_ready.probes.repository.nginxsite import is_address
+from pytest_biothings_ready.probes.repository.outcome import decide, undecided
 from pytest_biothings_ready.probes.repository.prometheus import Job, PromConfig
 from pytest_biothings_ready.probes.static.yamlload import load_all
 
@@ -46,12 +46,12 @@ def metrics_exposed_configured(ctx: Context) -> Verdict:
     if problems:
         return decide(problems, [], "metrics not exposed where scraped", tail)
     if not checked:
-        return Verdict.unverified(
+        return undecided(
             f"no scrape target of a deployed Prometheus is built from the repository.{tail}"
         )
     unsure = [c for c in repo.prometheus if c.validation.ok is None]
     if unsure:
-        return Verdict.unverified(f"{unsure[0].file}: {unsure[0].validation.detail}.{tail}")
+        return undecided(f"{unsure[0].file}: {unsure[0].validation.detail}.{tail}")
     return decide([], checked, "", tail)
 
 
@@ -112,7 +112,7 @@ def alert_rules_consistent(ctx: Context) -> Verdict:
                     )
     if problems:
         return decide(problems, [], "alert rules cannot work", repo.not_deployed())
-    return neutral(
+    return undecided(
         f"rule files and alert selectors consistent with the scrape jobs.{repo.not_deployed()}"
     )
 

@@ -10,10 +10,10 @@ from typing import Any
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.checks import no_api
-from pytest_biothings_ready.probes.repository.consistency import decide
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack
 from pytest_biothings_ready.probes.repository.exposure import apis
 from pytest_biothings_ready.probes.repository.gather import Repository
+from pytest_biothings_ready.probes.repository.outcome import decide, elsewhere, undecided
 from pytest_biothings_ready.probes.static.yamlload import load_all
 
 __all__ = ["audit_logging", "log_aggregation", "log_retention", "structured_logging"]
@@ -73,7 +73,10 @@ def log_aggregation(ctx: Context) -> Verdict:
     found = apis(repo)
     if not found:
         return no_api(repo)
-    problems, checked = [], []
+    problems: list[str] = []
+    checked: list[str] = []
+    keys = ("monitoring.loki_url", "monitoring.elasticsearch_url")
+    external = elsewhere(ctx.env, "the log store", *keys)
     for api in found:
         stack = api.stack
         stores = [s.name for s in stack.services if s.family in STORES]
@@ -94,9 +97,11 @@ def log_aggregation(ctx: Context) -> Verdict:
                 else "no log store (Loki, Elasticsearch)"
             )
             problems.append(f"{stack.file} runs {', '.join(have)} but {lack}")
-        else:
+        elif external is None:
             problems.append(f"{api.name}: no log shipping on the deploy path; logs stay in the "
                             f"{driver or 'json-file'} driver on the host")  # fmt: skip
+    if external is not None and not problems and not checked:
+        return external
     return decide(problems, checked, "logs are not aggregated", repo.not_deployed())
 
 
@@ -106,7 +111,7 @@ def log_retention(ctx: Context) -> Verdict:
     repo: Repository = ctx.evidence("repository")
     lokis = _services(repo, frozenset({"loki"}))
     if not lokis:
-        return Verdict.unverified(
+        return undecided(
             "no deployed stack runs Loki (Elasticsearch keeps retention in ILM, outside the "
             f"repository).{repo.not_deployed()}"
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.deploy import Service
-from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Repository
+from pytest_biothings_ready.probes.repository.gather import Repository
 from pytest_biothings_ready.probes.repository.kubeports import kube_ports
+from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
 from pytest_biothings_ready.probes.repository.stores import is_data_store
 from pytest_biothings_ready.probes.static.common import listing, optional
 
@@ -26,7 +27,7 @@ def published_ports_configured(ctx: Context) -> Verdict:
     repo: Repository = ctx.evidence("repository")
     kube = optional(ctx, "manifests", "manifests")
     if not repo.stacks and kube is None:
-        return Verdict.unverified(f"no compose stack or manifest is deployed.{repo.not_deployed()}")
+        return undecided(f"no compose stack or manifest is deployed.{repo.not_deployed()}")
     allowed = {str(p) for p in ctx.env.get("allowed_ports") or []}
     problems: list[str] = []
     opened: list[str] = []
@@ -41,7 +42,7 @@ def published_ports_configured(ctx: Context) -> Verdict:
         return Verdict.failed(f"ports open beyond what is needed: {listing(problems)}.{tail}")
     shown = listing(list(dict.fromkeys(opened))) or "no port published on the host"
     if not allowed:
-        return Verdict.unverified(
+        return undecided(
             f"published on the host: {shown}; set `allowed_ports` to judge them.{tail}"
         )
     return Verdict.passed(

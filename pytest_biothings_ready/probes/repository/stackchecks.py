@@ -10,10 +10,10 @@ from typing import Any
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.checks import no_api
-from pytest_biothings_ready.probes.repository.consistency import decide
 from pytest_biothings_ready.probes.repository.deploy import walk
 from pytest_biothings_ready.probes.repository.exposure import Api, apis
 from pytest_biothings_ready.probes.repository.gather import Repository
+from pytest_biothings_ready.probes.repository.outcome import decide
 
 __all__ = ["api_tests_in_ci", "redis_configured", "response_caching"]
 
@@ -41,14 +41,20 @@ def redis_configured(ctx: Context) -> Verdict:
         return no_api(repo)
     problems: list[str] = []
     checked: list[str] = []
+    unsure: list[str] = []
+    external = bool(ctx.env.get("redis_url"))
     for api in found:
-        _redis(api, problems, checked)
+        _redis(api, external, problems, checked, unsure)
     if checked:  # one API caching in Redis is what the line asks
         problems = [p for p in problems if "does not run" in p]
-    return decide(problems, checked, "Redis not configured for caching", repo.not_deployed())
+        unsure = []
+    tail = repo.not_deployed()
+    return decide(problems, checked, "Redis not configured for caching", tail, unsure)
 
 
-def _redis(api: Api, problems: list[str], checked: list[str]) -> None:
+def _redis(
+    api: Api, external: bool, problems: list[str], checked: list[str], unsure: list[str]
+) -> None:
     servers = {s.name: s for s in api.stack.services if s.family in REDIS}
     hosts = [m.group(1) for v in api.service.environment.values() for m in _URL.finditer(v)]
     client = _uses_redis(api)
@@ -65,7 +71,9 @@ def _redis(api: Api, problems: list[str], checked: list[str]) -> None:
             f"{api.stack.file} runs {', '.join(servers)} but the code of {api.service.name} "
             "uses no Redis client"
         )
-    elif not client:
+    elif client or external:
+        unsure.append(f"{api.name}: Redis runs outside the repository")
+    else:
         problems.append(f"{api.name}: no Redis on the deploy path (no service, no client)")
 
 
@@ -98,6 +106,8 @@ def api_tests_in_ci(ctx: Context) -> Verdict:
     from pytest_biothings_ready.deploy.graph import WORKFLOW
 
     repo: Repository = ctx.evidence("repository")
+    if skip := repo.no_stacks():
+        return skip
     graph = ctx.evidence("deploy")
     runs = [r for path in graph.paths(WORKFLOW) for r in _test_steps(path, graph.root)]
     tests = _api_tests(graph.root)

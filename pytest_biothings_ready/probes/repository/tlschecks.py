@@ -13,8 +13,9 @@ from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository import caddy, kubeedge, traefikjudge
 from pytest_biothings_ready.probes.repository.exposure import apis
-from pytest_biothings_ready.probes.repository.gather import NOT_OBSERVED, Proxy, Repository
+from pytest_biothings_ready.probes.repository.gather import Proxy, Repository
 from pytest_biothings_ready.probes.repository.nginxsite import Server
+from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
 from pytest_biothings_ready.probes.static.common import listing, optional
 
 __all__ = ["https_enforced_configured", "tls_settings_configured"]
@@ -45,7 +46,7 @@ def public_proxies(repo: Repository) -> list[Proxy]:
 def no_proxy(repo: Repository) -> Verdict:
     """Unverified: TLS terminates outside the repository, as far as it says."""
     stacks = ", ".join(s.file for s in repo.stacks)
-    return Verdict.unverified(
+    return undecided(
         f"no deployed stack publishes an nginx or traefik (stacks: {stacks}); TLS may terminate "
         f"outside the repository.{repo.not_deployed()}"
     )
@@ -62,7 +63,7 @@ def _verdict(
     if problems:
         return Verdict.failed(f"{head}: {listing(problems)}.{tail}")
     if unsure:
-        return Verdict.unverified(f"not decidable from the repository: {listing(unsure)}.{tail}")
+        return undecided(f"not decidable from the repository: {listing(unsure)}.{tail}")
     return Verdict.passed(f"{NOT_OBSERVED}: {listing(good)}.{tail}")
 
 

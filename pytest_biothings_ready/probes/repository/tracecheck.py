@@ -6,11 +6,11 @@ from __future__ import annotations
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.checks import no_api
-from pytest_biothings_ready.probes.repository.consistency import decide
 from pytest_biothings_ready.probes.repository.corsjudge import resolve
 from pytest_biothings_ready.probes.repository.exposure import Api, apis
 from pytest_biothings_ready.probes.repository.gather import Repository
 from pytest_biothings_ready.probes.repository.nginxsite import host_of, is_address
+from pytest_biothings_ready.probes.repository.outcome import decide, elsewhere
 
 __all__ = ["tracing_backend", "tracing_configured"]
 
@@ -89,9 +89,12 @@ def _trace(api: Api, problems: list[str], checked: list[str]) -> None:
 def tracing_backend(ctx: Context) -> Verdict:
     """A deployed stack runs Jaeger, Tempo, Zipkin or a collector that an API exports to."""
     repo: Repository = ctx.evidence("repository")
-    if undecided := repo.no_stacks():
-        return undecided
+    if skip := repo.no_stacks():
+        return skip
     backends = [(st, s) for st in repo.stacks for s in st.services if s.family in BACKENDS]
+    keys = ("monitoring.jaeger_url", "monitoring.otlp_endpoint")
+    if not backends and (external := elsewhere(ctx.env, "the tracing backend", *keys)):
+        return external
     if not backends:
         stacks = ", ".join(s.file for s in repo.stacks)
         return Verdict.failed(
