@@ -21,9 +21,9 @@ REPOS = Path(__file__).parent / "repos"
 # The fixture repositories hold their own (synthetic) tests: data, not part of this suite.
 collect_ignore = ["repos"]
 FAMILY = "pytest_biothings_ready.probes.repository."
-# The family's "the repository does not say" (neutral: the line's other checks decide;
-# alone, the judge records the line as unverified).
-UNDECIDED = Status.NOT_APPLICABLE
+# The family's "the repository does not say": unverified, abstaining (the line's other
+# checks decide; its evidence starts with ABSTAIN).
+UNDECIDED = Status.UNVERIFIED
 _CHECKLIST = load_checklist(BUILTIN)
 
 

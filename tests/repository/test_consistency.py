@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_biothings_ready.model import Status
-from tests.repository.conftest import REPOS, Variant, static_verdict
+from tests.repository.conftest import REPOS, UNDECIDED, Variant, static_verdict
 from tests.support.binaries import require_binary
 
 HEALTH = "Health checks configured"
@@ -41,7 +41,7 @@ def test_curl_installed_by_the_dockerfile_is_accepted(variant: Variant) -> None:
     dockerfile = (REPOS / "decoy" / "frontend" / "Dockerfile").read_text()
     text = dockerfile.replace("WORKDIR /app", "RUN apk add --no-cache curl\nWORKDIR /app")
     verdict = static_verdict(HEALTH, variant("decoy", {"frontend/Dockerfile": text}))
-    assert verdict.status is Status.NOT_APPLICABLE, verdict.evidence
+    assert verdict.status is UNDECIDED, verdict.evidence
 
 
 def test_curl_in_a_distroless_image_fails(variant: Variant) -> None:
@@ -88,7 +88,7 @@ def test_a_proxy_upstream_naming_a_missing_service_fails_the_balancer() -> None:
 
 def test_a_working_proxy_leaves_the_balancer_to_the_other_checks() -> None:
     verdict = static_verdict(BALANCER, "good")
-    assert verdict.status is Status.NOT_APPLICABLE
+    assert verdict.status is UNDECIDED
 
 
 def test_scrape_targets_on_the_apps_metrics_path_pass_as_configured() -> None:
@@ -136,4 +136,11 @@ def test_an_alert_selecting_a_job_no_scrape_config_defines_fails(variant: Varian
 
 
 def test_consistent_rules_leave_alerts_to_the_other_checks() -> None:
-    assert static_verdict(ALERTS, "good").status is Status.NOT_APPLICABLE
+    assert static_verdict(ALERTS, "good").status is UNDECIDED
+
+
+def test_an_abstaining_check_leaves_the_line_to_the_others() -> None:
+    from pytest_biothings_ready.evidence.store import ABSTAIN
+
+    verdict = static_verdict(BALANCER, "good")
+    assert verdict.evidence.startswith(ABSTAIN)

@@ -2,11 +2,11 @@
 
 - ``failed``: missing or broken on the deploy path, with both ends named.
 - ``passed``: complete and validated, "configured, not observed live".
-- *undecided*: the repository does not say.  Returned as a neutral verdict
-  (``not_applicable``) that the fold ranks below every other outcome, so the line's
-  other checks (a live probe, another static family) decide; when nothing else
-  decides, the judge records the line as ``unverified`` with this evidence.  An
-  ``unverified`` here would outrank a live probe's pass and hide what it observed.
+- *undecided*: the repository does not say.  ``unverified`` whose evidence starts
+  with :data:`~pytest_biothings_ready.evidence.store.ABSTAIN`: the fold then lets the
+  line's other checks (a live probe, another static family) decide, and counts it
+  only when no other check has anything to say.  A plain ``unverified`` would outrank
+  a live probe's pass and hide what it observed.
 """
 
 from __future__ import annotations
@@ -14,17 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.evidence.store import ABSTAIN, NOT_OBSERVED
 from pytest_biothings_ready.model import Status, Verdict
 from pytest_biothings_ready.probes.static.common import listing
 
 __all__ = ["NOT_OBSERVED", "decide", "elsewhere", "undecided"]
 
-NOT_OBSERVED = "configured, not observed live"
-
 
 def undecided(evidence: str) -> Verdict:
-    """The repository does not answer: neutral, so the line's other checks decide."""
-    return Verdict(Status.NOT_APPLICABLE, evidence)
+    """The repository does not answer: abstain, so the line's other checks decide."""
+    return Verdict(Status.UNVERIFIED, ABSTAIN + evidence)
 
 
 def elsewhere(env: Environment, what: str, *keys: str) -> Verdict | None:
