@@ -25,9 +25,15 @@ def test_the_good_repository_passes_as_configured(line: str) -> None:
     assert "configured, not observed live" in verdict.evidence
 
 
-@pytest.mark.parametrize("line", [STRUCTURED, AUDIT, AGGREGATION, OTEL, BACKEND])
+@pytest.mark.parametrize("line", [STRUCTURED, AUDIT, AGGREGATION, OTEL])
 def test_the_decoy_repository_fails(line: str) -> None:
     assert static_verdict(line, "decoy").status is Status.FAILED
+
+
+def test_no_tracing_backend_is_left_to_others_a_managed_one_is_common() -> None:
+    verdict = static_verdict(BACKEND, "decoy")
+    assert verdict.status is UNDECIDED
+    assert "no tracing backend" in verdict.evidence
 
 
 def test_structlog_imported_but_not_configured_as_json_fails(variant: Variant) -> None:

@@ -18,7 +18,7 @@ from pytest_biothings_ready.probes.repository.gather import Repository
 from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
 from pytest_biothings_ready.probes.static.common import listing, optional
 
-__all__ = ["cors_configured", "rate_limiting_configured"]
+__all__ = ["cors_configured", "ratelimit_on_deploy_path"]
 
 # Locations that need no limiter of their own (probes, scrapes, docs, static files).
 EXEMPT = re.compile(r"health|ready|live|metrics|docs|openapi|redoc|static|favicon|assets", re.I)
@@ -40,7 +40,7 @@ def no_api(repo: Repository) -> Verdict:
 
 
 @check("Rate limiting is enabled", uses=("repository", "manifests"))
-def rate_limiting_configured(ctx: Context) -> Verdict:
+def ratelimit_on_deploy_path(ctx: Context) -> Verdict:
     """Every deployed API is limited: by its own code, or by a loading nginx it cannot bypass.
 
     An app limiter counts when applied (slowapi/flask-limiter decorators or middleware
@@ -64,7 +64,7 @@ def rate_limiting_configured(ctx: Context) -> Verdict:
     for api in found:
         _limit(repo, api, problems, unsure, good)
     if kube is not None:
-        kubeedge.rate_findings(kube, problems, good)
+        kubeedge.rate_findings(kube, unsure, good)
     tail = repo.not_deployed()
     problems, unsure, good = unique(problems), unique(unsure), unique(good)
     if problems:

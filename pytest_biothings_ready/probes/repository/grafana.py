@@ -12,7 +12,7 @@ from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack
 from pytest_biothings_ready.probes.repository.gather import Repository
-from pytest_biothings_ready.probes.repository.outcome import decide, elsewhere
+from pytest_biothings_ready.probes.repository.outcome import decide, elsewhere, undecided
 from pytest_biothings_ready.probes.static.yamlload import load_all
 
 __all__ = ["dashboards_provisioned"]
@@ -63,9 +63,9 @@ def dashboards_provisioned(ctx: Context) -> Verdict:
     grafanas = [(st, s) for st in repo.stacks for s in st.services if s.family == "grafana"]
     if not grafanas and (external := elsewhere(ctx.env, "Grafana", "monitoring.grafana_url")):
         return external
-    if not grafanas:
+    if not grafanas:  # a managed Grafana is common: absence is not a finding
         stacks = ", ".join(s.file for s in repo.stacks)
-        return Verdict.failed(f"no deployed stack runs Grafana ({stacks}).{repo.not_deployed()}")
+        return undecided(f"no deployed stack runs Grafana ({stacks}).{repo.not_deployed()}")
     problems: list[str] = []
     checked: list[str] = []
     for stack, grafana in grafanas:

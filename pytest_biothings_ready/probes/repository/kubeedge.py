@@ -61,8 +61,11 @@ def _traefik_refs(annotations: Mapping[str, str]) -> list[str]:
     ]
 
 
-def rate_findings(kube: Any, problems: list[str], good: list[str]) -> None:
-    """Ingresses and IngressRoutes serving the API carry a rate limit."""
+def rate_findings(kube: Any, unsure: list[str], good: list[str]) -> None:
+    """Ingresses and IngressRoutes serving the API that carry a rate limit.
+
+    One without is undecided, not failed: the image's own code (not read here) may limit.
+    """
     middlewares = _middlewares(kube)
     for m in kube.of("Ingress"):
         notes = _annotations(m)
@@ -79,7 +82,7 @@ def rate_findings(kube: Any, problems: list[str], good: list[str]) -> None:
         if limits:
             good.append(f"{m.at()} {m.ref} ({shown}): {limits[0]}")
         else:
-            problems.append(
+            unsure.append(
                 f"{m.at()} {m.ref} routes {shown} without a rate limit "
                 "(limit-rps / rateLimit middleware)"
             )
@@ -96,7 +99,7 @@ def rate_findings(kube: Any, problems: list[str], good: list[str]) -> None:
             if any("rateLimit" in middlewares.get(n, {}) for n in names):
                 good.append(f"{route.at(entry)} {route.ref} -> {services}: rateLimit middleware")
             else:
-                problems.append(
+                unsure.append(
                     f"{route.at(entry)} {route.ref} routes to {services} "
                     "without a rateLimit middleware"
                 )
