@@ -31,7 +31,10 @@ HELP_ATTESTATIONS = "attestations file (default from the config, else ./attestat
 HELP_REPORT = "also write a report: PATH.md (ticked checklist) or PATH.html (for a browser)"
 HELP_UNVERIFIED = "skip unverified items instead of failing them (partial runs)"
 HELP_COMPARE = "compare with a previous record (--junitxml): regressions first, then fixes"
-HELP_BUNDLE = "also write the evidence bundle PATH.zip (verify: python -m ...ready.bundle)"
+HELP_BUNDLE = (
+    "also write the evidence bundle PATH.zip; check it with "
+    "python -m pytest_biothings_ready.bundle verify PATH.zip"
+)
 INERT_REASON = "readiness check: runs only with --ready-env=NAME"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from pytest_biothings_ready.bundle.archive import (
     INTACT,
     NOT_A_BUNDLE,
+    SIGNATURE,
     NotABundle,
     open_bundle,
     read_manifest,
@@ -39,6 +40,8 @@ def _show(args: argparse.Namespace) -> int:
             manifest, _ = read_manifest(archive)
             evidence = _load(archive, "evidence.json") or []
             tools = _load(archive, "tools.json") or {}
+            comparison = _load(archive, "comparison.json")
+            signed = SIGNATURE in archive.namelist()
     except NotABundle as exc:
         print(f"{args.bundle}: not a bundle: {exc}", file=sys.stderr)
         return NOT_A_BUNDLE
@@ -48,6 +51,13 @@ def _show(args: argparse.Namespace) -> int:
     for line in evidence if isinstance(evidence, list) else []:
         counts[str(line.get("status"))] = counts.get(str(line.get("status")), 0) + 1
     print("lines: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    if isinstance(comparison, dict):
+        kinds: dict[str, int] = {}
+        for change in comparison.get("changes", []):
+            kinds[str(change.get("kind"))] = kinds.get(str(change.get("kind")), 0) + 1
+        changed = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "no change"
+        print(f"compared: {comparison.get('header')}: {changed}")
+    print(f"signed: {'yes (verify --key PUB checks it)' if signed else 'no'}")
     for name, info in tools.items() if isinstance(tools, dict) else []:
         version = info.get("version") if isinstance(info, dict) else info
         if version:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,11 +78,34 @@ class PreviousRecord:
 
 
 def read_record(path: Path, where: str = "--ready-compare") -> PreviousRecord:
-    """Parse a previous record; ConfigError says why a file is not one."""
+    """Parse a previous record (or the record of an intact bundle); ConfigError says why not."""
     if not path.is_file():
         what = "a folder, not a record" if path.is_dir() else "no such file"
         raise ConfigError(f"{where}={path}: {what}")
-    data = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        data = _bundled_record(path, where)
+    elif path.stat().st_size > MAX_BYTES:
+        raise ConfigError(f"{where}={path}: {path.stat().st_size} bytes is too large for a record")
+    else:
+        data = path.read_bytes()
+    return _parse(data, path, where)
+
+
+def _bundled_record(path: Path, where: str) -> bytes:
+    """``record.xml`` of the bundle ``path``, once the bundle verifies intact."""
+    from pytest_biothings_ready.bundle.archive import INTACT, verify_archive
+
+    result = verify_archive(path)
+    if result.code != INTACT:
+        raise ConfigError(
+            f"{where}={path}: a zip that is not an intact evidence bundle: "
+            + "; ".join(result.problems)
+        )
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("record.xml")
+
+
+def _parse(data: bytes, path: Path, where: str) -> PreviousRecord:
     if len(data) > MAX_BYTES:
         raise ConfigError(f"{where}={path}: {len(data)} bytes is too large for a record")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
@@ -97,9 +121,14 @@ def read_record(path: Path, where: str = "--ready-compare") -> PreviousRecord:
         )
     lines = _lines(root)
     if not lines:
+        hint = (
+            "; it has no testcase properties at all: was it written with junit_family=xunit2?"
+            if root.find(".//testcase/properties") is None and root.find(".//testcase") is not None
+            else ""
+        )
         raise ConfigError(
             f"{where}={path}: a JUnit file but not a readiness record (no testcase has a "
-            "ready_id property); pass the --junitxml of a previous --ready-env run"
+            f"ready_id property); pass the --junitxml of a previous --ready-env run{hint}"
         )
     suite = _suite_properties(root)
     return PreviousRecord(
