@@ -72,6 +72,7 @@ def build_graph(env: Environment) -> DeployGraph:
         if kind in named:
             _override(builder, kind, named[kind])
     _match_images(builder, found)
+    _lone_dockerfiles(builder, found)
     _docs(builder, found, env)
     graph = builder.freeze(discover, _not_deployed(builder, found), frozenset(named))
     if MANIFEST in named:
@@ -182,6 +183,22 @@ def _match_images(builder: Builder, found: Found) -> None:
         folder = dockerfile.parent.name.lower()
         if dockerfile not in reached and folder in names:
             via = f"image {names[folder]} (named like its folder)"
+            builder.reach(Artifact(dockerfile, DOCKERFILE, None, 0, via))
+            follow_dockerfile(dockerfile, dockerfile.parent, "", builder)
+
+
+def _lone_dockerfiles(builder: Builder, found: Found) -> None:
+    """No compose, manifest or PaaS entry point: the repository's Dockerfiles are the deployment.
+
+    A repository that only builds an image (deployed elsewhere) is judged by that image.
+    """
+    if any(a.kind in (COMPOSE, MANIFEST, PAAS) for a in builder.reached.values()):
+        return
+    if any(a.kind == DOCKERFILE for a in builder.reached.values()):
+        return
+    for dockerfile in found.dockerfiles:
+        if not _aside(builder.shown(dockerfile)):
+            via = "the repository's image (no compose, manifest or PaaS entry point)"
             builder.reach(Artifact(dockerfile, DOCKERFILE, None, 0, via))
             follow_dockerfile(dockerfile, dockerfile.parent, "", builder)
 

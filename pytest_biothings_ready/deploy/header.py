@@ -44,9 +44,9 @@ def header_lines(graph: DeployGraph) -> list[str]:
     if graph.missing:
         tail.append(f"referenced but missing: {_few(graph, graph.missing)}")
     if graph.problems:
-        tail.append(f"{len(graph.problems)} not judged (unrendered or unreadable)")
+        tail.append(f"problem: {graph.problems[0]}" + _more(len(graph.problems) - 1))
     if tail:
-        lines.append("biothings-ready: " + ", ".join(tail) + " (see the deploy evidence)")
+        lines.append("biothings-ready: " + "; ".join(tail))
     return lines
 
 
@@ -57,11 +57,14 @@ def _names(graph: DeployGraph, artifacts: list[Artifact] | tuple[Artifact, ...])
     return ", ".join(f"{count} {kind}" for kind, count in counts.items())
 
 
+def _more(count: int) -> str:
+    return f" (and {count} more)" if count > 0 else ""
+
+
 def _few(graph: DeployGraph, artifacts: tuple[Artifact, ...]) -> str:
-    """Up to three paths by name, else a count."""
-    if len(artifacts) <= 3:
-        return ", ".join(_shown(graph, a) for a in artifacts)
-    return f"{len(artifacts)} files"
+    """Up to three paths by name, then how many more."""
+    shown = ", ".join(_shown(graph, a) for a in artifacts[:3])
+    return shown + (f" and {len(artifacts) - 3} more" if len(artifacts) > 3 else "")
 
 
 def _shown(graph: DeployGraph, artifact: Artifact) -> str:

@@ -136,14 +136,15 @@ def _judged(graph: DeployGraph, kind: str) -> list[Artifact]:
     ]
 
 
-_PROXY = re.compile(r"^\s*(proxy_pass|uwsgi_pass|fastcgi_pass|grpc_pass)\s", re.MULTILINE)
+_PROXY = re.compile(r"(?:^|[\s;{])(?:proxy_pass|uwsgi_pass|fastcgi_pass|grpc_pass)\s")
+_COMMENT = re.compile(r"#.*$", re.MULTILINE)
 
 
 def _proxies(path: str) -> bool:
     """Whether an nginx config passes requests to a backend (it is the reverse proxy)."""
     from pytest_biothings_ready.deploy.builder import read_text
 
-    return bool(_PROXY.search(read_text(Path(path)) or ""))
+    return bool(_PROXY.search(_COMMENT.sub("", read_text(Path(path)) or "")))
 
 
 def _remember(settings: Mapping[str, Any], graph: DeployGraph) -> None:

@@ -45,6 +45,8 @@ _PAAS = frozenset(
 _API_VERSION = re.compile(r"^apiVersion:\s*['\"]?([\w.\-/]+)", re.MULTILINE)
 _KIND = re.compile(r"^kind:\s*['\"]?(\w+)", re.MULTILINE)
 _SNIFF = 8192
+# Folders whose JSON files may be Kubernetes manifests (data folders hold thousands).
+_KUBE_FOLDER = re.compile(r"k8s|kube|manifest|deploy|openshift|infra|ops", re.IGNORECASE)
 
 
 def is_compose_name(name: str) -> bool:
@@ -142,8 +144,8 @@ def _classify_data(path: Path, lower: str, where: str, found: Found) -> None:
         found.dashboards.append(path)
     elif any(word in lower for word in ("rules", "alerts")) and "prometheus" in where:
         found.rules.append(path)
-    elif _is_manifest(path):
-        found.manifests.append(path)
+    elif (lower.endswith((".yml", ".yaml")) or _KUBE_FOLDER.search(where)) and _is_manifest(path):
+        found.manifests.append(path)  # JSON is sniffed only where manifests live
 
 
 def _is_workflow(parts: tuple[str, ...], name: str) -> bool:

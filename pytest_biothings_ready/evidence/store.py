@@ -175,12 +175,12 @@ NOT_OBSERVED = "configured, not observed live"
 def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -> Verdict | None:
     """Fold the verdicts of ``checks`` on ``item``; None when there are none.
 
-    Repository mode (SPEC): when the live checks are unverified only because the
-    environment has no live target, the static checks decide, "configured, not
+    Repository mode (SPEC): when the live checks are unverified only because their
+    live target is not configured, the static checks decide, "configured, not
     observed live"; a static failure beside a live pass is a contradiction that fails
     with both in the evidence.
     """
-    from pytest_biothings_ready.deploy.lines import NO_LIVE_TARGET, is_static_check
+    from pytest_biothings_ready.deploy.lines import is_static_check, untargeted
 
     pairs = [(is_static_check(entry), _run_one(item, entry, store)) for entry in checks]
     said = [(s, v) for s, v in pairs if not v.evidence.startswith(ABSTAIN)]
@@ -188,7 +188,7 @@ def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -
         pairs = said  # a check that abstains leaves the line to the others
     static = [v for is_static, v in pairs if is_static]
     live = [v for is_static, v in pairs if not is_static]
-    if static and live and all(v.evidence.startswith(NO_LIVE_TARGET) for v in live):
+    if static and live and all(untargeted(v) for v in live):
         folded = _fold(static)
         if folded.status is Status.PASSED:
             note = "" if NOT_OBSERVED in folded.evidence else f" ({NOT_OBSERVED})"

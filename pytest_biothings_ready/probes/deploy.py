@@ -1,8 +1,9 @@
 """The ``deploy`` gatherer: the deploy graph of the repository (repository mode).
 
-Registers the repository-mode settings (``repo``, ``discover``, ``paas_configs``,
-``docs_paths``).  Parsing happens in :mod:`pytest_biothings_ready.deploy.discover`,
-imported when the gatherer runs.
+Registers the repository-mode settings (``repo``, ``discover``, ``paas_configs``;
+``docs_paths`` is declared by the documentation family, which reads it).  Parsing
+happens in :mod:`pytest_biothings_ready.deploy.discover`, imported when the gatherer
+runs.
 """
 
 from __future__ import annotations
@@ -36,13 +37,6 @@ register(
         "paas_configs",
         "list",
         "PaaS configs: fly.toml, render.yaml, railway.json, app.yaml, Procfile.",
-        values="path",
-        family="deploy",
-    ),
-    Key(
-        "docs_paths",
-        "list",
-        "Documentation files or folders; default: README*, docs/, *.md guides.",
         values="path",
         family="deploy",
     ),

@@ -32,7 +32,10 @@ def _run(pytester: pytest.Pytester, name: str) -> dict[str, tuple[str, str]]:
     for case in ET.parse(pytester.path / "record.xml").getroot().iter("testcase"):
         props = {p.get("name"): p.get("value", "") for p in case.iter("property")}
         found[props["ready_title"]] = (props["ready_status"], props["ready_evidence"])
-    assert [t for t, (status, _) in found.items() if status == "error"] == []
+    # A CI checkout is a git repository; these copies are not (the documentation family
+    # cannot tell when a document changed there: a true "could not probe").
+    errors = [(t, e) for t, (status, e) in found.items() if status == "error"]
+    assert [(t, e) for t, e in errors if "is not in a git repository" not in e] == []
     return found
 
 

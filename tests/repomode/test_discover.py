@@ -157,3 +157,36 @@ def test_example_manifests_are_not_entry_points() -> None:
     graph = graph_of("k8s")
     assert relative(graph, MANIFEST) == ["k8s/app.yaml"]
     assert "examples/debug-pod.yaml" in not_deployed(graph)
+
+
+def test_paas_configs_names_the_paas_entry_points() -> None:
+    graph = graph_of("paas", paas_configs=["fly.toml"])
+    assert relative(graph, PAAS) == ["fly.toml"]
+    assert "Procfile" in not_deployed(graph)
+
+
+def test_without_any_deploy_entry_point_the_repository_dockerfile_is_the_deployment(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nUSER 1000\n")
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "Dockerfile").write_text("FROM python:3.12-slim\n")
+    graph = build_graph(Environment("ci", {}, tmp_path))
+    assert relative(graph, DOCKERFILE) == ["Dockerfile"]
+    assert not_deployed(graph) == ["examples/Dockerfile"]
+
+
+def test_with_a_deploy_entry_point_an_unbuilt_dockerfile_is_not_deployed() -> None:
+    assert "src/legacy/Dockerfile" in not_deployed(graph_of("k8s"))
+
+
+def test_json_manifests_are_found_where_manifests_live_and_data_json_is_not_read(
+    tmp_path: Path,
+) -> None:
+    body = '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"}}'
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "service.json").write_text(body)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "fixture.json").write_text(body)
+    graph = build_graph(Environment("ci", {}, tmp_path))
+    assert relative(graph, MANIFEST) == ["k8s/service.json"]

@@ -84,3 +84,26 @@ def test_a_static_pass_and_a_live_pass_pass_together(tmp_path: Path) -> None:
     verdict = _fold(_env(tmp_path), _static(Verdict.passed("a.")), _live(Verdict.passed("b.")))
     assert verdict is not None and verdict.status is Status.PASSED
     assert verdict.evidence == "a. b."
+
+
+def test_an_environment_with_another_live_target_says_what_it_needs(tmp_path: Path) -> None:
+    env = _env(tmp_path, prometheus_url="http://127.0.0.1:9")
+    verdict = _fold(env, _live_needing_a_target())
+    assert verdict is not None and verdict.status is Status.UNVERIFIED
+    assert verdict.evidence.startswith("needs `base_url`")
+
+
+def test_a_live_check_without_its_url_lets_the_static_pass_decide(tmp_path: Path) -> None:
+    env = _env(tmp_path, prometheus_url="http://127.0.0.1:9")
+    static = _static(Verdict.passed("rules declared."))
+    verdict = _fold(env, static, _live_needing_a_target())
+    assert verdict is not None and verdict.status is Status.PASSED
+    assert verdict.evidence == "rules declared. (configured, not observed live)"
+
+
+def test_a_live_check_unverified_for_another_reason_keeps_the_line_unverified(
+    tmp_path: Path,
+) -> None:
+    live = _live(Verdict.unverified("needs `thresholds.p95_ms` in [env.ci] of readiness.toml"))
+    verdict = _fold(_env(tmp_path), _static(Verdict.passed("declared.")), live)
+    assert verdict is not None and verdict.status is Status.UNVERIFIED
