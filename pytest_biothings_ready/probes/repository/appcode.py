@@ -22,7 +22,6 @@ __all__ = ["AppCode", "Finding", "read_app"]
 JS = (".js", ".mjs", ".cjs", ".ts")
 MAX_FILES = 2000
 _JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\"'\w])//[^\n]*", re.S)
-_JS_ROUTE = re.compile(r"\.(?:get|post|put|delete|patch|all|use)\(\s*['\"`](/[^'\"`]*)['\"`]")
 
 
 @dataclass(frozen=True)
@@ -62,19 +61,48 @@ class AppCode:
     metric_names: frozenset[str] = frozenset()
 
 
-def _sources(context: Path) -> list[Path]:
-    found = []
-    for path in walk(context, (".py", *JS)):
-        parts = set(path.relative_to(context).parts[:-1])
-        if parts & {"tests", "test", "__tests__", "e2e", "migrations"} or path.name.startswith(
-            "test_"
-        ):
-            continue
-        if path.name.endswith((".d.ts", ".min.js", ".config.js", ".config.ts")):
-            continue
-        found.append(path)
-        if len(found) >= MAX_FILES:
-            break
+def code_roots(service: Service) -> tuple[Path, ...]:
+    """What the image holds of the build context: its Dockerfile's COPY/ADD sources.
+
+    ``COPY . .`` (or no readable Dockerfile) is the whole context; a context shared by
+    several services (``context: .``, ``dockerfile: backend/Dockerfile``) is narrowed to
+    what each Dockerfile copies, so a frontend is not read as the backend's code.
+    """
+    context = service.context
+    assert context is not None
+    try:
+        lines = service.dockerfile.read_text(encoding="utf-8", errors="replace").splitlines()  # type: ignore[union-attr]
+    except (OSError, AttributeError):
+        return (context,)
+    roots: list[Path] = []
+    for line in lines:
+        words = [w for w in line.split() if not w.startswith("--")]
+        if len(words) >= 3 and words[0].upper() in ("COPY", "ADD") and "--from" not in line:
+            for source in words[1:-1]:
+                path = (context / source.strip('[]",')).resolve()
+                if path == context.resolve():
+                    return (context,)
+                if path.is_dir() or path.suffix in (".py", *JS):
+                    roots.append(path)
+    return tuple(dict.fromkeys(roots)) or (context,)
+
+
+TEST_DIRS = frozenset({"tests", "test", "__tests__", "e2e", "migrations"})
+SKIPPED = (".d.ts", ".min.js", ".config.js", ".config.ts")
+
+
+def _sources(roots: tuple[Path, ...]) -> list[Path]:
+    """Application source files under ``roots`` (tests, migrations, bundles left out)."""
+    found: list[Path] = []
+    for root in roots:
+        files = walk(root, (".py", *JS)) if root.is_dir() else iter([root])
+        for path in files:
+            inside = set(path.relative_to(root).parts[:-1]) if root.is_dir() else set()
+            if inside & TEST_DIRS or path.name.startswith("test_") or path.name.endswith(SKIPPED):
+                continue
+            found.append(path)
+            if len(found) >= MAX_FILES:
+                return found
     return found
 
 
@@ -84,7 +112,7 @@ def read_app(service: Service, shown: Any) -> AppCode | None:
         return None
     py = PyFacts()
     js: list[tuple[str, str]] = []
-    files = _sources(service.context)
+    files = _sources(code_roots(service))
     for path in files:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")

@@ -20,7 +20,10 @@ __all__ = [
 ]
 
 Files = list[tuple[str, str]]
-_ROUTE = re.compile(r"\.(?:get|post|put|delete|patch|all)\(\s*['\"`](/[^'\"`]*)['\"`]")
+_ROUTE = re.compile(
+    r"\b(?:app|router|server|api|fastify|routes)\.(?:get|post|put|delete|patch|all)"
+    r"\(\s*['\"`](/[^'\"`]*)['\"`]"
+)
 _CORS = re.compile(r"\bcors\(\s*(\{.*?\})?\s*\)", re.S)
 _ORIGIN = re.compile(r"origin\s*:\s*(\[[^\]]*\]|['\"`][^'\"`]*['\"`]|true|\w[\w.]*)", re.S)
 _STRING = re.compile(r"['\"`]([^'\"`]+)['\"`]")
@@ -48,8 +51,12 @@ def imports(files: Files) -> set[str]:
     return {m.group(1) for _, text in files for m in _IMPORT.finditer(text)}
 
 
+_SERVER = re.compile(r"""['"](?:express|fastify|koa|@koa/router|hono|@nestjs/[\w-]+|restify)['"]""")
+
+
 def routes(files: Files) -> set[str]:
-    return {m.group(1) for _, text in files for m in _ROUTE.finditer(text)}
+    """Routes a server framework defines (a browser client's ``axios.get('/api')`` is not one)."""
+    return {m.group(1) for _, text in files if _SERVER.search(text) for m in _ROUTE.finditer(text)}
 
 
 def limiters(files: Files) -> list[Finding]:

@@ -70,11 +70,7 @@ def apis(repo: Repository) -> list[Api]:
                 if service.name in loc.backends
             )
             routers = tuple(
-                (t, r)
-                for t in repo.traefiks
-                if any(s is t.service for s in stack.services)
-                for r in t.routers
-                if r.service == service.name
+                (t, r) for t in repo.traefiks for r in t.routers if r.service == service.name
             )
             found.append(Api(stack, service, code, tuple(public_ports(service)), routes, routers))
     return found

@@ -8,7 +8,7 @@ from pathlib import Path
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository.appcode import AppCode, read_app
+from pytest_biothings_ready.probes.repository.appcode import AppCode, code_roots, read_app
 from pytest_biothings_ready.probes.repository.caddy import CADDYFILE, CaddySite, read_caddy
 from pytest_biothings_ready.probes.repository.deploy import Service, Stack, compose_paths
 from pytest_biothings_ready.probes.repository.nginxconf import load_tree, nginx_services
@@ -111,7 +111,7 @@ def gather_repository(ctx: Context) -> Repository:
         _apps(ctx, deployed),
         tuple(errors),
         tuple(_prometheus(ctx, deployed)),
-        tuple(read_traefik(st, s) for st in deployed for s in st.services if runs_traefik(s)),
+        tuple(read_traefik(deployed, s) for st in deployed for s in st.services if runs_traefik(s)),
         tuple(_caddies(ctx, deployed)),
     )
 
@@ -159,15 +159,16 @@ def _caddies(ctx: Context, stacks: list[Stack]) -> list[tuple[Service, tuple[Cad
 
 
 def _apps(ctx: Context, stacks: list[Stack]) -> dict[tuple[str, str], AppCode]:
-    cache: dict[Path, AppCode | None] = {}
+    cache: dict[tuple[Path, ...], AppCode | None] = {}
     found = {}
     for stack in stacks:
         for service in stack.services:
-            if service.context is None:
+            if service.context is None or not service.context.is_dir():
                 continue
-            if service.context not in cache:
-                cache[service.context] = read_app(service, _shown(ctx))
-            code = cache[service.context]
+            roots = code_roots(service)
+            if roots not in cache:
+                cache[roots] = read_app(service, _shown(ctx))
+            code = cache[roots]
             if code is not None:
                 found[(stack.file, service.name)] = code
     return found

@@ -139,16 +139,16 @@ def _middlewares(flat: Mapping[str, str], prefix: str) -> dict[str, dict[str, st
     return found
 
 
-def read_traefik(stack: Stack, service: Service) -> Traefik:
-    """The routing ``service`` (a traefik) applies to ``stack``."""
+def read_traefik(stacks: list[Stack], service: Service) -> Traefik:
+    """The routing ``service`` (a traefik) applies: its docker provider sees every stack."""
     settings = _static(service)
     dynamic = _dynamic(service, settings)
     middlewares = _middlewares(dynamic, "http.middlewares.")
     tls = {k[len("tls.options.") :]: v for k, v in dynamic.items() if k.startswith("tls.options.")}
-    labels = {k.lower(): v for s in stack.services for k, v in s.labels.items()}
+    labels = {k.lower(): v for st in stacks for s in st.services for k, v in s.labels.items()}
     for name, values in _middlewares(labels, "traefik.http.middlewares.").items():
         middlewares.setdefault(name, {}).update(values)
-    routers = tuple(r for s in stack.services for r in _routers(s, settings))
+    routers = tuple(r for st in stacks for s in st.services for r in _routers(s, settings))
     return Traefik(service, settings, middlewares, routers, tls)
 
 
