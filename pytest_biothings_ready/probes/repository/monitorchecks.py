@@ -57,15 +57,16 @@ def metrics_exposed_configured(ctx: Context) -> Verdict:
 
 def _unscraped(ctx: Context, repo: Repository) -> list[str]:
     """No Prometheus deployed: an app without metrics fails, one with metrics is undecided."""
-    exposing = [c for c in repo.apps.values() if c.metrics]
+    served = [c for c in repo.apps.values() if c.routes]  # APIs, not frontends or workers
+    exposing = [c for c in served if c.metrics]
     if exposing:
         shown = ", ".join(f"{c.service.name} ({c.metrics[0].where})" for c in exposing)
         raise NotConfigured(
             "monitoring.prometheus_config", ctx.env.name, f"no deployed Prometheus scrapes {shown}"
         )
-    if not repo.apps:
+    if not served:
         return []
-    names = ", ".join(sorted({c.service.name for c in repo.apps.values()}))
+    names = ", ".join(sorted({c.service.name for c in served}))
     return [f"no deployed app exposes Prometheus metrics ({names}) and no stack runs Prometheus"]
 
 
