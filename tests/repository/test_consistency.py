@@ -144,3 +144,21 @@ def test_an_abstaining_check_leaves_the_line_to_the_others() -> None:
 
     verdict = static_verdict(BALANCER, "good")
     assert verdict.evidence.startswith(ABSTAIN)
+
+
+def test_an_image_healthcheck_calling_curl_in_alpine_fails(variant: Variant) -> None:
+    dockerfile = (REPOS / "decoy" / "frontend" / "Dockerfile").read_text()
+    text = dockerfile.replace(
+        'CMD ["npm", "start"]',
+        'HEALTHCHECK CMD curl -f http://localhost:3000/ || exit 1\nCMD ["npm", "start"]',
+    )
+    compose = (REPOS / "decoy" / "docker-compose.yml").read_text()
+    compose = compose.replace(
+        '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:3000/"]\n', ""
+    )
+    root = variant("decoy", {"frontend/Dockerfile": text, "docker-compose.yml": compose})
+    verdict = static_verdict(HEALTH, root)
+    assert verdict.status is Status.FAILED
+    assert "frontend/Dockerfile:4 frontend healthcheck calls curl, which node:20-alpine" in (
+        verdict.evidence
+    )

@@ -13,9 +13,14 @@ from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.deploy import Service
 from pytest_biothings_ready.probes.repository.gather import Repository
 from pytest_biothings_ready.probes.repository.healthcmd import commands, local_paths, path_defined
-from pytest_biothings_ready.probes.repository.images import base_image, has_binary, installed
+from pytest_biothings_ready.probes.repository.images import (
+    base_image,
+    has_binary,
+    image_healthcheck,
+    installed,
+)
 from pytest_biothings_ready.probes.repository.outcome import decide, undecided
-from pytest_biothings_ready.probes.static.common import listing
+from pytest_biothings_ready.probes.static.common import display, listing
 
 __all__ = ["health_checks_can_work", "proxies_can_start"]
 
@@ -35,45 +40,55 @@ def health_checks_can_work(ctx: Context) -> Verdict:
     checked: list[str] = []
     for stack in repo.stacks:
         for service in stack.services:
-            if service.healthcheck:
-                _binaries(service, problems, checked)
-                _paths(repo, service, problems, checked)
+            test, where = service.healthcheck, service.where
+            if not test and service.dockerfile is not None:
+                test, where = image_healthcheck(service, display(ctx.env, service.dockerfile))
+            if test:
+                _binaries(service, test, where, problems, checked)
+                _paths(repo, service, test, where, problems, checked)
     wanted = ctx.env.settings.get("health_path")
     if wanted:
         _health_path(repo, str(wanted), problems, checked)
     return decide(problems, checked, "health checks that cannot succeed", repo.not_deployed())
 
 
-def _binaries(service: Service, problems: list[str], checked: list[str]) -> None:
+def _binaries(
+    service: Service, test: str, where: str, problems: list[str], checked: list[str]
+) -> None:
     image = base_image(service)
-    shell, words = commands(service.healthcheck)
+    shell, words = commands(test)
     if shell and has_binary(image, "sh") is False:
-        problems.append(
-            f"{service.where} {service.name} healthcheck needs a shell; {image} has none"
-        )
+        problems.append(f"{where} {service.name} healthcheck needs a shell; {image} has none")
     for word in words:
         if word not in BINARIES:
             continue
         present = has_binary(image, word)
         if present is False and word not in installed(service):
             problems.append(
-                f"{service.where} {service.name} healthcheck calls {word}, which {image} does "
-                f"not have (healthcheck: {service.healthcheck[:80]})"
+                f"{where} {service.name} healthcheck calls {word}, which {image} does "
+                f"not have (healthcheck: {test[:80]})"
             )
         elif present:
             checked.append(f"{service.name} healthcheck {word} exists in {image}")
 
 
-def _paths(repo: Repository, service: Service, problems: list[str], checked: list[str]) -> None:
+def _paths(
+    repo: Repository,
+    service: Service,
+    test: str,
+    where: str,
+    problems: list[str],
+    checked: list[str],
+) -> None:
     code = repo.app(service)
     if code is None or not code.routes:
         return
-    for path in local_paths(service.healthcheck):
+    for path in local_paths(test):
         if path_defined(path, code.routes):
             checked.append(f"{service.name} healthcheck path {path} is a route of its app")
         else:
             problems.append(
-                f"{service.where} {service.name} healthcheck asks {path}, which its app does not "
+                f"{where} {service.name} healthcheck asks {path}, which its app does not "
                 f"define (routes: {', '.join(sorted(code.routes)[:6])})"
             )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pytest_biothings_ready.probes.repository.deploy import Service
 
-__all__ = ["base_image", "has_binary"]
+__all__ = ["base_image", "has_binary", "image_healthcheck", "installed"]
 
 _INSTALL = re.compile(
     r"(apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)[^\n&;|]*",
@@ -93,3 +93,36 @@ def has_binary(image: str, binary: str) -> bool | None:
     if binary == "node" and family in ("python", "nginx", "alpine", "golang"):
         return False
     return True if binary == "node" and family == "node" else None
+
+
+def image_healthcheck(service: Service, shown: str) -> tuple[str, str]:
+    """The final stage's ``HEALTHCHECK`` as a compose-style test, and ``file:line``.
+
+    ``HEALTHCHECK CMD ["curl", ...]`` becomes ``CMD curl ...``; the shell form becomes
+    ``CMD-SHELL ...``; ``HEALTHCHECK NONE`` or none at all gives ``("", "")``.
+    """
+    import json
+
+    found = ("", "")
+    for number, line in enumerate(_lines(service.dockerfile), 1):
+        words = line.split()
+        if words[:1] and words[0].upper() == "FROM":
+            found = ("", "")  # a later stage does not inherit an earlier one's (by name)
+        if not words or words[0].upper() != "HEALTHCHECK":
+            continue
+        rest = line.split(None, 1)[1] if len(words) > 1 else ""
+        if " CMD " not in f" {rest} ":
+            found = ("", "")
+            continue
+        command = rest.split("CMD", 1)[1].strip()
+        try:
+            parts = json.loads(command) if command.startswith("[") else None
+        except ValueError:
+            parts = None
+        test = (
+            "CMD " + " ".join(map(str, parts))
+            if isinstance(parts, list)
+            else "CMD-SHELL " + command
+        )
+        found = (test, f"{shown}:{number}")
+    return found
