@@ -90,3 +90,13 @@ def test_a_host_port_outside_allowed_ports_fails(tmp_path: Path) -> None:
     )
     assert verdict.status is Status.FAILED
     assert "container api hostPort 8000" in verdict.evidence
+
+
+def test_manifests_that_do_not_parse_leave_compose_decisions_standing(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "apiVersion: v1\nkind: Service\nmetadata: {name: x\n")
+    (root / "docker-compose.yml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    ports: ['5432:5432']\n"
+    )
+    verdict = static_verdict(LINE, root, manifests=["k8s"])
+    assert verdict.status is Status.FAILED
+    assert "a data store published to the network" in verdict.evidence

@@ -15,8 +15,8 @@ from pytest_biothings_ready.probes.repository import kubeedge
 from pytest_biothings_ready.probes.repository.corsjudge import judge_cors
 from pytest_biothings_ready.probes.repository.exposure import Api, Route, apis
 from pytest_biothings_ready.probes.repository.gather import Repository
-from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
-from pytest_biothings_ready.probes.static.common import listing, optional
+from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, manifests, undecided
+from pytest_biothings_ready.probes.static.common import listing
 
 __all__ = ["cors_configured", "ratelimit_on_deploy_path"]
 
@@ -54,7 +54,7 @@ def ratelimit_on_deploy_path(ctx: Context) -> Verdict:
     ``rateLimit`` middleware.
     """
     repo: Repository = ctx.evidence("repository")
-    kube = optional(ctx, "manifests", "manifests")
+    kube = manifests(ctx)
     found = apis(repo)
     if not found and kube is None:
         return no_api(repo)
@@ -163,7 +163,7 @@ def cors_configured(ctx: Context) -> Verdict:
     default where possible.
     """
     repo: Repository = ctx.evidence("repository")
-    kube = optional(ctx, "manifests", "manifests")
+    kube = manifests(ctx)
     found = apis(repo)
     if not found and kube is None:
         return no_api(repo)

@@ -12,18 +12,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pytest_biothings_ready.config.environment import Environment
+from pytest_biothings_ready.evidence.registry import Context
 from pytest_biothings_ready.evidence.store import ABSTAIN, NOT_OBSERVED
 from pytest_biothings_ready.model import Status, Verdict
 from pytest_biothings_ready.probes.static.common import listing
 
-__all__ = ["NOT_OBSERVED", "decide", "elsewhere", "undecided"]
+__all__ = ["NOT_OBSERVED", "decide", "elsewhere", "manifests", "undecided"]
 
 
 def undecided(evidence: str) -> Verdict:
     """The repository does not answer: abstain, so the line's other checks decide."""
     return Verdict(Status.UNVERIFIED, ABSTAIN + evidence)
+
+
+def manifests(ctx: Context) -> Any:
+    """The parsed manifests when named, else None; manifests that do not parse leave the
+    Kubernetes half undecided (the static family reports them) instead of an error here."""
+    from pytest_biothings_ready.errors import ProbeError
+    from pytest_biothings_ready.probes.static.common import optional
+
+    try:
+        return optional(ctx, "manifests", "manifests")
+    except ProbeError:
+        return None
 
 
 def elsewhere(env: Environment, what: str, *keys: str) -> Verdict | None:

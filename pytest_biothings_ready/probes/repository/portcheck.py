@@ -7,9 +7,9 @@ from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.deploy import Service
 from pytest_biothings_ready.probes.repository.gather import Repository
 from pytest_biothings_ready.probes.repository.kubeports import kube_ports
-from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
+from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, manifests, undecided
 from pytest_biothings_ready.probes.repository.stores import is_data_store
-from pytest_biothings_ready.probes.static.common import listing, optional
+from pytest_biothings_ready.probes.static.common import listing
 
 __all__ = ["published_ports_configured"]
 
@@ -25,7 +25,7 @@ def published_ports_configured(ctx: Context) -> Verdict:
     caches and brokers published to the network fail even without ``allowed_ports``.
     """
     repo: Repository = ctx.evidence("repository")
-    kube = optional(ctx, "manifests", "manifests")
+    kube = manifests(ctx)
     if not repo.stacks and kube is None:
         return undecided(f"no compose stack or manifest is deployed.{repo.not_deployed()}")
     allowed = {str(p) for p in ctx.env.get("allowed_ports") or []}

@@ -15,8 +15,8 @@ from pytest_biothings_ready.probes.repository import caddy, kubeedge, traefikjud
 from pytest_biothings_ready.probes.repository.exposure import apis
 from pytest_biothings_ready.probes.repository.gather import Proxy, Repository
 from pytest_biothings_ready.probes.repository.nginxsite import Server
-from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, undecided
-from pytest_biothings_ready.probes.static.common import listing, optional
+from pytest_biothings_ready.probes.repository.outcome import NOT_OBSERVED, manifests, undecided
+from pytest_biothings_ready.probes.static.common import listing
 
 __all__ = ["https_enforced_configured", "tls_settings_configured"]
 
@@ -81,7 +81,7 @@ def https_enforced_configured(ctx: Context) -> Verdict:
     good: list[str] = []
     proxies = public_proxies(repo)
     edges = [t for t in repo.traefiks if traefikjudge.public(t)]
-    kube = optional(ctx, "manifests", "manifests")
+    kube = manifests(ctx)
     ingresses = kube.of("Ingress") if kube is not None else []
     caddies = [(s, sites) for s, sites in repo.caddies if any(p.public for p in s.ports)]
     if not proxies and not edges and not ingresses and not caddies:
