@@ -24,7 +24,13 @@ class Builder:
     images: list[str] = field(default_factory=list)
 
     def reach(self, artifact: Artifact) -> bool:
-        """Record ``artifact``; False when that path (and key) was already reached."""
+        """Record ``artifact``; False when already reached or outside the repository.
+
+        A reference that leaves the repository (``../../etc/passwd``, an absolute host
+        path) is a problem, never followed: nothing outside ``root`` is read.
+        """
+        if not self._inside(artifact):
+            return False
         key = (artifact.path, artifact.key)
         if key in self.reached:
             return False
@@ -33,7 +39,18 @@ class Builder:
 
     def miss(self, artifact: Artifact) -> None:
         """Record a reference to a file that does not exist."""
-        self.missing.setdefault((artifact.path, artifact.via), artifact)
+        if self._inside(artifact):
+            self.missing.setdefault((artifact.path, artifact.via), artifact)
+
+    def _inside(self, artifact: Artifact) -> bool:
+        if artifact.path.is_relative_to(self.root):
+            return True
+        where = self.shown(artifact.reached_from) if artifact.reached_from else "a setting"
+        self.problems.append(
+            f"{where}:{artifact.line}: {artifact.via or artifact.kind} points outside the "
+            f"repository ({artifact.path}); not followed"
+        )
+        return False
 
     def shown(self, path: Path) -> str:
         """``path`` relative to the repository root when inside it."""

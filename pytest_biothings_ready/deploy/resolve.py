@@ -66,7 +66,11 @@ def with_discovery(env: Environment) -> Environment:
     if not env.get("discover"):
         return env
 
-    graph = build_graph(env)
+    try:
+        graph = build_graph(env)
+    except Exception as exc:  # a plugin bug must not stop the run: nothing is filled
+        problem = f"discovery failed (plugin bug): {type(exc).__name__}: {exc}"
+        graph = DeployGraph(repo_root(env), problems=(problem,))
     settings = _filled(env.settings, graph)
     _remember(settings, graph)
     return dataclasses.replace(env, settings=settings)

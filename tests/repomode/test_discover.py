@@ -190,3 +190,32 @@ def test_json_manifests_are_found_where_manifests_live_and_data_json_is_not_read
     (tmp_path / "data" / "fixture.json").write_text(body)
     graph = build_graph(Environment("ci", {}, tmp_path))
     assert relative(graph, MANIFEST) == ["k8s/service.json"]
+
+
+def test_a_reference_that_leaves_the_repository_is_not_followed(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (tmp_path / "secret.conf").write_text("password hunter2\n")
+    (repo / "compose.yaml").write_text(
+        "services:\n  api:\n    build: {context: ., dockerfile: ../secret.conf}\n"
+        "  web:\n    image: nginx:1\n    volumes: [../secret.conf:/etc/nginx/nginx.conf]\n"
+    )
+    graph = build_graph(Environment("ci", {}, repo))
+    assert all(a.path.is_relative_to(repo.resolve()) for a in graph.reached)
+    assert any("points outside the repository" in p for p in graph.problems)
+
+
+def test_malformed_artifacts_are_read_without_crashing(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  a:\n    build: [1, 2]\n    volumes: [42, {type: bind}, ./only]\n"
+        "    env_file: {path: .env}\n  b: not-a-mapping\ninclude: [5, {path: [x.yml]}]\n"
+    )
+    (tmp_path / "prometheus.yml").write_text("---\n- a\n---\nrule_files: 5\n")
+    (tmp_path / "k8s.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: [x]\nspec: {template: 5}\n"
+    )
+    (tmp_path / "fly.toml").write_text("app = 5\n[build]\ndockerfile = 7\n")
+    (tmp_path / "render.yaml").write_text("services: 5\n")
+    (tmp_path / "skaffold.yaml").write_text("build: {artifacts: [5, {context: 7}]}\n")
+    graph = build_graph(Environment("ci", {}, tmp_path))
+    assert graph.entries

@@ -118,3 +118,17 @@ def test_a_dockerfile_built_only_by_a_ci_workflow_is_reached(tmp_path: Path) -> 
 
 def relative_path(graph: Any, path: Path) -> str:
     return path.relative_to(graph.root).as_posix()
+
+
+def test_a_crash_in_discovery_fills_nothing_and_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pytest_biothings_ready.deploy.discover as discover
+
+    def broken(env: Environment) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(discover, "build_graph", broken)
+    env = with_discovery(Environment("ci", {}, tmp_path))
+    assert env.get("compose_files") is None
+    assert graph_of(env).problems == ("discovery failed (plugin bug): RuntimeError: boom",)
