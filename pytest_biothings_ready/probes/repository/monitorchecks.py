@@ -13,9 +13,9 @@ from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.gather import Repository
-from pytest_biothings_ready.probes.repository.nginxsite import is_address
 from pytest_biothings_ready.probes.repository.outcome import decide, undecided
 from pytest_biothings_ready.probes.repository.prometheus import Job, PromConfig
+from pytest_biothings_ready.probes.repository.urls import is_address
 from pytest_biothings_ready.probes.static.yamlload import load_all
 
 __all__ = ["alert_rules_consistent", "metrics_exposed_configured"]

@@ -6,17 +6,17 @@ nginx inheritance is applied where it matters: ``limit_req``, ``add_header`` and
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_biothings_ready.probes.repository.deploy import Stack
 from pytest_biothings_ready.probes.repository.nginxconf import Directive, NginxTree, at, walk
+from pytest_biothings_ready.probes.repository.nginxstart import missing_certs, missing_hosts
+from pytest_biothings_ready.probes.repository.urls import PASSES, host_of
 
 __all__ = ["Location", "NginxSite", "Server", "analyse"]
 
-PASSES = ("proxy_pass", "uwsgi_pass", "fastcgi_pass", "grpc_pass")
 _MAX_AGE = re.compile(r"max-age=(\d+)", re.I)
 
 
@@ -112,7 +112,7 @@ def analyse(tree: NginxTree, stack: Stack) -> NginxSite:
         for d in walk(h.get("block") or [])
         if d["directive"] == "limit_req_zone"
     ]
-    broken = list(tree.errors) + _missing_hosts(tree, stack, upstreams) + _missing_certs(tree)
+    broken = list(tree.errors) + missing_hosts(tree, stack, upstreams) + missing_certs(tree)
     return NginxSite(tree, tuple(servers), tuple(z for z in zones if z), tuple(broken))
 
 
@@ -227,16 +227,6 @@ def _zone_of(args: list[str]) -> str:
     return next((a[5:] for a in args if a.startswith("zone=")), "")
 
 
-def host_of(url: str) -> str:
-    """The host of a proxy_pass URL or an upstream ``server`` address, without port."""
-    rest = url.split("://", 1)[-1].split("/", 1)[0]
-    if rest.startswith("unix:"):
-        return ""
-    if rest.startswith("["):
-        return rest[1:].split("]", 1)[0]
-    return rest.rsplit(":", 1)[0] if rest.count(":") == 1 else rest
-
-
 def _backends(url: str, upstreams: dict[str, list[str]]) -> list[str]:
     host = host_of(url)
     if "$" in url:
@@ -244,70 +234,3 @@ def _backends(url: str, upstreams: dict[str, list[str]]) -> list[str]:
     if host in upstreams:
         return [host_of(s) for s in upstreams[host]]
     return [host] if host else []
-
-
-def is_address(host: str) -> bool:
-    """An IP, ``localhost`` or a dotted DNS name (not a compose service name)."""
-    if host == "localhost" or "." in host:
-        return True
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def _missing_certs(tree: NginxTree) -> list[str]:
-    """Certificates no volume and no Dockerfile COPY puts into the container."""
-    service = tree.service
-    copied = _copy_targets(service.dockerfile)
-    problems = []
-    for d in walk(list(tree.directives)):
-        if d["directive"] not in ("ssl_certificate", "ssl_certificate_key") or not d["args"]:
-            continue
-        path = d["args"][0]
-        if "$" in path or path.startswith("data:") or not path.startswith("/"):
-            continue
-        if service.provides(path) or any(
-            path == c or path.startswith(c.rstrip("/") + "/") for c in copied
-        ):
-            continue
-        problems.append(
-            f"{at(d)} {d['directive']} {path}: no volume or COPY of {service.name} provides it; "
-            "nginx cannot start"
-        )
-    return problems
-
-
-def _copy_targets(dockerfile: Any) -> list[str]:
-    try:
-        lines = dockerfile.read_text(encoding="utf-8", errors="replace").splitlines()
-    except (OSError, AttributeError):
-        return []
-    return [
-        ln.split()[-1]
-        for ln in lines
-        if ln.split()[:1] in (["COPY"], ["ADD"]) and len(ln.split()) >= 3
-    ]
-
-
-def _missing_hosts(tree: NginxTree, stack: Stack, upstreams: dict[str, list[str]]) -> list[str]:
-    """Backends named like a compose service that no service of the stack provides."""
-    names = {s.name for s in stack.services}
-    problems = []
-    for d in walk(list(tree.directives)):
-        if d["directive"] in PASSES and d["args"] and "$" not in d["args"][0]:
-            host = host_of(d["args"][0])
-            targets = [] if host in upstreams else [host]
-        elif d["directive"] == "server" and not d.get("block") and d["args"]:
-            targets = [host_of(d["args"][0])]
-        else:
-            continue
-        for host in targets:
-            if host and host not in names and not is_address(host):
-                problems.append(
-                    f"{at(d)} {d['directive']} names host {host!r}, which no service of "
-                    f"{stack.file} provides (services: {', '.join(sorted(names))}); "
-                    "nginx cannot start"
-                )
-    return problems

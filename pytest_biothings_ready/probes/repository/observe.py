@@ -138,7 +138,7 @@ def log_retention(ctx: Context) -> Verdict:
 
 def _unreachable(stack: Stack) -> list[str]:
     """promtail clients whose URL names a host the stack does not run."""
-    from pytest_biothings_ready.probes.repository.nginxsite import host_of, is_address
+    from pytest_biothings_ready.probes.repository.urls import host_of, is_address
 
     names = {s.name for s in stack.services}
     problems = []

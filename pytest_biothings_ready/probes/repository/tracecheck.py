@@ -9,8 +9,8 @@ from pytest_biothings_ready.probes.repository.checks import no_api
 from pytest_biothings_ready.probes.repository.corsjudge import resolve
 from pytest_biothings_ready.probes.repository.exposure import Api, apis
 from pytest_biothings_ready.probes.repository.gather import Repository
-from pytest_biothings_ready.probes.repository.nginxsite import host_of, is_address
 from pytest_biothings_ready.probes.repository.outcome import decide, elsewhere, undecided
+from pytest_biothings_ready.probes.repository.urls import host_of, is_address
 
 __all__ = ["tracing_backend", "tracing_configured"]
 

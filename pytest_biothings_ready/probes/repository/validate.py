@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.probes.repository.nginxconf import Directive, NginxTree
-from pytest_biothings_ready.probes.repository.nginxsite import PASSES, host_of
+from pytest_biothings_ready.probes.repository.urls import PASSES, host_of
 
 __all__ = ["Validation", "nginx_t"]
 
