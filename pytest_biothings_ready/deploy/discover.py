@@ -5,9 +5,11 @@ Entry points come from the explicit list keys (``compose_files``, ``manifests``,
 An explicit key overrides discovery for its kind (``nginx_configs`` and
 ``dockerfiles`` too: what they name is what is reached of that kind).
 
-Compose files: test stacks (a ``test`` in the name or folder) are not entry points;
-when a production stack exists (``prod`` in the name), the others (dev, local,
-override) are not either.
+Compose files and manifests of tests, examples, templates and dev containers are not
+entry points; when a production compose stack exists (``prod`` in the name) the others
+are not either, else dev/local/override stacks are not when a base stack exists.  A
+repository with no entry point is judged by its Dockerfiles.  Nothing outside ``repo``
+is ever read (see :class:`~pytest_biothings_ready.deploy.builder.Builder`).
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.deploy.builder import Builder
 from pytest_biothings_ready.deploy.graph import (
+    ALERTMANAGER,
     COMPOSE,
+    DASHBOARD,
     DOCKERFILE,
     DOCS,
     MANIFEST,
     NGINX,
     PAAS,
+    PROMETHEUS,
+    RULES,
+    TRAEFIK,
     WORKFLOW,
     Artifact,
     DeployGraph,
@@ -226,11 +233,11 @@ def _not_deployed(builder: Builder, found: Found) -> tuple[Artifact, ...]:
         (PAAS, found.paas),
         (DOCKERFILE, found.dockerfiles),
         (NGINX, found.nginx),
-        ("traefik", found.traefik),
-        ("prometheus", found.prometheus),
-        ("alertmanager", found.alertmanager),
-        ("prometheus_rules", found.rules),
-        ("grafana_dashboard", found.dashboards),
+        (TRAEFIK, found.traefik),
+        (PROMETHEUS, found.prometheus),
+        (ALERTMANAGER, found.alertmanager),
+        (RULES, found.rules),
+        (DASHBOARD, found.dashboards),
     )
     return tuple(
         Artifact(path, kind, via="not deployed")
