@@ -8,7 +8,8 @@ from pytest_biothings_ready.probes.auth.headers import require_sendable
 from pytest_biothings_ready.probes.auth.jwt import examine
 from pytest_biothings_ready.probes.auth.results import AuthReport
 from pytest_biothings_ready.probes.auth.session import obtain_token, send
-from pytest_biothings_ready.probes.auth.tokens import tampered
+from pytest_biothings_ready.probes.auth.tokens import expiry_problem, resigned, tampered
+from pytest_biothings_ready.probes.web.errorbody import error_envelope
 
 __all__ = ["authentication_works", "gather_auth"]
 
@@ -28,6 +29,8 @@ def gather_auth(ctx: Context) -> AuthReport:
             return report
         source = f"the token from {login}" if login else "auth.token"
         require_sendable(token, source, str(env.get("auth.header")))
+        real = send(client, "GET", url, token, env)
+        foreign = resigned(token)
         return AuthReport(
             login,
             status,
@@ -36,7 +39,10 @@ def gather_auth(ctx: Context) -> AuthReport:
             url,
             anonymous_status=send(client, "GET", url, None, env).status_code,
             tampered_status=send(client, "GET", url, tampered(token), env).status_code,
-            real_status=send(client, "GET", url, token, env).status_code,
+            real_status=real.status_code,
+            resigned_status=send(client, "GET", url, foreign, env).status_code if foreign else None,
+            real_error=error_envelope(real.text) if 200 <= real.status_code < 300 else None,
+            expiry=expiry_problem(token),
             jwt=examine(client, env, url, token),
         )
 
@@ -64,14 +70,18 @@ def authentication_works(ctx: Context) -> Verdict:
             f"Login failed: {source} without a token at {report.token_field!r}; expected 2xx "
             "with a token for the configured credentials."
         )
+    resigned = (
+        f", re-signed token {report.resigned_status}" if report.resigned_status is not None else ""
+    )
     observed = (
         f"{report.protected_url}: no token {report.anonymous_status}, tampered token "
-        f"{report.tampered_status}, real token {report.real_status}"
+        f"{report.tampered_status}, real token {report.real_status}{resigned}"
     )
     problems = _auth_problems(report)
     if problems:
         return Verdict.failed(f"{source}; {observed}: {'; '.join(problems)}.")
-    return Verdict.passed(f"{source} with a token; {observed} (expected 401/403, 401/403, 2xx).")
+    expected = "401/403, 401/403, 2xx, 401/403" if resigned else "401/403, 401/403, 2xx"
+    return Verdict.passed(f"{source} with a token; {observed} (expected {expected}).")
 
 
 def _auth_problems(report: AuthReport) -> list[str]:
@@ -80,6 +90,15 @@ def _auth_problems(report: AuthReport) -> list[str]:
         problems.append("a request without a token was not refused")
     if not _refused(report.tampered_status):
         problems.append("a token with altered claims was not refused (signature not verified?)")
+    if report.resigned_status is not None and not _refused(report.resigned_status):
+        problems.append(
+            "the token's own claims signed with a random key were not refused "
+            "(signature not verified?)"
+        )
     if report.real_status is None or not 200 <= report.real_status < 300:
         problems.append("the real token was not accepted")
+    elif report.real_error:
+        problems.append(f"the real token got an error document ({report.real_error})")
+    elif report.expiry:
+        problems.append(f"the real token was accepted although {report.expiry}")
     return problems

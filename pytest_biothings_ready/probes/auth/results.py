@@ -39,6 +39,9 @@ class AuthReport:
         anonymous_status: its status without a token.
         tampered_status: its status with the token's claims altered.
         real_status: its status with the real token.
+        resigned_status: its status with the token's claims signed by a random key.
+        real_error: the error document a 2xx answered to the real token, else None.
+        expiry: why the real token was already invalid by its own claims, else None.
         jwt: the offline findings, None when the token is not a JWT or missing.
     """
 
@@ -50,4 +53,7 @@ class AuthReport:
     anonymous_status: int | None = None
     tampered_status: int | None = None
     real_status: int | None = None
+    resigned_status: int | None = None
+    real_error: str | None = None
+    expiry: str | None = None
     jwt: JwtFindings | None = None
