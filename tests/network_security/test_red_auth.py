@@ -39,12 +39,14 @@ def _claims(token: str, verify: bool) -> dict[str, Any] | None:
 
 
 def _service(mode: str) -> Starlette:
-    """``mode``: correct, claims-only, error-200, expired-accepted, admin-error-200."""
+    """``mode``: correct, claims-only, error-200, expired-accepted, admin-error-200,
+    any-password (the login issues a token for a known username, whatever the password)."""
     lifetime = -3600 if mode == "expired-accepted" else 600
 
     async def login(request: Request) -> Response:
         data = await request.json()
-        if data.get("password") != apps.PASSWORD or data.get("username") not in USERS:
+        wrong = data.get("password") != apps.PASSWORD and mode != "any-password"
+        if wrong or data.get("username") not in USERS:
             return JSONResponse({"error": "bad credentials"}, 401)
         user = str(data["username"])
         claims = {"sub": user, "role": USERS[user], "exp": int(time.time()) + lifetime}
@@ -115,6 +117,7 @@ def test_a_service_verifying_signature_and_expiry_passes_login_and_roles(service
     verdict = judge(AUTHN, _settings(service))
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "tampered token 401, real token 200, re-signed token 401" in verdict.evidence
+    assert "a made-up password got 401 and no token" in verdict.evidence
     assert judge(ROLES, _settings(service)).status is Status.PASSED
 
 
@@ -140,6 +143,14 @@ def test_a_service_accepting_an_expired_token_fails(service: str) -> None:
     verdict = judge(AUTHN, _settings(service))
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "the real token was accepted although it expired 36" in verdict.evidence
+
+
+@pytest.mark.parametrize("service", ["any-password"], indirect=True)
+def test_a_login_issuing_a_token_for_a_made_up_password_fails(service: str) -> None:
+    verdict = judge(AUTHN, _settings(service))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "the login issued a token for a made-up password (200)" in verdict.evidence
+    assert apps.PASSWORD not in verdict.evidence
 
 
 @pytest.mark.parametrize("service", ["admin-error-200"], indirect=True)

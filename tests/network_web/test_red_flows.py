@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from pytest_biothings_ready.model import Status
@@ -151,3 +151,32 @@ def test_error_envelopes_are_read_from_the_top_level_only(text: str, found: str 
 def test_json_equality_keeps_booleans_and_numbers_apart() -> None:
     assert same_json(1, 1.0) and same_json([True, {"a": 1}], [True, {"a": 1.0}])
     assert not same_json(1, True) and not same_json("1", 1) and not same_json([1], [True])
+
+
+def _spa(catch_all: bool) -> Starlette:
+    """An SPA host: ``/about`` is a real page; with ``catch_all`` every path gets index.html."""
+    index = "<!doctype html><html><body><div id=root></div></body></html>"
+
+    async def page(request: Request) -> Response:
+        if request.url.path == "/about":
+            return HTMLResponse("<!doctype html><html><body>About us</body></html>")
+        if catch_all:
+            return HTMLResponse(index)
+        return JSONResponse({"detail": "Not Found"}, 404)
+
+    return Starlette(routes=[Route("/{rest:path}", page)])
+
+
+def test_an_api_path_answered_by_an_spa_catch_all_fails_the_smoke_request() -> None:
+    with serve_asgi(_spa(catch_all=True)) as url:
+        verdict = _smoke(url, "/api/agents")
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "answered the same HTML page as a path that cannot exist (/api/__ready_probe_" in (
+        verdict.evidence
+    )
+
+
+def test_a_real_html_page_passes_the_smoke_request() -> None:
+    with serve_asgi(_spa(catch_all=False)) as url:
+        verdict = _smoke(url, "/about")
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -42,6 +42,9 @@ class AuthReport:
         resigned_status: its status with the token's claims signed by a random key.
         real_error: the error document a 2xx answered to the real token, else None.
         expiry: why the real token was already invalid by its own claims, else None.
+        wrong_password_status: the login's status for the same username with a made-up
+            password (None: no login configured).
+        wrong_password_token: that login returned a token.
         jwt: the offline findings, None when the token is not a JWT or missing.
     """
 
@@ -56,4 +59,6 @@ class AuthReport:
     resigned_status: int | None = None
     real_error: str | None = None
     expiry: str | None = None
+    wrong_password_status: int | None = None
+    wrong_password_token: bool = False
     jwt: JwtFindings | None = None

@@ -165,12 +165,40 @@ def run_step(
     except ProbeError as exc:
         return _replace(result, error=str(exc))
     try:
-        failure = _expectation_problem(step, reply)
+        failure = _expectation_problem(step, reply) or _catch_all(env, client, method, reply)
         if failure is None:
             _extract(step, reply, variables)
     except KeyError as exc:
         failure = str(exc.args[0])
     return _replace(result, status=reply.status_code, failure=failure)
+
+
+_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.I)
+
+
+def _catch_all(
+    env: Environment, client: httpx.Client, method: str, reply: httpx.Response
+) -> str | None:
+    """For a GET answered 2xx with an HTML page below ``/``: the decoy beside the path
+    that gets the same page (an SPA catch-all answering for a route it lacks)."""
+    from pytest_biothings_ready.probes.web.health import decoys
+
+    path = reply.request.url.path
+    if method != "GET" or path in ("", "/") or not 200 <= reply.status_code < 300:
+        return None
+    if not _HTML.match(reply.content[:256]):
+        return None
+    decoy = decoys(str(reply.request.url))[-1]
+    try:
+        other = fetch(client, "GET", decoy, env)
+    except ProbeError:
+        return None
+    if 200 <= other.status_code < 300 and other.content == reply.content:
+        return (
+            f"answered the same HTML page as a path that cannot exist "
+            f"({other.request.url.path}: {other.status_code}): a catch-all, not this endpoint"
+        )
+    return None
 
 
 def _replace(result: StepResult, **changes: Any) -> StepResult:
