@@ -32,7 +32,8 @@ SPA = b"<!doctype html><html><body><div id=root></div></body></html>"
 
 def _api(mode: str) -> Starlette:
     """``/agents``: ``correct``, ``any-304``, ``bare-304``, ``changing-etag``,
-    ``no-store-max-age``, ``double-max-age``, ``vary-star``, ``any-ims``, ``ims``."""
+    ``no-store-max-age``, ``double-max-age``, ``vary-star``, ``any-ims``, ``ims``,
+    ``frozen-etag`` (one strong ETag for content that changes every time)."""
     issued = iter(range(1_000_000))
 
     async def agents(request: Request) -> Response:
@@ -52,6 +53,8 @@ def _api(mode: str) -> Starlette:
         tag = f'"v{next(issued)}"' if mode == "changing-etag" else TAG
         headers["ETag"] = tag
         asked = request.headers.get("if-none-match")
+        if mode == "frozen-etag" and asked != TAG:
+            return Response(b'[{"n":%d}]' % next(issued), headers=headers)
         if asked and (mode == "any-304" or asked == tag):
             return Response(status_code=304, headers={} if mode == "bare-304" else headers)
         if asked == TAG and mode == "bare-304":
@@ -81,6 +84,7 @@ def _caching(url: str) -> Any:
         ("no-store-max-age", "(no-store forbids storing it)"),
         ("double-max-age", "(max-age is invalid (duplicated or not a number))"),
         ("vary-star", "Vary: * makes every stored answer unusable"),
+        ("frozen-etag", "sent the same strong ETag with different content"),
     ],
     indirect=["api"],
 )
@@ -118,6 +122,18 @@ def _frontend(
 ) -> Any:
     with serve_asgi(_site(page, assets)) as url:
         return judge(line, settings(url, frontend_url=url + "/"))
+
+
+def test_assets_a_browser_does_not_load_are_not_fetched_and_base_href_is_followed() -> None:
+    head = (
+        '<base href="/static/"><script src="app.js"></script>'
+        '<script nomodule src="/legacy.js"></script>'
+        '<script type="text/template" src="/tpl.html"></script>'
+        '<link rel="alternate stylesheet" href="/alt.css">'
+    )
+    verdict = _frontend(DOCTYPE.format(head=head), {"/static/app.js": JS_OK})
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "1 assets loaded" in verdict.evidence and "/static/app.js (200)" in verdict.evidence
 
 
 @pytest.mark.parametrize(

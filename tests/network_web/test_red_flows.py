@@ -167,11 +167,29 @@ def _spa(catch_all: bool) -> Starlette:
     return Starlette(routes=[Route("/{rest:path}", page)])
 
 
+def _stub() -> Starlette:
+    """Every path behind a bearer check answers the same JSON: a stub, not an API."""
+
+    async def anything(request: Request) -> Response:
+        if request.headers.get("authorization") != "Bearer t":
+            return JSONResponse({"detail": "unauthorized"}, 401)
+        return JSONResponse({"status": "ok", "items": []})
+
+    return Starlette(routes=[Route("/{rest:path}", anything)])
+
+
+def test_an_api_path_answered_by_a_json_catch_all_behind_auth_fails() -> None:
+    with serve_asgi(_stub()) as url:
+        verdict = _smoke(url, "/api/agents", headers={"Authorization": "Bearer t"})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "a catch-all, not this endpoint" in verdict.evidence
+
+
 def test_an_api_path_answered_by_an_spa_catch_all_fails_the_smoke_request() -> None:
     with serve_asgi(_spa(catch_all=True)) as url:
         verdict = _smoke(url, "/api/agents")
     assert verdict.status is Status.FAILED, verdict.evidence
-    assert "answered the same HTML page as a path that cannot exist (/api/__ready_probe_" in (
+    assert "answered exactly what a path that cannot exist answers (/api/__ready_probe_" in (
         verdict.evidence
     )
 

@@ -72,25 +72,49 @@ def standards_mode(html: str) -> bool:
 
 
 def asset_refs(html: str, page_url: str) -> list[AssetRef]:
-    """The scripts and stylesheets of ``html``, first reference of each URL kept."""
-    refs: dict[str, AssetRef] = {}
+    """The scripts and stylesheets a browser loads from ``html``, first of each URL kept.
+
+    URLs resolve against the first ``<base href>``.  Not loaded, so not listed:
+    ``<script nomodule>`` (modern browsers skip it), scripts whose ``type`` is not
+    JavaScript or ``module`` (templates, JSON data), and alternate stylesheets.
+    """
+    found: list[tuple[str, str, str]] = []
+    base: list[str] = []
 
     class Collector(HTMLParser):
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found = {k: v or "" for k, v in attrs}
-            rel = found.get("rel", "").lower().split()
-            if tag == "script" and found.get("src"):
-                module = found.get("type", "").strip().lower() == "module"
-                kind, link = ("module" if module else "script"), found["src"]
-            elif tag == "link" and "stylesheet" in rel and found.get("href"):
-                kind, link = "stylesheet", found["href"]
-            else:
-                return
-            url = urljoin(page_url, link.strip())
-            refs.setdefault(url, AssetRef(url, kind, found.get("integrity", "").strip()))
+            seen = {k: v or "" for k, v in attrs}
+            rel = seen.get("rel", "").lower().split()
+            if tag == "base" and "href" in seen and not base:
+                base.append(seen["href"].strip())
+            elif tag == "script" and seen.get("src") and "nomodule" not in seen:
+                kind = _script_kind(seen.get("type", ""))
+                if kind:
+                    found.append((kind, seen["src"], seen.get("integrity", "")))
+            elif tag == "link" and _loaded_stylesheet(rel, seen.get("href", "")):
+                found.append(("stylesheet", seen["href"], seen.get("integrity", "")))
 
     Collector().feed(html)
+    root = urljoin(page_url, base[0]) if base else page_url
+    refs: dict[str, AssetRef] = {}
+    for kind, link, integrity in found:
+        url = urljoin(root, link.strip())
+        refs.setdefault(url, AssetRef(url, kind, integrity.strip()))
     return list(refs.values())
+
+
+def _loaded_stylesheet(rel: list[str], href: str) -> bool:
+    return "stylesheet" in rel and "alternate" not in rel and bool(href.strip())
+
+
+def _script_kind(declared: str) -> str | None:
+    """``script``, ``module``, or None for a type browsers do not run (HTML §4.12.1)."""
+    kind = declared.split(";")[0].strip().lower()
+    if kind == "module":
+        return "module"
+    if not kind or kind in _JS_TYPES:
+        return "script"
+    return None
 
 
 def _mime(content_type: str) -> str:

@@ -44,6 +44,8 @@ class CachingAnswer:
         etag_on_304: whether the 304 repeated an ETag (None: no 304, or no ETag asked).
         decoy: the made-up validator sent third (an ETag never issued, or 1970).
         decoy_status: the status it got (None when not sent).
+        unstable: the decoy's full answer had the same strong ETag as the first one
+            but different bytes (a strong ETag must change with the content).
     """
 
     url: str
@@ -55,6 +57,7 @@ class CachingAnswer:
     etag_on_304: bool | None = None
     decoy: str | None = None
     decoy_status: int | None = None
+    unstable: bool = False
 
     def problem(self) -> str | None:
         """Why this answer does not show caching; None when it does."""
@@ -78,6 +81,11 @@ class CachingAnswer:
             )
         if self.etag_on_304 is False:
             return f"{self.url} answered 304 without the ETag its 200 carries (RFC 9110 15.4.5)"
+        if self.unstable:
+            return (
+                f"{self.url} sent the same strong ETag with different content: "
+                "caches would serve the old content as current (RFC 9110 8.8.3)"
+            )
         if self.decoy_status == 304:
             return (
                 f"{self.url} answered 304 to a validator it never issued ({self.decoy}) too: "
@@ -107,11 +115,19 @@ def _ask_cached(env: Environment, client: httpx.Client, url: str) -> CachingAnsw
         return answer
     made_up = f'"ready-probe-{secrets.token_hex(8)}"' if etag else _EPOCH
     decoy = fetch(client, "GET", url, env, headers={header[0]: made_up})
+    unstable = (
+        etag is not None
+        and not etag.startswith("W/")
+        and decoy.status_code == 200
+        and decoy.headers.get("etag") == etag
+        and decoy.content != first.content
+    )
     return replace(
         answer,
         etag_on_304=("etag" in again.headers) if etag else None,
         decoy=f"{header[0]}: {made_up}",
         decoy_status=decoy.status_code,
+        unstable=unstable,
     )
 
 

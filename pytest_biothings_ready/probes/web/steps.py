@@ -173,29 +173,29 @@ def run_step(
     return _replace(result, status=reply.status_code, failure=failure)
 
 
-_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.I)
-
-
 def _catch_all(
     env: Environment, client: httpx.Client, method: str, reply: httpx.Response
 ) -> str | None:
-    """For a GET answered 2xx with an HTML page below ``/``: the decoy beside the path
-    that gets the same page (an SPA catch-all answering for a route it lacks)."""
+    """For a GET below ``/`` answered 2xx with a body: the decoy beside the path that
+    gets the very same bytes (a catch-all answering for a route it lacks: an SPA's
+    ``index.html``, a stub's ``{"status": "ok"}``).  The decoy carries the step's
+    headers, so a catch-all behind authentication is asked as the step was."""
     from pytest_biothings_ready.probes.web.health import decoys
 
     path = reply.request.url.path
     if method != "GET" or path in ("", "/") or not 200 <= reply.status_code < 300:
         return None
-    if not _HTML.match(reply.content[:256]):
+    if not reply.content.strip():
         return None
     decoy = decoys(str(reply.request.url))[-1]
+    headers = {k: v for k, v in reply.request.headers.items() if k.lower() != "host"}
     try:
-        other = fetch(client, "GET", decoy, env)
+        other = fetch(client, "GET", decoy, env, headers=headers)
     except ProbeError:
         return None
     if 200 <= other.status_code < 300 and other.content == reply.content:
         return (
-            f"answered the same HTML page as a path that cannot exist "
+            f"answered exactly what a path that cannot exist answers "
             f"({other.request.url.path}: {other.status_code}): a catch-all, not this endpoint"
         )
     return None
