@@ -21,26 +21,34 @@ from tests.support.evaluate import judge
 from tests.support.servers import serve_asgi
 
 AUTHN = "User authentication working"
+JWT = "JWT secret keys are strong and unique"
 ROLES = "User roles and permissions configured"
 SECRET = "q7#Lx!9vR2@mW4$zK8^pT1&nB6*cY3%d"
 USERS = {"alice": "admin", "bob": "user"}
 
 
-def _claims(token: str, verify: bool) -> dict[str, Any] | None:
-    """The token's claims; with ``verify``, only when the test side's HS256 check passes."""
+def _part(text: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
+def _claims(token: str, verify: bool, none_case: bool = False) -> dict[str, Any] | None:
+    """The token's claims; with ``verify``, only when the test side's HS256 check passes.
+    With ``none_case``, ``alg: None``/``NONE`` skips the check (``none`` does not)."""
     try:
-        _, body, _ = token.split(".")
-        claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        head, body, _ = token.split(".")
+        header, claims = _part(head), _part(body)
     except ValueError:
         return None
-    if verify and apps.sign(claims, SECRET).split(".")[2] != token.split(".")[2]:
+    unsigned = none_case and header.get("alg") in ("None", "NONE")
+    if verify and not unsigned and apps.sign(claims, SECRET).split(".")[2] != token.split(".")[2]:
         return None
     return claims if isinstance(claims, dict) else None
 
 
 def _service(mode: str) -> Starlette:
     """``mode``: correct, claims-only, error-200, expired-accepted, admin-error-200,
-    any-password (the login issues a token for a known username, whatever the password)."""
+    any-password (the login issues a token for a known username, whatever the password),
+    none-case (refuses ``alg: none`` but takes ``None``/``NONE`` as unsigned)."""
     lifetime = -3600 if mode == "expired-accepted" else 600
 
     async def login(request: Request) -> Response:
@@ -54,7 +62,8 @@ def _service(mode: str) -> Starlette:
 
     def who(request: Request) -> dict[str, Any] | None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        claims = _claims(token, verify=mode != "claims-only") if scheme == "Bearer" else None
+        verify, none_case = mode != "claims-only", mode == "none-case"
+        claims = _claims(token, verify, none_case) if scheme == "Bearer" else None
         if claims is None or USERS.get(str(claims.get("sub"))) != claims.get("role"):
             return None  # claims-only: the claims must be exactly a known user's
         if set(claims) != {"sub", "role", "exp"}:
@@ -143,6 +152,21 @@ def test_a_service_accepting_an_expired_token_fails(service: str) -> None:
     verdict = judge(AUTHN, _settings(service))
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "the real token was accepted although it expired 36" in verdict.evidence
+
+
+@pytest.mark.parametrize("service", ["none-case"], indirect=True)
+def test_a_service_taking_alg_none_spelled_in_capitals_fails_the_jwt_line(service: str) -> None:
+    verdict = judge(JWT, _settings(service))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "a token with alg None was accepted (200)" in verdict.evidence
+
+
+@pytest.mark.parametrize("service", ["correct"], indirect=True)
+def test_a_service_refusing_every_spelling_of_alg_none_passes_the_jwt_line(service: str) -> None:
+    verdict = judge(JWT, _settings(service))
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "alg none refused with 401" in verdict.evidence
+    assert "(so were None and NONE)" in verdict.evidence
 
 
 @pytest.mark.parametrize("service", ["any-password"], indirect=True)

@@ -40,6 +40,9 @@ BODIES: dict[str, Any] = {
 
 def _app() -> Starlette:
     async def body(request: Request) -> Response:
+        if request.url.path == "/problem":
+            problem = {"type": "about:blank", "title": "Upstream down", "status": 502}
+            return JSONResponse(problem, media_type="application/problem+json")
         return JSONResponse(BODIES[request.url.path])
 
     async def guarded(request: Request) -> Response:
@@ -50,7 +53,7 @@ def _app() -> Starlette:
     async def to_login(request: Request) -> Response:
         return RedirectResponse("/login-page", status_code=302)
 
-    routes = [Route(p, body, methods=["GET", "POST"]) for p in BODIES]
+    routes = [Route(p, body, methods=["GET", "POST"]) for p in [*BODIES, "/problem"]]
     routes += [Route("/things/{ident}", guarded), Route("/secret", to_login)]
     return Starlette(routes=routes)
 
@@ -65,7 +68,7 @@ def _smoke(url: str, path: str, **fields: Any) -> Any:
     return judge(SMOKE, settings(url, smoke=[{"name": path, "path": path, **fields}]))
 
 
-@pytest.mark.parametrize("path", ["/error", "/unsuccessful", "/graphql", "/jsend-fail"])
+@pytest.mark.parametrize("path", ["/error", "/unsuccessful", "/graphql", "/jsend-fail", "/problem"])
 def test_a_200_carrying_an_error_document_fails_the_smoke_request(liar: str, path: str) -> None:
     verdict = _smoke(liar, path)
     assert verdict.status is Status.FAILED, verdict.evidence

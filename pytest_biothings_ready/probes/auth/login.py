@@ -12,7 +12,7 @@ from pytest_biothings_ready.probes.auth.jwt import examine
 from pytest_biothings_ready.probes.auth.results import AuthReport
 from pytest_biothings_ready.probes.auth.session import log_in, obtain_token, send
 from pytest_biothings_ready.probes.auth.tokens import expiry_problem, resigned, tampered
-from pytest_biothings_ready.probes.web.errorbody import error_envelope
+from pytest_biothings_ready.probes.web.errorbody import response_error
 
 if TYPE_CHECKING:
     import httpx
@@ -50,7 +50,7 @@ def gather_auth(ctx: Context) -> AuthReport:
             tampered_status=send(client, "GET", url, tampered(token), env).status_code,
             real_status=real.status_code,
             resigned_status=send(client, "GET", url, foreign, env).status_code if foreign else None,
-            real_error=error_envelope(real.text) if 200 <= real.status_code < 300 else None,
+            real_error=response_error(real),
             expiry=expiry_problem(token),
             wrong_password_status=wrong_status,
             wrong_password_token=wrong_token is not None,

@@ -16,7 +16,9 @@ class JwtFindings:
         weak_match: 1-based index in the candidate list of the secret that signs it.
         weak_length: length of that secret (its value is never reported).
         candidates: how many secrets were tried.
-        none_status: status of the protected path for an ``alg: none`` token.
+        none_status: status of the protected path for an ``alg: none`` token (the
+            first spelling accepted, else the last refusal).
+        none_alg: the ``alg`` spelling that status answered (``none``, ``None``, ``NONE``).
     """
 
     alg: str
@@ -24,6 +26,7 @@ class JwtFindings:
     weak_length: int | None
     candidates: int
     none_status: int | None
+    none_alg: str = "none"
 
 
 @dataclass(frozen=True)

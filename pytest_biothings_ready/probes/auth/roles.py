@@ -9,7 +9,7 @@ from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.auth.session import log_in, send
-from pytest_biothings_ready.probes.web.errorbody import error_envelope
+from pytest_biothings_ready.probes.web.errorbody import response_error
 
 if TYPE_CHECKING:
     import httpx
@@ -71,7 +71,7 @@ def _play_role(client: httpx.Client, env: Environment, row: dict[str, Any]) -> R
     url = str(env.get("base_url")).rstrip("/") + str(row["path"])
     got = send(client, method, url, str(token) if token else None, env)
     expected = int(row["expect_status"])
-    envelope = error_envelope(got.text) if 200 <= got.status_code < 300 else None
+    envelope = response_error(got)
     return RoleOutcome(name, f"{method} {row['path']}", expected, got.status_code, envelope)
 
 

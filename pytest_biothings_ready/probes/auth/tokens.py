@@ -89,11 +89,12 @@ def tampered(token: str) -> str:
     return f"{head}.{body}.{signature}"
 
 
-def unsigned(token: str) -> str | None:
-    """The token's claims under ``alg: none`` with an empty signature (JWTs only)."""
+def unsigned(token: str, alg: str = "none") -> str | None:
+    """The token's claims under ``alg: none`` (or a spelling such as ``None``, which
+    case-insensitive libraries also take as unsigned) with an empty signature (JWTs only)."""
     if jwt_parts(token) is None:
         return None
-    header = _b64(json.dumps({"alg": "none", "typ": "JWT"}, separators=(",", ":")).encode())
+    header = _b64(json.dumps({"alg": alg, "typ": "JWT"}, separators=(",", ":")).encode())
     return f"{header}.{token.split('.')[1]}."
 
 

@@ -5,15 +5,19 @@ document; a probe that looks at the status alone takes it for success.  Only the
 level of a JSON object is read, and only the envelope conventions that say "this
 request failed" unambiguously: a non-empty ``error``/``errors`` (REST habits,
 GraphQL), ``success``/``ok`` false, JSend's ``status: fail|error``.  A record whose
-``error`` is null, false or empty is not an error.
+``error`` is null, false or empty is not an error.  An RFC 9457 problem document
+(``application/problem+json``) is an error whatever its fields.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["error_envelope", "json_error_envelope"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["error_envelope", "json_error_envelope", "problem_document", "response_error"]
 
 _FAILED_STATUS = frozenset({"error", "fail", "failed", "failure"})
 
@@ -53,3 +57,20 @@ def error_envelope(text: str, ignore: frozenset[str] = frozenset()) -> str | Non
     except ValueError:
         return None
     return json_error_envelope(body, ignore)
+
+
+def problem_document(content_type: str) -> str | None:
+    """``problem+json`` when ``content_type`` is an RFC 9457 problem document."""
+    essence = content_type.split(";")[0].strip().lower()
+    if essence in ("application/problem+json", "application/problem+xml"):
+        return f"Content-Type {essence}"
+    return None
+
+
+def response_error(response: httpx.Response) -> str | None:
+    """The error a 2xx ``response`` carries (problem document or envelope), else None."""
+    if not 200 <= response.status_code < 300:
+        return None
+    return problem_document(response.headers.get("content-type", "")) or error_envelope(
+        response.text
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.http import fetch
 from pytest_biothings_ready.probes.web.common import below_base
-from pytest_biothings_ready.probes.web.errorbody import json_error_envelope
+from pytest_biothings_ready.probes.web.errorbody import json_error_envelope, problem_document
 
 if TYPE_CHECKING:
     import httpx
@@ -102,9 +102,12 @@ def _expectation_problem(step: dict[str, Any], reply: httpx.Response) -> str | N
         return f"answered {reply.status_code}; expected {wanted}"
     expected_fields = dict(step.get("expect_json") or {})
     body = _json_body(reply) if reply.content else _NOT_JSON
-    if 200 <= wanted < 300 and body is not _NOT_JSON:
+    if 200 <= wanted < 300:
         named = frozenset(str(path).split(".")[0] for path in expected_fields)
-        if envelope := json_error_envelope(body, named):
+        envelope = problem_document(reply.headers.get("content-type", ""))
+        if envelope is None and body is not _NOT_JSON:
+            envelope = json_error_envelope(body, named)
+        if envelope:
             return f"answered {reply.status_code} with an error document ({envelope})"
     if not expected_fields:
         return None
