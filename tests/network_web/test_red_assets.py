@@ -177,6 +177,14 @@ def test_assets_a_browser_would_refuse_fail_the_frontend(
     assert (said or "answered an empty page") in verdict.evidence
 
 
+@pytest.mark.parametrize("title", ["Welcome to nginx!", "502 Bad Gateway"])
+def test_a_default_or_error_page_served_with_200_fails_the_frontend(title: str) -> None:
+    page = f"<!doctype html><html><head><title>{title}</title></head><body>x</body></html>"
+    verdict = _frontend(page, {})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert f"answered an error or default page (HTML title {title!r})" in verdict.evidence
+
+
 def test_a_page_whose_assets_a_browser_would_run_passes() -> None:
     head = (
         f'<script src="/a.js" integrity="{SHA384} sha256-bogus"></script>'

@@ -37,9 +37,17 @@ BODIES: dict[str, Any] = {
     "/login": {"access_token": "tok-9", "user": {"id": 7}},
 }
 
+PAGES = {
+    "/soft-404": "<html><head><title>404 Not Found</title></head><body>nope</body></html>",
+    "/default": "<html><head><title>Welcome to nginx!</title></head><body>hi</body></html>",
+    "/page": "<html><head><title>Agents &amp; tasks</title></head><body>ok</body></html>",
+}
+
 
 def _app() -> Starlette:
     async def body(request: Request) -> Response:
+        if request.url.path in PAGES:
+            return HTMLResponse(PAGES[request.url.path])
         if request.url.path == "/problem":
             problem = {"type": "about:blank", "title": "Upstream down", "status": 502}
             return JSONResponse(problem, media_type="application/problem+json")
@@ -53,7 +61,7 @@ def _app() -> Starlette:
     async def to_login(request: Request) -> Response:
         return RedirectResponse("/login-page", status_code=302)
 
-    routes = [Route(p, body, methods=["GET", "POST"]) for p in [*BODIES, "/problem"]]
+    routes = [Route(p, body, methods=["GET", "POST"]) for p in [*BODIES, *PAGES, "/problem"]]
     routes += [Route("/things/{ident}", guarded), Route("/secret", to_login)]
     return Starlette(routes=routes)
 
@@ -75,7 +83,7 @@ def test_a_200_carrying_an_error_document_fails_the_smoke_request(liar: str, pat
     assert "answered 200 with an error document" in verdict.evidence
 
 
-@pytest.mark.parametrize("path", ["/ok", "/error-null", "/empty-list"])
+@pytest.mark.parametrize("path", ["/ok", "/error-null", "/empty-list", "/page"])
 def test_a_200_without_an_error_document_passes_the_smoke_request(liar: str, path: str) -> None:
     verdict = _smoke(liar, path)
     assert verdict.status is Status.PASSED, verdict.evidence
@@ -201,3 +209,23 @@ def test_a_real_html_page_passes_the_smoke_request() -> None:
     with serve_asgi(_spa(catch_all=False)) as url:
         verdict = _smoke(url, "/about")
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("<title>502 Bad Gateway</title>", "HTML title '502 Bad Gateway'"),
+        ("<TITLE>\n Error: 500 \n</TITLE>", "HTML title 'Error: 500'"),
+        ("<title>Page not found | Shop</title>", "HTML title 'Page not found | Shop'"),
+        ("<title>It works!</title>", "HTML title 'It works!'"),
+        ("<title>Lost &amp; Found</title>", None),
+        ("<title>500 agents online</title>", None),
+        ("<title>401 Unauthorized</title>", "HTML title '401 Unauthorized'"),
+        ("<title>BioThings demo</title>", None),
+        ("no title at all", None),
+    ],
+)
+def test_html_error_and_default_pages_are_read_from_the_title(text: str, found: str | None) -> None:
+    from pytest_biothings_ready.probes.web.errorbody import html_error_page
+
+    assert html_error_page(text) == found

@@ -11,6 +11,7 @@ from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.http import fetch
 from pytest_biothings_ready.probes.web.browser import AssetRef, asset_refs, mixed_content, refusal
 from pytest_biothings_ready.probes.web.cachecontrol import parse_cache_control
+from pytest_biothings_ready.probes.web.errorbody import html_error_page
 
 if TYPE_CHECKING:
     import httpx
@@ -61,6 +62,7 @@ class FrontendReport:
         assets: every in-scope script and stylesheet, fetched.
         skipped: referenced assets on hosts outside the environment (not fetched).
         empty: the page's body is empty or only whitespace.
+        error_page: the page's title names an error or a server's default page.
     """
 
     url: str
@@ -69,6 +71,7 @@ class FrontendReport:
     assets: tuple[AssetAnswer, ...]
     skipped: tuple[str, ...]
     empty: bool = False
+    error_page: str | None = None
 
 
 def asset_links(html: str) -> list[str]:
@@ -120,7 +123,15 @@ def gather_frontend(ctx: Context) -> FrontendReport:
         )
     skipped = tuple(r.url for r in refs if not env.in_scope(r.url))
     content_type = page.headers.get("content-type", "")
-    return FrontendReport(url, page.status_code, content_type, assets, skipped, not html.strip())
+    return FrontendReport(
+        url,
+        page.status_code,
+        content_type,
+        assets,
+        skipped,
+        not html.strip(),
+        html_error_page(html),
+    )
 
 
 def _frontend_problems(report: FrontendReport) -> list[str]:
@@ -132,6 +143,8 @@ def _frontend_problems(report: FrontendReport) -> list[str]:
         )
     elif report.empty:
         problems.append(f"{report.url} answered an empty page")
+    elif report.error_page:
+        problems.append(f"{report.url} answered an error or default page ({report.error_page})")
     problems += [
         f"{a.url} answered {a.status}"
         for a in report.assets

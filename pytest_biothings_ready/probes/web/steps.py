@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.http import fetch
 from pytest_biothings_ready.probes.web.common import below_base
-from pytest_biothings_ready.probes.web.errorbody import json_error_envelope, problem_document
+from pytest_biothings_ready.probes.web.errorbody import (
+    html_error_page,
+    json_error_envelope,
+    problem_document,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -107,6 +111,8 @@ def _expectation_problem(step: dict[str, Any], reply: httpx.Response) -> str | N
         envelope = problem_document(reply.headers.get("content-type", ""))
         if envelope is None and body is not _NOT_JSON:
             envelope = json_error_envelope(body, named)
+        elif envelope is None:
+            envelope = html_error_page(reply.text)
         if envelope:
             return f"answered {reply.status_code} with an error document ({envelope})"
     if not expected_fields:
