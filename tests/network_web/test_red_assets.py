@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from pytest_biothings_ready.model import Status
@@ -44,13 +44,15 @@ def _api(mode: str) -> Starlette:
         headers = {"Cache-Control": control}
         if mode == "vary-star":
             headers["Vary"] = "*"
-        if mode in ("any-ims", "ims"):
-            headers["Last-Modified"] = "Mon, 02 Nov 2026 10:00:00 GMT"
+        if mode in ("any-ims", "ims", "bad-date"):
+            good = "Mon, 02 Nov 2026 10:00:00 GMT"
+            headers["Last-Modified"] = "2026-11-02T10:00:00Z" if mode == "bad-date" else good
             since = request.headers.get("if-modified-since")
-            if since and (mode == "any-ims" or "2026" in since):
+            if since and (mode != "ims" or "2026" in since):
                 return Response(status_code=304, headers=headers)
             return Response(BODY, media_type="application/json", headers=headers)
         tag = f'"v{next(issued)}"' if mode == "changing-etag" else TAG
+        tag = "v1-planner" if mode == "bare-etag" else tag
         headers["ETag"] = tag
         asked = request.headers.get("if-none-match")
         if mode == "frozen-etag" and asked != TAG:
@@ -85,6 +87,8 @@ def _caching(url: str) -> Any:
         ("double-max-age", "(max-age is invalid (duplicated or not a number))"),
         ("vary-star", "Vary: * makes every stored answer unusable"),
         ("frozen-etag", "sent the same strong ETag with different content"),
+        ("bare-etag", "sends ETag 'v1-planner', not a quoted entity-tag"),
+        ("bad-date", "sends Last-Modified '2026-11-02T10:00:00Z', not an HTTP date"),
     ],
     indirect=["api"],
 )
@@ -183,6 +187,38 @@ def test_a_default_or_error_page_served_with_200_fails_the_frontend(title: str) 
     verdict = _frontend(page, {})
     assert verdict.status is Status.FAILED, verdict.evidence
     assert f"answered an error or default page (HTML title {title!r})" in verdict.evidence
+
+
+def _moved(asset_to: str) -> Starlette:
+    """``/`` moved to ``/app/``, whose ``app.js`` moved to ``asset_to``."""
+    page = DOCTYPE.format(head='<script src="app.js"></script>')
+
+    async def moved(request: Request) -> Response:
+        target = "/app/" if request.url.path == "/" else asset_to
+        return RedirectResponse(target, status_code=301 if target == "/app/" else 302)
+
+    async def app_page(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    async def bundle(request: Request) -> Response:
+        return Response(JS, headers={"Content-Type": "text/javascript"})
+
+    async def login(request: Request) -> Response:
+        return HTMLResponse("<!doctype html><html><body><form>log in</form></body></html>")
+
+    routes = [Route("/", moved), Route("/app/", app_page), Route("/app/app.js", moved)]
+    routes += [Route("/app/app.1f2e.js", bundle), Route("/login", login)]
+    return Starlette(routes=routes)
+
+
+@pytest.mark.parametrize(
+    ("asset_to", "status"), [("/app/app.1f2e.js", Status.PASSED), ("/login", Status.FAILED)]
+)
+def test_redirects_are_followed_as_a_browser_follows_them(asset_to: str, status: Status) -> None:
+    with serve_asgi(_moved(asset_to)) as url:
+        verdict = judge(FRONTEND, settings(url, frontend_url=url + "/"))
+    assert verdict.status is status, verdict.evidence
+    assert f"{url}/app/app.js" in verdict.evidence
 
 
 def test_a_page_whose_assets_a_browser_would_run_passes() -> None:

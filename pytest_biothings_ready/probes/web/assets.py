@@ -93,7 +93,7 @@ def _fetch_asset(
             refused="blocked as mixed content (http:// asset on an https:// page)",
         )
     try:
-        reply = fetch(client, "GET", url, env)
+        reply = fetch(client, "GET", url, env, follow_redirects=page is not None)
     except ProbeError as exc:
         return AssetAnswer(url, None, None, (), str(exc))
     wanted = {str(h).lower() for h in env.get("cdn.headers") or []}
@@ -110,16 +110,21 @@ def _fetch_asset(
 
 @gatherer("frontend", needs=("frontend_url",))
 def gather_frontend(ctx: Context) -> FrontendReport:
-    """Load ``frontend_url`` and every script and stylesheet it references."""
+    """Load ``frontend_url`` and every script and stylesheet it references.
+
+    As a browser does, same-origin redirects are followed (for the page and for each
+    asset; one to another origin is an error, never followed) and assets resolve
+    against the page the redirects landed on.
+    """
     from pytest_biothings_ready.evidence.transport import http_client
 
     env, url = ctx.env, str(ctx.env.require("frontend_url"))
     with http_client(env) as client:
-        page = fetch(client, "GET", url, env)
-        html = page.text
-        refs = asset_refs(html, url)
+        page = fetch(client, "GET", url, env, follow_redirects=True)
+        html, landed = page.text, str(page.url)
+        refs = asset_refs(html, landed)
         assets = tuple(
-            _fetch_asset(env, client, r.url, (r, url, html)) for r in refs if env.in_scope(r.url)
+            _fetch_asset(env, client, r.url, (r, landed, html)) for r in refs if env.in_scope(r.url)
         )
     skipped = tuple(r.url for r in refs if not env.in_scope(r.url))
     content_type = page.headers.get("content-type", "")

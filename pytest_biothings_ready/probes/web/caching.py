@@ -9,8 +9,10 @@ stale answers forever.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
@@ -46,6 +48,8 @@ class CachingAnswer:
         decoy_status: the status it got (None when not sent).
         unstable: the decoy's full answer had the same strong ETag as the first one
             but different bytes (a strong ETag must change with the content).
+        malformed: why the validator the first answer gave is not one a cache can use
+            (an unquoted ETag, a Last-Modified that is not an HTTP date), else None.
     """
 
     url: str
@@ -58,6 +62,7 @@ class CachingAnswer:
     decoy: str | None = None
     decoy_status: int | None = None
     unstable: bool = False
+    malformed: str | None = None
 
     def problem(self) -> str | None:
         """Why this answer does not show caching; None when it does."""
@@ -75,6 +80,8 @@ class CachingAnswer:
     def _revalidation_problem(self) -> str | None:
         if self.validator is None:
             return f"{self.url} sends neither ETag nor Last-Modified"
+        if self.malformed:
+            return f"{self.url} {self.malformed}"
         if self.conditional_status != 304:
             return (
                 f"{self.url} answered {self.conditional_status} to {self.validator}; required 304"
@@ -94,6 +101,22 @@ class CachingAnswer:
         return None
 
 
+_ENTITY_TAG = re.compile(r'^(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"$')
+
+
+def _malformed(etag: str | None, modified: str | None) -> str | None:
+    """Why the validator a cache would use is unusable (RFC 9110 8.8.2, 8.8.3)."""
+    if etag is not None:
+        if _ENTITY_TAG.match(etag.strip()):
+            return None
+        return f"sends ETag {etag!r}, not a quoted entity-tag: caches cannot use it"
+    try:
+        parsedate_to_datetime(str(modified))
+    except (TypeError, ValueError, IndexError):
+        return f"sends Last-Modified {modified!r}, not an HTTP date: caches cannot use it"
+    return None
+
+
 def _ask_cached(env: Environment, client: httpx.Client, url: str) -> CachingAnswer:
     first = fetch(client, "GET", url, env)
     etag, modified = first.headers.get("etag"), first.headers.get("last-modified")
@@ -108,6 +131,8 @@ def _ask_cached(env: Environment, client: httpx.Client, url: str) -> CachingAnsw
     )
     if header[1] is None or first.status_code != 200:
         return answer
+    if bad := _malformed(etag, modified):
+        return replace(answer, validator=f"{header[0]}: {header[1]}", malformed=bad)
     again = fetch(client, "GET", url, env, headers={header[0]: header[1]})
     answer = replace(answer, validator=f"{header[0]}: {header[1]}")
     answer = replace(answer, conditional_status=again.status_code)
