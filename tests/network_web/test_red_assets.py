@@ -40,6 +40,7 @@ def _api(mode: str) -> Starlette:
         control = {
             "no-store-max-age": "max-age=600, no-store",
             "double-max-age": "max-age=600, max-age=0",
+            "private": "private, max-age=600",
         }.get(mode, "public, max-age=30")
         headers = {"Cache-Control": control}
         if mode == "vary-star":
@@ -88,6 +89,7 @@ def _caching(url: str) -> Any:
         ("vary-star", "Vary: * makes every stored answer unusable"),
         ("frozen-etag", "sent the same strong ETag with different content"),
         ("bare-etag", "sends ETag 'v1-planner', not a quoted entity-tag"),
+        ("private", "is private although the answer was served without credentials"),
         ("bad-date", "sends Last-Modified '2026-11-02T10:00:00Z', not an HTTP date"),
     ],
     indirect=["api"],

@@ -73,6 +73,12 @@ class CachingAnswer:
             return f"{self.url} Cache-Control {self.cache_control!r} does not allow caching" + (
                 f" ({why})" if why else ""
             )
+        if parse_cache_control(self.cache_control).has("private"):
+            return (
+                f"{self.url} Cache-Control {self.cache_control!r} is private although the "
+                "answer was served without credentials: no shared cache (CDN, proxy) may "
+                "store this shared response"
+            )
         if "*" in [v.strip() for v in (self.vary or "").split(",")]:
             return f"{self.url} Vary: * makes every stored answer unusable (RFC 9111 4.1)"
         return self._revalidation_problem()
