@@ -288,3 +288,10 @@ def test_asset_references_keep_kind_and_integrity() -> None:
     ]
     quirks = AssetRef("https://h/s.css", "stylesheet")
     assert refusal(quirks, "https://h/", "<html>", "text/plain", False, b"body{}") is None
+
+
+def test_cdn_headers_on_some_assets_do_not_vouch_for_assets_on_unchecked_hosts() -> None:
+    head = '<script src="/a.js"></script><script src="https://cdn.elsewhere.test/b.js"></script>'
+    verdict = _frontend(DOCTYPE.format(head=head), {"/a.js": JS_OK}, CDN)
+    assert verdict.status is Status.UNVERIFIED, verdict.evidence
+    assert "https://cdn.elsewhere.test/b.js" in verdict.evidence

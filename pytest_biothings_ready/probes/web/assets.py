@@ -191,6 +191,13 @@ def gather_cdn(ctx: Context) -> tuple[AssetAnswer, ...]:
         if not ctx.env.get("frontend_url"):
             raise NotConfigured("cdn.asset_urls", ctx.env.name, "or frontend_url")
         report: FrontendReport = ctx.evidence("frontend")
+        if report.skipped:
+            raise NotConfigured(
+                "hosts",
+                ctx.env.name,
+                "the frontend loads assets from hosts outside the environment "
+                f"(not checked for CDN headers): {', '.join(report.skipped)}",
+            )
         return tuple(a for a in report.assets if a.status is not None or a.error)
     with http_client(ctx.env) as client:
         return tuple(_fetch_asset(ctx.env, client, url) for url in urls)
