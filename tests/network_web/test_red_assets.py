@@ -171,6 +171,16 @@ def test_assets_a_browser_does_not_load_are_not_fetched_and_base_href_is_followe
             {"/a.js": JS_OK},
             "do not match integrity sha384",
         ),
+        (
+            '<script src="/a.js"></script>',
+            {"/a.js": (b"  \n", {"Content-Type": "text/javascript"})},
+            "answered an empty body",
+        ),
+        (
+            '<link rel="stylesheet" href="/a.css">',
+            {"/a.css": (b'{"error": "not found"}', {"Content-Type": "application/json"})},
+            'answered an error document (error: "not found")',
+        ),
         ("", {}, None),
     ],
 )

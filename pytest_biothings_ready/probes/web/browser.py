@@ -12,7 +12,8 @@ A 200 is not a loaded asset.  A browser refuses (or cannot run):
 - a stylesheet whose ``Content-Type`` is not ``text/css`` when the page is in standards
   mode (it has a doctype) or the stylesheet is cross-origin (HTML §4.2.4 "link type
   stylesheet"), or whose answer is an HTML document;
-- an asset whose ``integrity`` (Subresource Integrity) does not match its bytes.
+- an asset whose ``integrity`` (Subresource Integrity) does not match its bytes;
+- an empty answer, or a JSON error document, in place of the asset.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from pytest_biothings_ready.probes.web.errorbody import error_envelope
 
 __all__ = ["AssetRef", "asset_refs", "mixed_content", "refusal", "standards_mode"]
 
@@ -161,7 +164,11 @@ def refusal(
     """Why a browser on ``page_url`` would not use this 200 answer; None when it would."""
     if _HTML_START.match(body[:512]):
         return "answered an HTML page, not the asset (an SPA catch-all?)"
+    if not body.strip():
+        return "answered an empty body"
     mime = _mime(content_type)
+    if envelope := error_envelope(body[:4096].decode("utf-8", "replace")):
+        return f"answered an error document ({envelope}), not the asset"
     if mime == "text/html":
         return "served as text/html: not a script or stylesheet a browser runs"
     page, asset = urlsplit(page_url), urlsplit(ref.url)
