@@ -29,7 +29,10 @@ from pytest_biothings_ready.probes.observability.rules import (
 if TYPE_CHECKING:
     from pytest_biothings_ready.probes.observability.metrics import MetricsScrape
 
-__all__ = ["Target", "rule_sources", "service_job"]
+__all__ = ["MAX_FOR_S", "Target", "WrongJob", "never_fires", "rule_sources", "service_job"]
+
+# A ``for`` longer than a day: the alert is pending long after anyone needed it.
+MAX_FOR_S = 86400.0
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,14 @@ class Target:
         url: the URL Prometheus scrapes.
         health: ``up``, ``down`` or ``unknown``.
         error: the last scrape error.
+        pool: its scrape pool (the configured ``job_name``, before relabelling).
     """
 
     job: str
     url: str
     health: str
     error: str = ""
+    pool: str = ""
 
 
 @gatherer("prometheus-targets", needs=("prometheus_url",))
@@ -59,6 +64,7 @@ def gather_targets(ctx: Context) -> tuple[Target, ...]:
             sanitize(str(t.get("scrapeUrl", ""))),
             sanitize(str(t.get("health", "unknown"))),
             sanitize(str(t.get("lastError") or ""))[:300],
+            sanitize(str(t.get("scrapePool") or "")),
         )
         for t in (data or {}).get("activeTargets") or []
     )
@@ -95,24 +101,47 @@ def rule_sources(ctx: Context) -> list[RuleSet]:
 
 
 def service_job(ctx: Context) -> str:
-    """The service's scrape job: configured, else the one scraping metrics_url, else the only."""
-    configured = ctx.env.get("monitoring.prometheus_job")
-    if configured:
-        return str(configured)
+    """The service's ``job`` label: the one scraping metrics_url, else configured, else the only.
+
+    ``monitoring.prometheus_job`` may name the label or the scrape pool (``job_name``
+    before relabelling).  With ``metrics_url`` set, a configured job whose targets do
+    not scrape it while another job does is the wrong job (failed); with no job
+    configured, a lone job that scrapes another address is not taken for the service.
+    """
     targets: tuple[Target, ...] = ctx.evidence("prometheus-targets")
-    metrics_url = ctx.env.get("metrics_url")
-    if metrics_url:
-        wanted = _endpoint(str(metrics_url))
-        for target in targets:
-            if _endpoint(target.url) == wanted:
-                return target.job
+    configured = ctx.env.get("monitoring.prometheus_job")
+    scraping = _scraping_metrics_url(ctx, targets)
+    if configured:
+        labels = sorted({t.job for t in targets if str(configured) in (t.job, t.pool)})
+        job = str(configured) if str(configured) in labels or not labels else labels[0]
+        if scraping and job not in scraping:
+            raise WrongJob(
+                f"monitoring.prometheus_job {job!r} does not scrape metrics_url "
+                f"{ctx.env.get('metrics_url')}; job {scraping[0]!r} does"
+            )
+        return job
+    if scraping:
+        return scraping[0]
     jobs = sorted({t.job for t in targets})
-    if len(jobs) == 1:
+    if len(jobs) == 1 and not ctx.env.get("metrics_url"):
         return jobs[0]
+    seen = "; ".join(f"{t.job}: {t.url}" for t in targets[:6]) or "no targets"
     raise ProbeError(
-        f"cannot tell the service's scrape job among {jobs or 'no jobs'}; "
-        "set monitoring.prometheus_job"
+        f"cannot tell the service's scrape job: no target scrapes metrics_url "
+        f"{ctx.env.get('metrics_url') or '(unset)'} ({seen}); set monitoring.prometheus_job"
     )
+
+
+class WrongJob(ProbeError):
+    """The configured scrape job is observably not the service's (a finding)."""
+
+
+def _scraping_metrics_url(ctx: Context, targets: tuple[Target, ...]) -> list[str]:
+    metrics_url = ctx.env.get("metrics_url")
+    if not metrics_url:
+        return []
+    wanted = _endpoint(str(metrics_url))
+    return sorted({t.job for t in targets if _endpoint(t.url) == wanted})
 
 
 def _endpoint(url: str) -> tuple[str, int | None, str]:
@@ -141,7 +170,9 @@ def _job_known(rule: AlertRule, jobs: tuple[str, ...]) -> bool:
 
 def _metric_exposed(rule: AlertRule, exposed: frozenset[str] | None) -> bool:
     names = rule.metrics()
-    if exposed is None or not names:
+    if not names:
+        return False
+    if exposed is None:
         return True
     return any(
         n in exposed if not n.startswith("~") else any(re.fullmatch(n[1:], e) for e in exposed)
@@ -149,15 +180,45 @@ def _metric_exposed(rule: AlertRule, exposed: frozenset[str] | None) -> bool:
     )
 
 
+def never_fires(rule: AlertRule) -> str | None:
+    """Why ``rule`` can never notify anyone in practice, if it cannot.
+
+    A ``for`` longer than :data:`MAX_FOR_S` (``for: 100y``) or not a duration, and an
+    error-rate rule that selects no metric at all (``vector(0) > 1``).
+    """
+    if rule.for_s < 0:
+        return f"{rule.name}: for is not a duration"
+    if rule.for_s > MAX_FOR_S:
+        return f"{rule.name}: for {rule.for_s / 86400:g}d exceeds 1d"
+    if rule.is_error_alert() and not rule.metrics():
+        return f"{rule.name}: selects no metric [{_short(rule.expr)}]"
+    return None
+
+
+def _near_misses(rules: RuleSet, label: str, value: str) -> list[str]:
+    """Severity values that look critical but do not equal it (routes match exactly)."""
+    seen = {a.labels[label] for a in rules.alerts if label in a.labels}
+    return sorted(v for v in seen if v != value and v.lower()[:4] == value.lower()[:4])
+
+
 def critical_findings(ctx: Context, rules: RuleSet) -> tuple[list[str], list[str]]:
     """What is missing in ``rules`` for the critical-alerts line, and what works."""
     label = str(ctx.env.get("monitoring.severity_label"))
     value = str(ctx.env.get("monitoring.critical_value"))
     critical = [a for a in rules.alerts if a.labels.get(label) == value]
+    dead = [reason for a in critical if (reason := never_fires(a))]
+    critical = [a for a in critical if not never_fires(a)]
     down = [a for a in critical if a.is_down_alert() and _job_known(a, rules.jobs)]
     exposed = _exposed(ctx)
     errors = [a for a in critical if a.is_error_alert() and _metric_exposed(a, exposed)]
     findings = list(rules.problems)
+    if (not down or not errors) and dead:
+        findings.append(f"critical rules that cannot fire: {'; '.join(dead[:4])}")
+    if (not down or not errors) and (misses := _near_misses(rules, label, value)):
+        findings.append(
+            f"{label} values {', '.join(map(repr, misses))} are not {value!r} "
+            "(Alertmanager matchers are exact)"
+        )
     if not down:
         findings.append(_missing("service-down (up/absent)", critical, rules, label, value))
     if not errors:
@@ -205,13 +266,16 @@ def critical_alerts_configured(ctx: Context) -> Verdict:
 )
 def error_rates_monitored(ctx: Context) -> Verdict:
     """Prometheus scrapes the service and evaluates an error-rate alert rule on it."""
-    job = service_job(ctx)
+    try:
+        job = service_job(ctx)
+    except WrongJob as exc:
+        return Verdict.failed(str(exc))
     targets = [t for t in ctx.evidence("prometheus-targets") if t.job == job]
     up = [t for t in targets if t.health == "up"]
     rules: RuleSet = ctx.evidence("prometheus-rules")
     exposed = _exposed(ctx)
     alerts = [a for a in rules.alerts if a.is_error_alert() and _metric_exposed(a, exposed)]
-    ok = [a for a in alerts if a.health == "ok"]
+    ok = [a for a in alerts if a.health == "ok" and not never_fires(a)]
     if not up:
         seen = "; ".join(f"{t.url} {t.health} {t.error}".strip() for t in targets)
         return Verdict.failed(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.probes.observability.rulefiles import (
     check_rule_file,
@@ -62,6 +63,7 @@ class AlertRule:
         annotations: its annotations (runbook_url, summary...).
         health: ``ok``, ``err`` or ``unknown`` (live rules), ``file`` for rule files.
         error: the last evaluation error, if any.
+        for_s: its ``for`` duration in seconds (-1: not a valid duration).
     """
 
     name: str
@@ -70,6 +72,7 @@ class AlertRule:
     annotations: dict[str, str]
     health: str = "file"
     error: str = ""
+    for_s: float = 0.0
 
     def jobs(self) -> list[tuple[str, str]]:
         """The ``job`` matchers in the expression, as (operator, value)."""
@@ -122,9 +125,21 @@ def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
                     _strings(rule.get("annotations")),
                     str(rule.get("health", "file")),
                     sanitize(str(rule.get("lastError") or ""))[:300],
+                    _for_seconds(rule),
                 )
             )
     return found
+
+
+def _for_seconds(rule: dict[str, Any]) -> float:
+    """The rule's ``for``: seconds in the API's ``duration``, a duration string in files."""
+    value = rule.get("duration", rule.get("for", 0))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return duration_seconds(str(value))
+    except ValueError:
+        return -1.0
 
 
 def _promql(expr: str) -> str:

@@ -1,0 +1,150 @@
+"""Misconfigured Prometheus set-ups that must not pass: rules that cannot fire, wrong jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from pytest_biothings_ready.model import Status
+from tests.observability.conftest import Stack
+from tests.observability.test_prometheus import CRITICAL, GOOD_RULES, MONITORED, _files, _rule
+from tests.support.evaluate import judge
+from tests.support.servers import serve_asgi
+
+ERROR_RULE = {
+    "name": "ApiErrors",
+    "type": "alerting",
+    "query": 'rate(http_requests_total{status=~"5.."}[5m]) > 1',
+    "labels": {"severity": "critical"},
+    "health": "ok",
+    "duration": 300,
+}
+
+
+@contextmanager
+def _standin(targets: list[dict[str, Any]], rules: list[dict[str, Any]]) -> Iterator[str]:
+    """A loopback Prometheus HTTP API answering fixed targets and rules."""
+
+    async def api(request: Request) -> JSONResponse:
+        path = request.path_params["path"]
+        data: dict[str, Any] = (
+            {"activeTargets": targets, "droppedTargets": []}
+            if path == "targets"
+            else {"groups": [{"name": "g", "file": "r.yml", "rules": rules}]}
+        )
+        return JSONResponse({"status": "success", "data": data})
+
+    with serve_asgi(Starlette(routes=[Route("/api/v1/{path:path}", api)])) as url:
+        yield url
+
+
+def _target(job: str, url: str, health: str = "up", pool: str = "") -> dict[str, Any]:
+    return {
+        "labels": {"job": job},
+        "scrapeUrl": url,
+        "scrapePool": pool or job,
+        "health": health,
+        "lastError": "" if health == "up" else "connection refused",
+    }
+
+
+def test_error_rule_that_selects_no_metric_cannot_fire(tmp_path: Path) -> None:
+    rules = (GOOD_RULES[0], _rule("HighErrorRate", "vector(0) > 1"))
+    verdict = judge(CRITICAL, _files(tmp_path, *rules), root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "HighErrorRate: selects no metric" in verdict.evidence
+
+
+def test_down_rule_pending_for_a_century_cannot_fire(tmp_path: Path) -> None:
+    down = {**GOOD_RULES[0], "for": "100y"}
+    verdict = judge(CRITICAL, _files(tmp_path, down, GOOD_RULES[1]), root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "ApiDown: for 36500d exceeds 1d" in verdict.evidence
+
+
+def test_down_rule_with_a_five_minute_for_works(tmp_path: Path) -> None:
+    down = {**GOOD_RULES[0], "for": "5m"}
+    verdict = judge(CRITICAL, _files(tmp_path, down, GOOD_RULES[1]), root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_capitalised_severity_is_not_critical_and_says_why(tmp_path: Path) -> None:
+    rules = [_rule(r["alert"], r["expr"], severity="Critical") for r in GOOD_RULES]
+    verdict = judge(CRITICAL, _files(tmp_path, *rules), root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "'Critical' are not 'critical'" in verdict.evidence
+
+
+def test_configured_job_that_scrapes_another_endpoint_is_not_the_service(stack: Stack) -> None:
+    settings = {
+        "prometheus_url": stack.prometheus,
+        "metrics_url": stack.good,
+        "monitoring": {"prometheus_job": "bad"},
+        "timeout_s": 3,
+    }
+    verdict = judge(MONITORED, settings)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert (
+        "does not scrape metrics_url" in verdict.evidence and "job 'good' does" in verdict.evidence
+    )
+
+
+def test_lone_job_scraping_another_port_is_not_taken_for_the_service() -> None:
+    targets = [_target("api", "http://127.0.0.1:9100/metrics")]
+    with _standin(targets, [ERROR_RULE]) as url:
+        settings = {"prometheus_url": url, "metrics_url": "http://127.0.0.1:8000/metrics"}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "no target scrapes metrics_url" in verdict.evidence
+
+
+def test_job_whose_targets_are_all_down_is_not_monitored() -> None:
+    targets = [_target("api", "http://127.0.0.1:8000/metrics", health="down")]
+    with _standin(targets, [ERROR_RULE]) as url:
+        settings = {"prometheus_url": url, "metrics_url": "http://127.0.0.1:8000/metrics"}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "connection refused" in verdict.evidence
+
+
+def test_configured_job_with_no_targets_is_not_monitored() -> None:
+    targets = [_target("other", "http://127.0.0.1:9100/metrics")]
+    with _standin(targets, [ERROR_RULE]) as url:
+        settings = {"prometheus_url": url, "monitoring": {"prometheus_job": "api"}}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "no targets" in verdict.evidence
+
+
+def test_relabelled_job_is_found_by_its_scrape_pool() -> None:
+    targets = [_target("biothings-api", "http://127.0.0.1:8000/metrics", pool="kubernetes-pods")]
+    with _standin(targets, [ERROR_RULE]) as url:
+        settings = {"prometheus_url": url, "monitoring": {"prometheus_job": "kubernetes-pods"}}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "job 'biothings-api'" in verdict.evidence
+
+
+def test_error_rule_that_evaluates_but_waits_a_century_does_not_monitor() -> None:
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [{**ERROR_RULE, "duration": 100 * 365 * 86400}]) as url:
+        settings = {"prometheus_url": url, "metrics_url": "http://127.0.0.1:8000/metrics"}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+
+
+def test_errored_rule_group_fails_critical_alerts() -> None:
+    down = {**ERROR_RULE, "name": "ApiDown", "query": 'up{job="api"} == 0'}
+    broken = {**ERROR_RULE, "health": "err", "lastError": "many-to-many matching not allowed"}
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [down, broken]) as url:
+        verdict = judge(CRITICAL, {"prometheus_url": url, "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "many-to-many" in verdict.evidence
