@@ -10,6 +10,7 @@ window): below ``monitoring.min_history`` every KPI is unverified.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from string import Template
 
@@ -17,9 +18,15 @@ from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.query import duration_seconds, instant_query
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.observability.prometheus import service_job
+from pytest_biothings_ready.probes.observability.rules import AlertRule
 from pytest_biothings_ready.probes.observability.settings import KPI_KEYS
 
-__all__ = ["DEFAULTS", "History", "KpiValue", "kpi_value"]
+__all__ = ["DEFAULTS", "MEASURED", "History", "KpiValue", "kpi_value"]
+
+# KPIs that must be computed from the service's own series (not a ``vector(0)`` default).
+MEASURED = frozenset(
+    {"error_rate", "p95", "uptime", "resource_utilization", "memory_growth", "task_success"}
+)
 
 _REQUESTS = '{__name__=~".*http_requests_total",job="$job"'
 _BUCKETS = '{__name__=~".*http_request_duration_seconds_bucket",job="$job"}'
@@ -47,6 +54,12 @@ DEFAULTS: dict[str, str | None] = {
     "llm_cost": None,
     "backup_age": 'time() - max(kube_cronjob_status_last_successful_time{cronjob=~".*backup.*"})',
 }
+
+
+# Identifiers not followed by "(" or a selector: a bare metric name such as ``up``.
+_BARE = re.compile(r"(?<![\w:\"'.])([a-zA-Z_:][\w:]*)\b(?!\s*[({\[])")
+_WORDS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right", "offset"})
+_WORDS |= {"bool", "and", "or", "unless", "inf", "nan", "Inf", "NaN"}
 
 
 @dataclass(frozen=True)
@@ -77,12 +90,15 @@ class KpiValue:
         query: the PromQL sent, placeholders filled in.
         values: one value per returned series (empty: no data).
         history: the history it was computed over.
+        missing: why the values are not data (the query's metrics have no series),
+            empty when they are.
     """
 
     name: str
     query: str
     values: tuple[float, ...]
     history: History
+    missing: str = ""
 
 
 @gatherer("prometheus-history", needs=("prometheus_url",))
@@ -125,7 +141,27 @@ def kpi_value(ctx: Context, name: str) -> KpiValue:
             f"{history.job!r}, less than {least}",
         )
     query = fill(ctx, template, history)
-    return KpiValue(name, query, tuple(s.value for s in instant_query(ctx.env, query)), history)
+    values = tuple(s.value for s in instant_query(ctx.env, query))
+    missing = _basis_missing(ctx, query, history) if values and name in MEASURED else ""
+    return KpiValue(name, query, () if missing else values, history, missing)
+
+
+def _basis_missing(ctx: Context, query: str, history: History) -> str:
+    """Why ``query``'s answer is not a measurement: none of its metrics has a series.
+
+    ``sum(rate(errors_total[7d])) or vector(0)`` answers 0 when the metric does not
+    exist at all; that is no data, not "0% errors".
+    """
+    names = AlertRule("", query, {}, {}).metrics()
+    if not names:
+        bare = set(_BARE.findall(query)) - _WORDS
+        return "" if bare else f"the query selects no metric ({query})"
+    pattern = "|".join(n[1:] if n.startswith("~") else re.escape(n) for n in sorted(names))
+    job = f',job="{history.job}"' if f'"{history.job}"' in query else ""
+    probe = f'count(last_over_time({{__name__=~"{pattern}"{job}}}[{history.window}]))'
+    if instant_query(ctx.env, probe):
+        return ""
+    return f"none of its metrics ({', '.join(sorted(names))}) has a series in {history.window}"
 
 
 def _register(name: str) -> None:
