@@ -194,9 +194,17 @@ def dashboard(title: str, *exprs: str) -> dict[str, Any]:
     }
 
 
-def grafana_app(*boards: dict[str, Any], database: str = "ok") -> Starlette:
-    """Grafana HTTP API stand-in serving ``boards``."""
+def grafana_app(
+    *boards: dict[str, Any], database: str = "ok", datasources: tuple[str, ...] = ("prom",)
+) -> Starlette:
+    """Grafana HTTP API stand-in serving ``boards`` and datasources of UID ``datasources``."""
     by_uid = {b["uid"]: b for b in boards}
+
+    async def datasource(request: Request) -> JSONResponse:
+        key = request.path_params["key"]
+        if key not in datasources:
+            return JSONResponse({"message": "Data source not found"}, status_code=404)
+        return JSONResponse({"uid": key, "name": key, "type": "prometheus"})
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"database": database, "version": "10.4.0"})
@@ -217,5 +225,7 @@ def grafana_app(*boards: dict[str, Any], database: str = "ok") -> Starlette:
             Route("/api/health", health),
             Route("/api/search", search),
             Route("/api/dashboards/uid/{uid}", one),
+            Route("/api/datasources/uid/{key}", datasource),
+            Route("/api/datasources/name/{key}", datasource),
         ]
     )
