@@ -171,11 +171,24 @@ def jaeger_app(store: TraceStore) -> Starlette:
     )
 
 
-def otlp_app(status: int = 200) -> Starlette:
-    """OTLP/HTTP receiver stand-in: ``POST /v1/traces`` answers ``status``."""
+def otlp_app(status: int = 200, store: TraceStore | None = None) -> Starlette:
+    """OTLP/HTTP receiver stand-in: ``POST /v1/traces`` answers ``status``.
+
+    With ``store``, the JSON-encoded spans it receives are kept there (as a collector
+    forwarding to Jaeger would); without, they are accepted and dropped.
+    """
 
     async def traces(request: Request) -> JSONResponse:
-        await request.body()
+        body = await request.json()
+        for resource in body.get("resourceSpans") or [] if store is not None else []:
+            attributes = resource.get("resource", {}).get("attributes", [])
+            names = [a["value"]["stringValue"] for a in attributes if a["key"] == "service.name"]
+            for scope in resource.get("scopeSpans", []):
+                for span in scope.get("spans", []):
+                    record = {"spanID": span["spanId"], "operationName": span["name"]}
+                    store.spans.setdefault(span["traceId"], []).append(  # type: ignore[union-attr]
+                        {**record, "service": names[0] if names else "unknown"}
+                    )
         return JSONResponse({}, status_code=status)
 
     return Starlette(routes=[Route("/v1/traces", traces, methods=["POST"])])
