@@ -26,9 +26,13 @@ from starlette.routing import Route
 
 
 def loki_app(
-    *, ready: bool = True, newest_age_s: float | None = 5.0, retention: str | None = "744h"
+    *,
+    ready: bool = True,
+    newest_age_s: float | None = 5.0,
+    retention: str | None = "744h",
+    lines: tuple[str, ...] = ('{"level":"info"}',),
 ) -> Starlette:
-    """Loki stand-in: a stream whose newest line is ``newest_age_s`` old (None: empty)."""
+    """Loki stand-in: a stream of ``lines``, the newest ``newest_age_s`` old (None: empty)."""
 
     async def ready_page(request: Request) -> Response:
         if ready:
@@ -39,7 +43,7 @@ def loki_app(
         result: list[dict[str, Any]] = []
         if newest_age_s is not None:
             stamp = str(int((time.time() - newest_age_s) * 1e9))
-            result = [{"stream": {"app": "api"}, "values": [[stamp, '{"level":"info"}']]}]
+            result = [{"stream": {"app": "api"}, "values": [[stamp, line] for line in lines]}]
         return JSONResponse(
             {"status": "success", "data": {"resultType": "streams", "result": result}}
         )
