@@ -1,0 +1,40 @@
+"""Metrics endpoints that answer 200 without metrics, or hide them behind a sign-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_biothings_ready.model import Status
+from tests.observability.test_metrics import EXPOSED, _static
+from tests.support.evaluate import judge
+from tests.support.servers import serve_asgi
+
+LOGIN = '<html><form method="post"><input name="u"><input type="password" name="p"></form></html>'
+HTML = "<!DOCTYPE html><html><body><h1>Metrics</h1><p>See Grafana.</p></body></html>"
+NO_EOF = "# TYPE orders counter\norders_total 3\n"
+
+
+def _judge(body: str, media: str, status: int = 200) -> Status:
+    with serve_asgi(_static(body, media, status=status)) as url:
+        return judge(EXPOSED, {"metrics_url": url + "/metrics", "timeout_s": 2}).status
+
+
+def test_sign_in_page_answered_with_200_is_an_error_not_a_finding() -> None:
+    assert _judge(LOGIN, "text/html") is Status.ERROR
+
+
+@pytest.mark.parametrize("status", [401, 407])
+def test_authentication_required_is_an_error(status: int) -> None:
+    assert _judge("Unauthorized", "text/plain", status) is Status.ERROR
+
+
+def test_html_page_answered_with_200_is_not_metrics() -> None:
+    assert _judge(HTML, "text/html") is Status.FAILED
+
+
+def test_openmetrics_without_eof_is_not_valid_exposition() -> None:
+    assert _judge(NO_EOF, "application/openmetrics-text; version=1.0.0") is Status.FAILED
+
+
+def test_same_body_as_text_format_is_valid() -> None:
+    assert _judge(NO_EOF, "text/plain; version=0.0.4") is Status.PASSED
