@@ -7,14 +7,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pytest_biothings_ready.model import Status
-from tests.observability.conftest import Stack
-from tests.observability.test_prometheus import CRITICAL, GOOD_RULES, MONITORED, _files, _rule
+from tests.observability.conftest import Stack, rules
+from tests.observability.test_prometheus import (
+    CRITICAL,
+    GOOD_RULES,
+    MONITORED,
+    RUNBOOKS,
+    _files,
+    _rule,
+)
 from tests.support.evaluate import judge
 from tests.support.servers import serve_asgi
 
@@ -148,3 +156,45 @@ def test_errored_rule_group_fails_critical_alerts() -> None:
         verdict = judge(CRITICAL, {"prometheus_url": url, "timeout_s": 2})
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "many-to-many" in verdict.evidence
+
+
+def test_runbook_link_404_on_a_host_the_environment_names_fails(
+    stack: Stack, tmp_path: Path
+) -> None:
+    rule = _rule("ApiDown", "up == 0")
+    rule["annotations"]["runbook_url"] = f"{stack.runbooks}/runbooks/missing"
+    settings = {**_files(tmp_path, rule), "base_url": stack.runbooks}
+    verdict = judge(RUNBOOKS, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "HTTP 404" in verdict.evidence
+
+
+def test_runbook_link_that_answers_on_a_named_host_passes(stack: Stack, tmp_path: Path) -> None:
+    rule = _rule("ApiDown", "up == 0")
+    rule["annotations"]["runbook_url"] = f"{stack.runbooks}/runbooks/ok"
+    settings = {**_files(tmp_path, rule), "base_url": stack.runbooks}
+    verdict = judge(RUNBOOKS, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_rule_file_on_disk_that_the_live_prometheus_does_not_load_fails(
+    stack: Stack, tmp_path: Path
+) -> None:
+    settings = {**_files(tmp_path, *GOOD_RULES), "prometheus_url": stack.prometheus}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "does not load: ApiDown, ApiErrors" in verdict.evidence
+
+
+def test_rule_file_whose_rules_the_live_prometheus_loads_passes(
+    stack: Stack, tmp_path: Path
+) -> None:
+    (tmp_path / "rules.yml").write_text(yaml.safe_dump(rules(stack.runbooks)))
+    settings = {
+        "prometheus_url": stack.prometheus,
+        "metrics_url": stack.good,
+        "monitoring": {"alert_rules": ["rules.yml"]},
+        "timeout_s": 3,
+    }
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -19,6 +19,12 @@ from pytest_biothings_ready.evidence.query import prometheus_data
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.observability.firing import (
+    near_misses,
+    never_fires,
+    not_loaded,
+    short,
+)
 from pytest_biothings_ready.probes.observability.rules import (
     AlertRule,
     RuleSet,
@@ -29,10 +35,7 @@ from pytest_biothings_ready.probes.observability.rules import (
 if TYPE_CHECKING:
     from pytest_biothings_ready.probes.observability.metrics import MetricsScrape
 
-__all__ = ["MAX_FOR_S", "Target", "WrongJob", "never_fires", "rule_sources", "service_job"]
-
-# A ``for`` longer than a day: the alert is pending long after anyone needed it.
-MAX_FOR_S = 86400.0
+__all__ = ["Target", "WrongJob", "rule_sources", "service_job"]
 
 
 @dataclass(frozen=True)
@@ -180,27 +183,6 @@ def _metric_exposed(rule: AlertRule, exposed: frozenset[str] | None) -> bool:
     )
 
 
-def never_fires(rule: AlertRule) -> str | None:
-    """Why ``rule`` can never notify anyone in practice, if it cannot.
-
-    A ``for`` longer than :data:`MAX_FOR_S` (``for: 100y``) or not a duration, and an
-    error-rate rule that selects no metric at all (``vector(0) > 1``).
-    """
-    if rule.for_s < 0:
-        return f"{rule.name}: for is not a duration"
-    if rule.for_s > MAX_FOR_S:
-        return f"{rule.name}: for {rule.for_s / 86400:g}d exceeds 1d"
-    if rule.is_error_alert() and not rule.metrics():
-        return f"{rule.name}: selects no metric [{_short(rule.expr)}]"
-    return None
-
-
-def _near_misses(rules: RuleSet, label: str, value: str) -> list[str]:
-    """Severity values that look critical but do not equal it (routes match exactly)."""
-    seen = {a.labels[label] for a in rules.alerts if label in a.labels}
-    return sorted(v for v in seen if v != value and v.lower()[:4] == value.lower()[:4])
-
-
 def critical_findings(ctx: Context, rules: RuleSet) -> tuple[list[str], list[str]]:
     """What is missing in ``rules`` for the critical-alerts line, and what works."""
     label = str(ctx.env.get("monitoring.severity_label"))
@@ -214,7 +196,7 @@ def critical_findings(ctx: Context, rules: RuleSet) -> tuple[list[str], list[str
     findings = list(rules.problems)
     if (not down or not errors) and dead:
         findings.append(f"critical rules that cannot fire: {'; '.join(dead[:4])}")
-    if (not down or not errors) and (misses := _near_misses(rules, label, value)):
+    if (not down or not errors) and (misses := near_misses(rules, label, value)):
         findings.append(
             f"{label} values {', '.join(map(repr, misses))} are not {value!r} "
             "(Alertmanager matchers are exact)"
@@ -228,13 +210,8 @@ def critical_findings(ctx: Context, rules: RuleSet) -> tuple[list[str], list[str
     return findings, good
 
 
-def _short(expr: str, limit: int = 120) -> str:
-    """An expression cut for evidence (real rules run to several hundred characters)."""
-    return expr if len(expr) <= limit else expr[: limit - 3] + "..."
-
-
 def _missing(kind: str, critical: list[AlertRule], rules: RuleSet, label: str, value: str) -> str:
-    names = ", ".join(f"{a.name} [{_short(a.expr)}]" for a in critical[:4]) or "none"
+    names = ", ".join(f"{a.name} [{short(a.expr)}]" for a in critical[:4]) or "none"
     jobs = f"; scrape jobs: {', '.join(rules.jobs)}" if rules.jobs else ""
     return (
         f"no working {label}={value} {kind} alert in {rules.source} "
@@ -250,10 +227,13 @@ def critical_alerts_configured(ctx: Context) -> Verdict:
     """A critical alert fires on the service being down and one on its error rate."""
     findings: list[str] = []
     good: list[str] = []
-    for rules in rule_sources(ctx):
+    sources = rule_sources(ctx)
+    for rules in sources:
         missing, working = critical_findings(ctx, rules)
         findings += missing
         good += [f"{rules.source}: {'; '.join(working)}"] if working else []
+    if len(sources) == 2:
+        findings += not_loaded(ctx, live=sources[0], files=sources[1])
     if findings:
         return Verdict.failed(" ".join(findings))
     return Verdict.passed("critical alerts that work: " + " | ".join(good))

@@ -1,8 +1,9 @@
 """Runbook links on alert rules.
 
 Every alerting rule must carry the runbook annotation (``runbook_url`` by default).
-Links on ``monitoring.runbook_hosts`` are fetched (they must answer 2xx/3xx); links
-elsewhere are only checked for presence, since the plugin sends traffic only to
+Links on ``monitoring.runbook_hosts``, or on any origin the environment already names
+(``base_url``, ``monitoring.grafana_url``...), are fetched (they must answer 2xx/3xx);
+links elsewhere are only checked for presence, since the plugin sends traffic only to
 hosts the environment names.  Line decided: Runbooks created for common alerts.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from pytest_biothings_ready.evidence.registry import Context, check
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.transport import Scope, http_client
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.prometheus import rule_sources
 
@@ -23,9 +24,11 @@ def _dead_links(ctx: Context, urls: list[str]) -> list[str]:
     import httpx
 
     hosts = {str(h) for h in ctx.env.get("monitoring.runbook_hosts") or []}
+    scope = Scope.of(ctx.env)
+    fetched = [u for u in urls if urlsplit(u).hostname in hosts or scope.refusal(u) is None]
     dead = []
     with http_client(ctx.env, extra_hosts=hosts) as client:
-        for url in dict.fromkeys(u for u in urls if urlsplit(u).hostname in hosts):
+        for url in dict.fromkeys(fetched):
             try:
                 status = client.get(url).status_code
             except httpx.HTTPError as exc:
