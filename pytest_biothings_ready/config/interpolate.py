@@ -3,7 +3,8 @@
 A value taken from the process environment into a text setting is a secret: it is
 redacted from the record, reports and output.  So are the values under ``secrets``
 and of keys whose name says they hold one (password, token, api_key, secret,
-authorization).  A value interpolated into a typed setting (bool, number) is
+authorization), and the password of any URL (``redis://:PASSWORD@host``,
+``database_url``).  A value interpolated into a typed setting (bool, number) is
 converted to that type by config/values.py and is no longer text, so not a secret.
 """
 
@@ -100,3 +101,19 @@ def _collect(table: Mapping[str, Any], prefix: str, inside: bool, found: dict[st
                     found.setdefault(element, name)
         elif secret and isinstance(value, str) and value:
             found.setdefault(value, name)
+        elif isinstance(value, str):
+            for password in url_passwords(value):
+                found.setdefault(password, name)
+
+
+def url_passwords(value: str) -> set[str]:
+    """The password of ``value`` when it is a URL with credentials, as written and decoded."""
+    from urllib.parse import unquote, urlsplit
+
+    if "://" not in value or "@" not in value:
+        return set()
+    try:
+        password = urlsplit(value).password
+    except ValueError:
+        return set()
+    return {password, unquote(password)} if password else set()

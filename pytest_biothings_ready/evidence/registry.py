@@ -65,6 +65,18 @@ FAMILIES: tuple[str, ...] = (
     "observability",
     # load generation
     "load",
+    # datastores (redis_url, database_url)
+    "datastores",
+    # headless Chromium (frontend_url)
+    "browser",
+    # backup repositories (restic, borg)
+    "backups",
+    # documentation (repository) and the served OpenAPI document
+    "docs",
+    # on-call paging (reads the observability family's Alertmanager evidence)
+    "oncall",
+    # cost dashboards, budget alerts, resource series, spot placement
+    "cost",
 )
 
 

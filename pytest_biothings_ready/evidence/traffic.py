@@ -74,6 +74,12 @@ RULES: dict[str, str] = {
         "`auth.password` and `auth.protected_path`) or when a `[[env.NAME.roles]]` row "
         "has a `username`."
     ),
+    "migration": (
+        "The migration round trip runs only when `database.migrate_up`, "
+        "`database.migrate_down` and `database.scratch_url` are all set: it creates a "
+        "scratch database on the server of `database.scratch_url` (never on `database_url`), "
+        "runs the two commands against it and drops it."
+    ),
 }
 
 
@@ -195,6 +201,13 @@ def _role_logins(env: Environment) -> list[tuple[str, str]]:
     return [(_origin(_base(env)), detail)]
 
 
+def _migrations(env: Environment) -> list[tuple[str, str]]:
+    parts = urlsplit(str(env.get("database.scratch_url")))
+    target = f"postgresql://{parts.hostname}:{parts.port or 5432}"  # no credentials shown
+    detail = "1 scratch database created, migrated up, down one step and up again, dropped"
+    return [(target, detail)]
+
+
 # gatherer name -> (kind, describer); "load-baseline" asks for "load", so announces it too.
 DESCRIBERS: dict[str, tuple[str, Describer]] = {
     "ratelimit": ("burst", _burst),
@@ -206,6 +219,7 @@ DESCRIBERS: dict[str, tuple[str, Describer]] = {
     "alertmanager-test-alert": ("synthetic alert", _alert),
     "auth": ("login", _login),
     "roles": ("login", _role_logins),
+    "migrations": ("migration", _migrations),
 }
 
 

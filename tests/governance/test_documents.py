@@ -13,7 +13,20 @@ from tests.governance.conftest import IDS, attest, cases, days, write_attestatio
 RUN = ("--ready-env=staging", "-p", "no:cacheprovider", "--junitxml=r.xml")
 
 
-def document(p: pytest.Pytester, text: str = "# Incident response\n") -> str:
+PLAN = """# Incident response
+
+## Severity levels
+SEV1: the API is down for everyone; SEV2: degraded; SEV3: a single feature.
+
+## Roles and responsibilities
+The on-call engineer is the incident commander until handed over.
+
+## Communication
+Post on the status page within 15 minutes; notify the product owner.
+"""
+
+
+def document(p: pytest.Pytester, text: str = PLAN) -> str:
     path = p.path / "docs" / "ir.md"
     path.parent.mkdir(exist_ok=True)
     path.write_text(text)
@@ -40,7 +53,7 @@ def test_an_unchanged_document_keeps_the_attestation(folder: pytest.Pytester) ->
 
 def test_a_changed_document_no_longer_covers_the_line(folder: pytest.Pytester) -> None:
     write_attestations(folder, bound(document(folder)))
-    document(folder, "# Incident response\n(rewritten, not reviewed)\n")
+    document(folder, PLAN + "\n(rewritten, not reviewed)\n")
     result = folder.runpytest(*RUN)
     line = status(folder)
     assert line["ready_status"] == "failed"
