@@ -189,3 +189,11 @@ def test_active_time_interval_shares_are_read_as_alertmanager_does(
     config = {"time_intervals": [{"name": "t", "time_intervals": [spec]}]}
     measured = muted_share(config, {"active_time_intervals": ["t"]})
     assert measured == pytest.approx(share, abs=0.01)
+
+
+def test_severity_route_that_catches_every_severity_is_not_escalation(tmp_path: Path) -> None:
+    config = copy.deepcopy(ALERTMANAGER)
+    config["route"]["routes"][0]["matchers"] = ['severity=~".+"']
+    verdict = judge(ESCALATION, _file(tmp_path, config), root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "no nested route matches on 'severity'" in verdict.evidence

@@ -198,3 +198,33 @@ def test_rule_file_whose_rules_the_live_prometheus_loads_passes(
     }
     verdict = judge(CRITICAL, settings, root=tmp_path)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_inverted_down_rule_that_fires_while_up_is_not_a_down_alert(tmp_path: Path) -> None:
+    rules = (_rule("ApiDown", 'up{job="api"} == 1'), GOOD_RULES[1])
+    verdict = judge(CRITICAL, _files(tmp_path, *rules), root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "service-down" in verdict.evidence
+
+
+def test_down_rule_counting_up_targets_is_a_down_alert(tmp_path: Path) -> None:
+    rules = (_rule("ApiDown", 'count(up{job="api"} == 1) < 1'), GOOD_RULES[1])
+    verdict = judge(CRITICAL, _files(tmp_path, *rules), root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_absent_of_a_constant_never_fires(tmp_path: Path) -> None:
+    rules = (_rule("ApiDown", "absent(vector(1))"), GOOD_RULES[1])
+    verdict = judge(CRITICAL, _files(tmp_path, *rules), root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "absent() of a constant" in verdict.evidence
+
+
+def test_rule_group_evaluated_every_two_days_cannot_page(tmp_path: Path) -> None:
+    (tmp_path / "rules.yml").write_text(
+        yaml.safe_dump({"groups": [{"name": "g", "interval": "2d", "rules": list(GOOD_RULES)}]})
+    )
+    settings = {"monitoring": {"alert_rules": ["rules.yml"]}, "timeout_s": 2}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "evaluated every 2d" in verdict.evidence

@@ -136,6 +136,16 @@ def _critical(ctx: Context) -> dict[str, str]:
     }
 
 
+def _by_severity(leaf: dict[str, Any], label: str, critical: dict[str, str]) -> bool:
+    """A nested route that matches on the severity label and not on lower severities too
+    (``severity=~".+"`` catches everything: no escalation)."""
+    keys = (
+        str(leaf.get("matchers", "")) + str(leaf.get("match", "")) + str(leaf.get("match_re", ""))
+    )
+    lower = ({**critical, label: value} for value in ("warning", "info", "none"))
+    return leaf["depth"] > 0 and label in keys and not any(labels_match(leaf, x) for x in lower)
+
+
 def _repeat_problem(repeat: str, limit: str) -> str | None:
     """What is wrong with a critical ``repeat_interval`` against ``limit``, if anything."""
     try:
@@ -213,15 +223,7 @@ def escalation_defined(ctx: Context) -> Verdict:
     for config in _configs(ctx):
         findings += list(config.problems)
         leaves = route_for(config.route, _critical(ctx))
-        by_severity = [
-            leaf
-            for leaf in leaves
-            if leaf["depth"] > 0
-            and label
-            in str(leaf.get("matchers", ""))
-            + str(leaf.get("match", ""))
-            + str(leaf.get("match_re", ""))
-        ]
+        by_severity = [leaf for leaf in leaves if _by_severity(leaf, label, _critical(ctx))]
         repeat = str(leaves[0].get("repeat_interval", DEFAULT_REPEAT))
         if not by_severity:
             findings.append(

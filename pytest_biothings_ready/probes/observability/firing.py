@@ -5,6 +5,7 @@ Used by the critical-alerts and error-rate lines of :mod:`.prometheus`.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.probes.observability.rules import AlertRule, RuleSet
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_FOR_S", "near_misses", "never_fires", "not_loaded", "short"]
 
+_NEVER = re.compile(r"absent\s*\(\s*(vector\s*\(|[\d.]+\s*\))")
 # A ``for`` longer than a day: the alert is pending long after anyone needed it.
 MAX_FOR_S = 86400.0
 
@@ -26,13 +28,18 @@ def short(expr: str, limit: int = 120) -> str:
 def never_fires(rule: AlertRule) -> str | None:
     """Why ``rule`` can never notify anyone in practice, if it cannot.
 
-    A ``for`` longer than :data:`MAX_FOR_S` (``for: 100y``) or not a duration, and an
-    error-rate rule that selects no metric at all (``vector(0) > 1``).
+    A ``for`` or group ``interval`` longer than :data:`MAX_FOR_S` (``for: 100y``) or not
+    a duration, ``absent()`` of a constant, and an error-rate rule that selects no
+    metric at all (``vector(0) > 1``).
     """
-    if rule.for_s < 0:
-        return f"{rule.name}: for is not a duration"
+    if rule.for_s < 0 or rule.interval_s < 0:
+        return f"{rule.name}: for or its group's interval is not a duration"
     if rule.for_s > MAX_FOR_S:
         return f"{rule.name}: for {rule.for_s / 86400:g}d exceeds 1d"
+    if rule.interval_s > MAX_FOR_S:
+        return f"{rule.name}: its group is evaluated every {rule.interval_s / 86400:g}d"
+    if _NEVER.search(rule.expr):
+        return f"{rule.name}: absent() of a constant never fires [{short(rule.expr)}]"
     if rule.is_error_alert() and not rule.metrics():
         return f"{rule.name}: selects no metric [{short(rule.expr)}]"
     return None

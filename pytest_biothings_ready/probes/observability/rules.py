@@ -32,6 +32,7 @@ __all__ = ["AlertRule", "RuleSet", "promtool", "rules_from_files"]
 
 _JOB = re.compile(r'\bjob\s*(=~|=)\s*"([^"]*)"')
 _UP = re.compile(r"(?<![\w:])up\s*(\{|==|<|$|\s|\))|absent\s*\(")
+_UP_INVERTED = re.compile(r"^\s*up\s*(\{[^}]*\})?\s*(==\s*1|>=\s*1|>\s*0|!=\s*0)\s*$")
 _ERRORS = re.compile(r'5\.\.|5xx|"5|error|fail', re.IGNORECASE)
 _METRIC = re.compile(r"(?<![\w:\"'])([a-zA-Z_:][\w:]*)\s*(?=\{|\[)")
 _NAME_MATCH = re.compile(r'__name__\s*=~?\s*"([^"]*)"')
@@ -64,6 +65,8 @@ class AlertRule:
         health: ``ok``, ``err`` or ``unknown`` (live rules), ``file`` for rule files.
         error: the last evaluation error, if any.
         for_s: its ``for`` duration in seconds (-1: not a valid duration).
+        interval_s: its group's evaluation ``interval`` in seconds (0: the global one;
+            -1: not a valid duration).
     """
 
     name: str
@@ -73,6 +76,7 @@ class AlertRule:
     health: str = "file"
     error: str = ""
     for_s: float = 0.0
+    interval_s: float = 0.0
 
     def jobs(self) -> list[tuple[str, str]]:
         """The ``job`` matchers in the expression, as (operator, value)."""
@@ -84,7 +88,8 @@ class AlertRule:
         return names | {f"~{r}" for r in _NAME_MATCH.findall(self.expr)}
 
     def is_down_alert(self) -> bool:
-        return bool(_UP.search(self.expr))
+        """On ``up`` or ``absent(...)``, and not the inverted ``up == 1`` (fires when up)."""
+        return bool(_UP.search(self.expr)) and not _UP_INVERTED.match(self.expr)
 
     def is_error_alert(self) -> bool:
         return not self.is_down_alert() and bool(_ERRORS.search(self.expr + self.name))
@@ -125,15 +130,17 @@ def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
                     _strings(rule.get("annotations")),
                     str(rule.get("health", "file")),
                     sanitize(str(rule.get("lastError") or ""))[:300],
-                    _for_seconds(rule),
+                    _seconds(rule.get("duration", rule.get("for", 0))),
+                    _seconds(group.get("interval", 0)),
                 )
             )
     return found
 
 
-def _for_seconds(rule: dict[str, Any]) -> float:
-    """The rule's ``for``: seconds in the API's ``duration``, a duration string in files."""
-    value = rule.get("duration", rule.get("for", 0))
+def _seconds(value: Any) -> float:
+    """A ``for``/``interval``: seconds as the API gives them, a duration string in files."""
+    if value in (None, ""):
+        return 0.0
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     try:
