@@ -38,3 +38,31 @@ def test_openmetrics_without_eof_is_not_valid_exposition() -> None:
 
 def test_same_body_as_text_format_is_valid() -> None:
     assert _judge(NO_EOF, "text/plain; version=0.0.4") is Status.PASSED
+
+
+CUSTOM = "Custom business metrics implemented"
+STOCK_AND_BUILD_INFO = """# TYPE process_cpu_seconds_total counter
+process_cpu_seconds_total 1.5
+# TYPE myapp_build_info gauge
+myapp_build_info{version="1.2.3",commit="abc"} 1
+"""
+
+
+def test_stock_families_plus_a_build_info_gauge_are_not_business_metrics() -> None:
+    with serve_asgi(_static(STOCK_AND_BUILD_INFO, "text/plain; version=0.0.4")) as url:
+        verdict = judge(CUSTOM, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+
+
+def test_openmetrics_info_family_is_not_a_business_metric() -> None:
+    body = '# TYPE myapp info\nmyapp_info{version="1"} 1\n# EOF\n'
+    with serve_asgi(_static(body, "application/openmetrics-text; version=1.0.0")) as url:
+        verdict = judge(CUSTOM, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+
+
+def test_a_business_counter_next_to_build_info_passes() -> None:
+    body = STOCK_AND_BUILD_INFO + "# TYPE myapp_orders_total counter\nmyapp_orders_total 7\n"
+    with serve_asgi(_static(body, "text/plain; version=0.0.4")) as url:
+        verdict = judge(CUSTOM, {"metrics_url": url + "/metrics", "timeout_s": 2})
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -63,7 +63,8 @@ class MetricsScrape:
     missing: str | None = None
 
     def custom(self) -> list[Family]:
-        """Families with samples that no instrumentation library emits by default.
+        """Families with samples that no instrumentation library emits by default,
+        build/version info families aside.
 
         ``X_created`` gauges (prometheus-client's creation times of family ``X`` in the
         text format) are part of ``X``, not families of their own.
@@ -74,8 +75,15 @@ class MetricsScrape:
             for f in self.families
             if f.samples
             and stock_source(f.name) is None
+            and not _build_info(f)
             and not (f.name.endswith("_created") and f.name.removesuffix("_created") in names)
         ]
+
+
+def _build_info(family: Family) -> bool:
+    """A version/build label carrier (``myapp_build_info 1``): identity, not a business
+    measurement."""
+    return family.type == "info" or family.name.endswith(("_build_info", "_version_info"))
 
 
 @gatherer("metrics", needs=("metrics_url",))
