@@ -21,6 +21,10 @@ from pytest_biothings_ready.evidence.query import GRAFANA, get_json, prometheus_
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.observability.provisioning import (
+    is_provisioning,
+    provider_folders,
+)
 from pytest_biothings_ready.probes.observability.rules import AlertRule
 
 __all__ = ["Board", "Dashboards"]
@@ -148,6 +152,8 @@ def gather_dashboards(ctx: Context) -> Dashboards:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ProbeError(f"{missing[0]} does not exist; check `monitoring.dashboards`")
+    root = ctx.env.path(".")
+    paths = [f for p in paths for f in (provider_folders(p, root) if is_provisioning(p) else [p])]
     files = [f for p in paths for f in (sorted(p.rglob("*.json")) if p.is_dir() else [p])]
     loaded = [(f, _load(f)) for f in files]
     return Dashboards(
