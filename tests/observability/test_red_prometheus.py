@@ -37,16 +37,19 @@ ERROR_RULE = {
 
 
 @contextmanager
-def _standin(targets: list[dict[str, Any]], rules: list[dict[str, Any]]) -> Iterator[str]:
+def _standin(
+    targets: list[dict[str, Any]], rules: list[dict[str, Any]], wired: bool = True
+) -> Iterator[str]:
     """A loopback Prometheus HTTP API answering fixed targets and rules."""
 
     async def api(request: Request) -> JSONResponse:
         path = request.path_params["path"]
-        data: dict[str, Any] = (
-            {"activeTargets": targets, "droppedTargets": []}
-            if path == "targets"
-            else {"groups": [{"name": "g", "file": "r.yml", "rules": rules}]}
-        )
+        data: dict[str, Any] = {"groups": [{"name": "g", "file": "r.yml", "rules": rules}]}
+        if path == "targets":
+            data = {"activeTargets": targets, "droppedTargets": []}
+        if path == "alertmanagers":
+            active = [{"url": "http://127.0.0.1:9093/api/v2/alerts"}] if wired else []
+            data = {"activeAlertmanagers": active, "droppedAlertmanagers": []}
         return JSONResponse({"status": "success", "data": data})
 
     with serve_asgi(Starlette(routes=[Route("/api/v1/{path:path}", api)])) as url:
@@ -228,3 +231,20 @@ def test_rule_group_evaluated_every_two_days_cannot_page(tmp_path: Path) -> None
     verdict = judge(CRITICAL, settings, root=tmp_path)
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "evaluated every 2d" in verdict.evidence
+
+
+def test_prometheus_that_sends_alerts_to_no_alertmanager_fails(stack: Stack) -> None:
+    down = {**ERROR_RULE, "name": "ApiDown", "query": 'up{job="api"} == 0'}
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [down, ERROR_RULE], wired=False) as url:
+        verdict = judge(CRITICAL, {"prometheus_url": url, "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "sends alerts to no Alertmanager" in verdict.evidence
+
+
+def test_prometheus_wired_to_an_alertmanager_with_working_rules_passes() -> None:
+    down = {**ERROR_RULE, "name": "ApiDown", "query": 'up{job="api"} == 0'}
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [down, ERROR_RULE]) as url:
+        verdict = judge(CRITICAL, {"prometheus_url": url, "timeout_s": 2})
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -83,6 +83,14 @@ def gather_rules(ctx: Context) -> RuleSet:
     return RuleSet(str(ctx.env.get("prometheus_url")), tuple(alerts), tuple(problems), tuple(jobs))
 
 
+@gatherer("prometheus-alertmanagers", needs=("prometheus_url",))
+def gather_alertmanagers(ctx: Context) -> tuple[str, ...]:
+    """The Alertmanagers ``prometheus_url`` sends its alerts to (active ones)."""
+    data = prometheus_data(ctx.env, "/api/v1/alertmanagers")
+    active = (data or {}).get("activeAlertmanagers") or []
+    return tuple(sanitize(str(a.get("url", ""))) for a in active if isinstance(a, dict))
+
+
 @gatherer("rule-files")
 def gather_rule_files(ctx: Context) -> RuleSet | None:
     """The rule files named by ``monitoring.alert_rules``/``prometheus_config``."""
@@ -221,7 +229,13 @@ def _missing(kind: str, critical: list[AlertRule], rules: RuleSet, label: str, v
 
 @check(
     "Critical alerts configured (service down, high error rates)",
-    uses=("prometheus-rules", "rule-files", "prometheus-targets", "metrics"),
+    uses=(
+        "prometheus-rules",
+        "rule-files",
+        "prometheus-targets",
+        "metrics",
+        "prometheus-alertmanagers",
+    ),
 )
 def critical_alerts_configured(ctx: Context) -> Verdict:
     """A critical alert fires on the service being down and one on its error rate."""
@@ -234,6 +248,11 @@ def critical_alerts_configured(ctx: Context) -> Verdict:
         good += [f"{rules.source}: {'; '.join(working)}"] if working else []
     if len(sources) == 2:
         findings += not_loaded(ctx, live=sources[0], files=sources[1])
+    if ctx.env.get("prometheus_url") and not ctx.evidence("prometheus-alertmanagers"):
+        findings.append(
+            f"{ctx.env.get('prometheus_url')} sends alerts to no Alertmanager "
+            "(/api/v1/alertmanagers lists none active), so no critical alert reaches anyone"
+        )
     if findings:
         return Verdict.failed(" ".join(findings))
     return Verdict.passed("critical alerts that work: " + " | ".join(good))
