@@ -248,3 +248,13 @@ def test_prometheus_wired_to_an_alertmanager_with_working_rules_passes() -> None
     with _standin(targets, [down, ERROR_RULE]) as url:
         verdict = judge(CRITICAL, {"prometheus_url": url, "timeout_s": 2})
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_error_rule_on_another_job_does_not_monitor_the_service() -> None:
+    other = {**ERROR_RULE, "query": 'rate(http_requests_total{job="billing",code="500"}[5m]) > 1'}
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [other]) as url:
+        settings = {"prometheus_url": url, "metrics_url": "http://127.0.0.1:8000/metrics"}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "no error-rate alert rule evaluates" in verdict.evidence

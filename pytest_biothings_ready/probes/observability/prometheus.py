@@ -273,7 +273,11 @@ def error_rates_monitored(ctx: Context) -> Verdict:
     up = [t for t in targets if t.health == "up"]
     rules: RuleSet = ctx.evidence("prometheus-rules")
     exposed = _exposed(ctx)
-    alerts = [a for a in rules.alerts if a.is_error_alert() and _metric_exposed(a, exposed)]
+    alerts = [
+        a
+        for a in rules.alerts
+        if a.is_error_alert() and _metric_exposed(a, exposed) and _job_known(a, (job,))
+    ]
     ok = [a for a in alerts if a.health == "ok" and not never_fires(a)]
     if not up:
         seen = "; ".join(f"{t.url} {t.health} {t.error}".strip() for t in targets)
