@@ -47,6 +47,9 @@ def _standin(
         data: dict[str, Any] = {"groups": [{"name": "g", "file": "r.yml", "rules": rules}]}
         if path == "targets":
             data = {"activeTargets": targets, "droppedTargets": []}
+        if path == "query":  # an hour of history; every other query answers 0
+            value = "3600" if "timestamp(" in request.query_params.get("query", "") else "0"
+            data = {"resultType": "vector", "result": [{"metric": {}, "value": [0, value]}]}
         if path == "alertmanagers":
             active = [{"url": "http://127.0.0.1:9093/api/v2/alerts"}] if wired else []
             data = {"activeAlertmanagers": active, "droppedAlertmanagers": []}
@@ -258,3 +261,21 @@ def test_error_rule_on_another_job_does_not_monitor_the_service() -> None:
         verdict = judge(MONITORED, {**settings, "timeout_s": 2})
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "no error-rate alert rule evaluates" in verdict.evidence
+
+
+def test_no_critical_alerts_fired_proves_nothing_when_no_critical_rule_can_fire() -> None:
+    never = {**ERROR_RULE, "query": "vector(0) > 1"}
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [never]) as url:
+        settings = {"prometheus_url": url, "monitoring": {"prometheus_job": "api"}}
+        verdict = judge("No critical alerts triggered", {**settings, "timeout_s": 2})
+    assert verdict.status is Status.UNVERIFIED, verdict.evidence
+    assert "cannot fire or do not evaluate" in verdict.evidence
+
+
+def test_no_critical_alerts_fired_with_a_rule_that_can_fire_passes() -> None:
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [ERROR_RULE]) as url:
+        settings = {"prometheus_url": url, "monitoring": {"prometheus_job": "api"}}
+        verdict = judge("No critical alerts triggered", {**settings, "timeout_s": 2})
+    assert verdict.status is Status.PASSED, verdict.evidence
