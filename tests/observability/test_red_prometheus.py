@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from pytest_biothings_ready.model import Status
@@ -24,7 +24,7 @@ from tests.observability.test_prometheus import (
     _rule,
 )
 from tests.support.evaluate import judge
-from tests.support.servers import serve_asgi
+from tests.support.servers import free_port, serve_asgi
 
 ERROR_RULE = {
     "name": "ApiErrors",
@@ -279,3 +279,29 @@ def test_no_critical_alerts_fired_with_a_rule_that_can_fire_passes() -> None:
         settings = {"prometheus_url": url, "monitoring": {"prometheus_job": "api"}}
         verdict = judge("No critical alerts triggered", {**settings, "timeout_s": 2})
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def _spa() -> Starlette:
+    async def index(request: Request) -> HTMLResponse:
+        return HTMLResponse("<html><div id=root></div></html>")
+
+    return Starlette(routes=[Route("/{path:path}", index)])
+
+
+def test_runbook_link_on_a_catch_all_site_proves_nothing(tmp_path: Path) -> None:
+    with serve_asgi(_spa()) as site:
+        rule = _rule("ApiDown", "up == 0")
+        rule["annotations"]["runbook_url"] = f"{site}/runbooks/api-down"
+        settings = {**_files(tmp_path, rule), "base_url": site}
+        verdict = judge(RUNBOOKS, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "catch-all" in verdict.evidence
+
+
+def test_runbook_link_on_a_host_that_refuses_is_an_error(tmp_path: Path) -> None:
+    rule = _rule("ApiDown", "up == 0")
+    down = f"http://127.0.0.1:{free_port()}"
+    rule["annotations"]["runbook_url"] = f"{down}/runbooks/api-down"
+    settings = {**_files(tmp_path, rule), "base_url": down}
+    verdict = judge(RUNBOOKS, settings, root=tmp_path)
+    assert verdict.status is Status.ERROR, verdict.evidence
