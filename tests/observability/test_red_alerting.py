@@ -197,3 +197,25 @@ def test_severity_route_that_catches_every_severity_is_not_escalation(tmp_path: 
     verdict = judge(ESCALATION, _file(tmp_path, config), root=tmp_path)
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "no nested route matches on 'severity'" in verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("group_wait", "100y", "group_wait 100y > 1h"),
+        ("group_interval", "30d", "group_interval 30d > 4h"),
+    ],
+)
+def test_critical_route_that_waits_for_ever_before_paging_is_not_escalation(
+    tmp_path: Path, key: str, value: str, shown: str
+) -> None:
+    config = _critical_route(copy.deepcopy(ALERTMANAGER), **{key: value})
+    verdict = judge(ESCALATION, _file(tmp_path, config), root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert shown in verdict.evidence
+
+
+def test_critical_route_with_usual_group_timings_escalates(tmp_path: Path) -> None:
+    config = _critical_route(copy.deepcopy(ALERTMANAGER), group_wait="30s", group_interval="5m")
+    verdict = judge(ESCALATION, _file(tmp_path, config), root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -146,6 +146,15 @@ def _by_severity(leaf: dict[str, Any], label: str, critical: dict[str, str]) -> 
     return leaf["depth"] > 0 and label in keys and not any(labels_match(leaf, x) for x in lower)
 
 
+def _wait_problem(leaf: dict[str, Any], limit: str) -> str | None:
+    """A ``group_wait`` over an hour delays the first page; a ``group_interval`` over
+    ``limit`` delays every new alert joining a group."""
+    for key, default, bound in (("group_wait", "30s", "1h"), ("group_interval", "5m", limit)):
+        if problem := _repeat_problem(str(leaf.get(key, default)), bound):
+            return f"{key} {problem}"
+    return None
+
+
 def _repeat_problem(repeat: str, limit: str) -> str | None:
     """What is wrong with a critical ``repeat_interval`` against ``limit``, if anything."""
     try:
@@ -232,6 +241,8 @@ def escalation_defined(ctx: Context) -> Verdict:
             )
         elif problem := _repeat_problem(repeat, limit):
             findings.append(f"{config.source}: critical repeat_interval {problem}")
+        elif problem := _wait_problem(leaves[0], limit):
+            findings.append(f"{config.source}: critical {problem}")
         else:
             good.append(
                 f"{config.source}: critical alerts escalate to "
