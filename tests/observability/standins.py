@@ -183,7 +183,10 @@ def otlp_app(status: int = 200, store: TraceStore | None = None) -> Starlette:
     """
 
     async def traces(request: Request) -> JSONResponse:
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError:
+            return JSONResponse({"message": "unmarshal failed"}, status_code=400)
         for resource in body.get("resourceSpans") or [] if store is not None else []:
             attributes = resource.get("resource", {}).get("attributes", [])
             names = [a["value"]["stringValue"] for a in attributes if a["key"] == "service.name"]

@@ -71,3 +71,18 @@ def test_otlp_endpoint_whose_spans_reach_jaeger_passes() -> None:
         verdict = judge(BACKEND, {"timeout_s": 0.5, "monitoring": monitoring})
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "an OTLP-exported span was listed" in verdict.evidence
+
+
+def _accept_all() -> Starlette:
+    async def anything(request: Request) -> JSONResponse:
+        await request.body()
+        return JSONResponse({})
+
+    return Starlette(routes=[Route("/{path:path}", anything, methods=["POST"])])
+
+
+def test_endpoint_that_accepts_any_post_is_not_an_otlp_receiver() -> None:
+    with serve_asgi(_accept_all()) as url:
+        verdict = judge(BACKEND, {"monitoring": {"otlp_endpoint": url}, "timeout_s": 1})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "not an OTLP receiver" in verdict.evidence

@@ -174,6 +174,8 @@ class Backend:
         services: services Jaeger lists (empty for OTLP).
         round_trip: with both Jaeger and OTLP configured, whether a span exported
             through OTLP was then listed by Jaeger (None: not tried).
+        garbage_status: the OTLP endpoint's answer to a body that is not OTLP (a real
+            receiver refuses it with 400; a catch-all accepts it).
     """
 
     kind: str
@@ -181,6 +183,7 @@ class Backend:
     status: int | None = None
     services: tuple[str, ...] = ()
     round_trip: bool | None = None
+    garbage_status: int | None = None
 
 
 @gatherer("tracing-backend")
@@ -194,7 +197,11 @@ def probe_backend(ctx: Context) -> Backend:
         names = tuple(sorted(sanitize(str(s)) for s in services))
         return Backend("jaeger", str(jaeger), status, names, listed)
     if otlp_url:
-        return Backend("otlp", otlp_url, _otlp(otlp_url, ctx))
+        with http_client(ctx.env) as client:
+            garbage = client.post(
+                otlp_url, content=b"not otlp", headers={"Content-Type": "application/json"}
+            ).status_code
+        return Backend("otlp", otlp_url, _otlp(otlp_url, ctx), garbage_status=garbage)
     raise NotConfigured("monitoring.jaeger_url", ctx.env.name, "or monitoring.otlp_endpoint")
 
 
@@ -231,6 +238,11 @@ def _round_trip(ctx: Context, url: str) -> tuple[int, bool]:
 def tracing_backend_set_up(ctx: Context) -> Verdict:
     """The Jaeger query API lists the service, or the OTLP endpoint accepts an export."""
     backend: Backend = ctx.evidence("tracing-backend")
+    if backend.kind == "otlp" and 200 <= (backend.garbage_status or 0) < 300:
+        return Verdict.failed(
+            f"{backend.url} accepts a body that is not OTLP (HTTP {backend.garbage_status}): "
+            "a catch-all, not an OTLP receiver; required: 400 for a malformed export"
+        )
     if backend.kind == "otlp":
         ok = backend.status is not None and 200 <= backend.status < 300
         return (Verdict.passed if ok else Verdict.failed)(
