@@ -15,9 +15,11 @@ import pytest
 
 from pytest_biothings_ready.checklist.areas import AREAS
 
-__all__ = ["ITEM_MARKER", "MARKERS", "ready"]
+__all__ = ["ITEM_MARKER", "MARKERS", "STATIC_MARKER", "ready"]
 
 ITEM_MARKER = "ready_item"
+# Lines the deployment repository can answer (repository mode: ``-m ready_static``).
+STATIC_MARKER = "ready_static"
 MARKERS: tuple[str, ...] = (*(f"ready_{area}" for area in AREAS), "ready_smoke")
 
 

@@ -73,6 +73,12 @@ class ReadyPlugin:
 
             config.pluginmanager.register(BundleWriter(self), "biothings-ready-bundle")
 
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        """Repository mode: the deploy entry points found and what they reach."""
+        from pytest_biothings_ready.deploy.header import deploy_header
+
+        return [clean(line, self.ready.redact) for line in deploy_header(self.ready.env)]
+
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
         """Under xdist, run the whole session on one worker, in collection order.

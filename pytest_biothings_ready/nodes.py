@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest._code.code import ReprFileLocation, TerminalRepr
 
+from pytest_biothings_ready.api import STATIC_MARKER
 from pytest_biothings_ready.checklist.topics import markers_for
+from pytest_biothings_ready.deploy.lines import is_static_item
 from pytest_biothings_ready.model import PLUGIN_BUG, Status, Verdict
 from pytest_biothings_ready.record.summary import one_line
 from pytest_biothings_ready.redact import clean
@@ -89,6 +91,8 @@ class ReadyItem(pytest.Item):
             self.add_marker(marker)
         if _is_smoke(entry):
             self.add_marker("ready_smoke")
+        if is_static_item(entry):  # the repository can answer it (repository mode)
+            self.add_marker(STATIC_MARKER)
 
     @property
     def ready(self) -> ReadySession:

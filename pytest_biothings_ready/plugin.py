@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_biothings_ready.api import ITEM_MARKER, MARKERS
+from pytest_biothings_ready.api import ITEM_MARKER, MARKERS, STATIC_MARKER
 from pytest_biothings_ready.locust_plugin import block_locust_plugin
 from pytest_biothings_ready.nodes import session_key
 
@@ -58,6 +58,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{ITEM_MARKER}(ref): link a test to a checklist item")
     for marker in MARKERS:
         config.addinivalue_line("markers", f"{marker}: readiness checklist area {marker[6:]}")
+    config.addinivalue_line(
+        "markers", f"{STATIC_MARKER}: readiness lines the deployment repository can answer"
+    )
     if config.getoption("ready_env"):
         from pytest_biothings_ready.hooks import ReadyPlugin
 

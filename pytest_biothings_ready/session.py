@@ -26,6 +26,7 @@ from pytest_biothings_ready.config.load import (
     load_environment,
     read_config,
 )
+from pytest_biothings_ready.deploy.resolve import with_discovery
 from pytest_biothings_ready.errors import ConfigError
 from pytest_biothings_ready.evidence.registry import checks_for
 from pytest_biothings_ready.evidence.store import EvidenceStore
@@ -96,7 +97,7 @@ class ReadySession:
         attestations = load_attestations(
             _attestations_path(options, config, cwd, demo), checklist, dt.date.today()
         )
-        env = None if demo else load_environment(config, options.env)
+        env = None if demo else with_discovery(load_environment(config, options.env))
         governance = Governance.load(
             config.ready("policy"),
             f"{config.path or 'readiness.toml'} [ready.policy]",

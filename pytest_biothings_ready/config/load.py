@@ -136,8 +136,6 @@ def load_environment(
     merged = _deep_merge(defaults, envs[name])
     substituted = interpolate(merged, os.environ if environ is None else environ)
     settings, secrets = typed(substituted, f"{where} [env.{name}]")
-    if "base_url" not in settings:
-        raise ConfigError(f"{where} [env.{name}]: base_url is required (the HTTPS entry point)")
     env = Environment(name, settings, config.root, secrets, where)
     _check_files(env, where)
     return env

@@ -103,7 +103,7 @@ def lookup(name: str) -> Key | None:
 
 
 register(
-    Key("base_url", "url", "Required: the HTTPS entry point of the service."),
+    Key("base_url", "url", "The HTTPS entry point; without it live lines are unverified."),
     Key("http_url", "url", "Plain-HTTP entry point; default: base_url with http://."),
     Key("health_path", "str", "Health endpoint path.", default="/api/health"),
     Key("websocket_url", "url", "WebSocket endpoint (wss://...)."),

@@ -60,6 +60,7 @@ FAMILIES: tuple[str, ...] = (
     "auth",
     "apikey",
     # static (deployment repository)
+    "deploy",
     "static",
     # observability
     "observability",

@@ -167,14 +167,44 @@ class EvidenceStore:
 
 
 def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -> Verdict | None:
-    """Fold the verdicts of ``checks`` on ``item``; None when there are none."""
-    verdicts = [_run_one(item, entry, store) for entry in checks]
-    if not verdicts:
-        return None
+    """Fold the verdicts of ``checks`` on ``item``; None when there are none.
+
+    Repository mode (SPEC): when the live checks are unverified only because their
+    live target is not configured, the static checks decide, "configured, not
+    observed live"; a static failure beside a live pass is a contradiction that fails
+    with both in the evidence.
+    """
+    from pytest_biothings_ready.deploy.lines import is_static_check, untargeted
+
+    pairs = [(is_static_check(entry), _run_one(item, entry, store)) for entry in checks]
+    static = [v for is_static, v in pairs if is_static]
+    live = [v for is_static, v in pairs if not is_static]
+    if static and live and all(untargeted(v) for v in live):
+        folded = _fold(static)
+        if folded.status is Status.PASSED:
+            return Verdict(Status.PASSED, f"{folded.evidence} (configured, not observed live)")
+        return folded
+    if any(v.status is Status.FAILED for v in static) and any(
+        v.status is Status.PASSED for v in live
+    ):
+        return _contradiction(static, live)
+    return _fold([v for _, v in pairs]) if pairs else None
+
+
+def _fold(verdicts: list[Verdict]) -> Verdict:
     worst = max(verdicts, key=lambda v: SEVERITY[v.status])
     if len(verdicts) == 1 or worst.status is not Status.PASSED:
         return worst
     return Verdict(Status.PASSED, " ".join(v.evidence for v in verdicts), Method.PROBE)
+
+
+def _contradiction(static: list[Verdict], live: list[Verdict]) -> Verdict:
+    said = " ".join(v.evidence for v in static if v.status is Status.FAILED)
+    seen = " ".join(v.evidence for v in live if v.status is Status.PASSED)
+    return Verdict.failed(
+        f"contradiction: the repository fails the line ({said}) while the live probe "
+        f"passes it ({seen})"
+    )
 
 
 def _run_one(item: ChecklistItem, entry: Check, store: EvidenceStore) -> Verdict:
@@ -183,6 +213,10 @@ def _run_one(item: ChecklistItem, entry: Check, store: EvidenceStore) -> Verdict
             store.env.require(key)
         verdict = entry.func(Context(store.env, store.get, item))
     except NotConfigured as exc:
+        from pytest_biothings_ready.deploy.lines import NO_LIVE_TARGET, no_live_target
+
+        if no_live_target(store.env, exc.key):
+            return Verdict.unverified(f"{NO_LIVE_TARGET} ({exc})")
         return Verdict.unverified(str(exc))
     except PluginBug as exc:
         return Verdict.plugin_bug(exc.what, exc.original, exc.trace)
