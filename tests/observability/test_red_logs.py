@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_biothings_ready.model import Status
-from tests.observability.standins import loki_app
+from tests.observability.standins import elasticsearch_app, loki_app
 from tests.observability.test_logs import STRUCTURED, _loki, _sample
 from tests.support.evaluate import judge
 from tests.support.servers import serve_asgi
@@ -67,3 +67,11 @@ def test_loki_without_lines_cannot_judge_structure() -> None:
     with serve_asgi(loki_app(newest_age_s=None)) as url:
         verdict = judge(STRUCTURED, _loki(url))
     assert verdict.status is Status.ERROR, verdict.evidence
+
+
+def test_elasticsearch_document_dated_in_the_future_does_not_prove_recent_logs() -> None:
+    with serve_asgi(elasticsearch_app(newest_age_s=-30 * 86400)) as url:
+        monitoring = {"elasticsearch_url": url, "elasticsearch_index": "logs-api"}
+        verdict = judge("Log aggregation working", {"monitoring": monitoring, "timeout_s": 2})
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "in the future" in verdict.evidence
