@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from pytest_biothings_ready.model import Status
@@ -38,7 +38,10 @@ ERROR_RULE = {
 
 @contextmanager
 def _standin(
-    targets: list[dict[str, Any]], rules: list[dict[str, Any]], wired: bool = True
+    targets: list[dict[str, Any]],
+    rules: list[dict[str, Any]],
+    wired: bool = True,
+    stored: tuple[str, ...] = ("up", "http_requests_total"),
 ) -> Iterator[str]:
     """A loopback Prometheus HTTP API answering fixed targets and rules."""
 
@@ -47,9 +50,14 @@ def _standin(
         data: dict[str, Any] = {"groups": [{"name": "g", "file": "r.yml", "rules": rules}]}
         if path == "targets":
             data = {"activeTargets": targets, "droppedTargets": []}
-        if path == "query":  # an hour of history; every other query answers 0
-            value = "3600" if "timestamp(" in request.query_params.get("query", "") else "0"
-            data = {"resultType": "vector", "result": [{"metric": {}, "value": [0, value]}]}
+        if path == "query":  # an hour of history; the job's metric names; 0 for the rest
+            query = request.query_params.get("query", "")
+            value = "3600" if "timestamp(" in query else "0"
+            labels = [{"__name__": n} for n in stored] if "__name__" in query else [{}]
+            data = {
+                "resultType": "vector",
+                "result": [{"metric": m, "value": [0, value]} for m in labels],
+            }
         if path == "alertmanagers":
             active = [{"url": "http://127.0.0.1:9093/api/v2/alerts"}] if wired else []
             data = {"activeAlertmanagers": active, "droppedAlertmanagers": []}
@@ -305,3 +313,36 @@ def test_runbook_link_on_a_host_that_refuses_is_an_error(tmp_path: Path) -> None
     settings = {**_files(tmp_path, rule), "base_url": down}
     verdict = judge(RUNBOOKS, settings, root=tmp_path)
     assert verdict.status is Status.ERROR, verdict.evidence
+
+
+SERVICE_METRICS = (
+    "# TYPE myapp_orders_total counter\nmyapp_orders_total 7\n"
+    '# TYPE http_requests_total counter\nhttp_requests_total{status="500"} 1\n'
+)
+
+
+def _service() -> Starlette:
+    async def metrics(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(SERVICE_METRICS, media_type="text/plain; version=0.0.4")
+
+    return Starlette(routes=[Route("/metrics", metrics)])
+
+
+def test_job_that_stores_none_of_the_services_own_metrics_scrapes_something_else() -> None:
+    targets = [_target("api", "http://10.0.0.7:9100/metrics")]
+    with serve_asgi(_service()) as service, _standin(targets, [ERROR_RULE]) as url:
+        settings = {"prometheus_url": url, "metrics_url": service + "/metrics"}
+        settings["monitoring"] = {"prometheus_job": "api"}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "stores none of the service's own metrics" in verdict.evidence
+
+
+def test_job_scraping_pod_addresses_that_stores_the_services_metrics_passes() -> None:
+    targets = [_target("api", "http://10.0.0.7:8000/metrics")]
+    stored = ("up", "myapp_orders_total", "http_requests_total")
+    with serve_asgi(_service()) as service, _standin(targets, [ERROR_RULE], stored=stored) as url:
+        settings = {"prometheus_url": url, "metrics_url": service + "/metrics"}
+        settings["monitoring"] = {"prometheus_job": "api"}
+        verdict = judge(MONITORED, {**settings, "timeout_s": 2})
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -31,6 +31,7 @@ from pytest_biothings_ready.probes.observability.rules import (
     alerts_from_groups,
     rules_from_files,
 )
+from pytest_biothings_ready.probes.observability.samejob import foreign_job
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.probes.observability.metrics import MetricsScrape
@@ -271,6 +272,8 @@ def error_rates_monitored(ctx: Context) -> Verdict:
         return Verdict.failed(str(exc))
     targets = [t for t in ctx.evidence("prometheus-targets") if t.job == job]
     up = [t for t in targets if t.health == "up"]
+    if up and (foreign := foreign_job(ctx, job)):
+        return Verdict.failed(foreign)
     rules: RuleSet = ctx.evidence("prometheus-rules")
     exposed = _exposed(ctx)
     alerts = [
