@@ -346,3 +346,13 @@ def test_job_scraping_pod_addresses_that_stores_the_services_metrics_passes() ->
         settings["monitoring"] = {"prometheus_job": "api"}
         verdict = judge(MONITORED, {**settings, "timeout_s": 2})
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_slo_lines_over_a_job_that_scrapes_something_else_are_errors() -> None:
+    targets = [_target("api", "http://10.0.0.7:9100/metrics")]
+    with serve_asgi(_service()) as service, _standin(targets, [ERROR_RULE]) as url:
+        settings = {"prometheus_url": url, "metrics_url": service + "/metrics"}
+        settings["monitoring"] = {"prometheus_job": "api"}
+        verdict = judge("System uptime > 99.9%", {**settings, "timeout_s": 2})
+    assert verdict.status is Status.ERROR, verdict.evidence
+    assert "stores none of the service's own metrics" in verdict.evidence

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 from string import Template
 
-from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.query import duration_seconds, instant_query
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.observability.prometheus import service_job
 from pytest_biothings_ready.probes.observability.rules import AlertRule
+from pytest_biothings_ready.probes.observability.samejob import foreign_job
 from pytest_biothings_ready.probes.observability.settings import KPI_KEYS
 
 __all__ = ["DEFAULTS", "MEASURED", "History", "KpiValue", "kpi_value"]
@@ -105,6 +106,8 @@ class KpiValue:
 def gather_history(ctx: Context) -> History:
     """Age of the service job's earliest ``up`` sample inside the SLO window."""
     job = service_job(ctx)
+    if foreign := foreign_job(ctx, job):
+        raise ProbeError(f"{foreign}; set monitoring.prometheus_job to the service's job")
     window = str(ctx.env.get("monitoring.slo_window"))
     step = max(1, int(duration_seconds(str(ctx.env.get("monitoring.min_history"))) // 20))
     query = f'max(time() - min_over_time(timestamp(up{{job="{job}"}})[{window}:{step}s]))'
