@@ -356,3 +356,22 @@ def test_slo_lines_over_a_job_that_scrapes_something_else_are_errors() -> None:
         verdict = judge("System uptime > 99.9%", {**settings, "timeout_s": 2})
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "stores none of the service's own metrics" in verdict.evidence
+
+
+def test_error_rule_on_a_bare_recording_rule_is_a_working_error_alert(
+    stack: Stack, tmp_path: Path
+) -> None:
+    rules = (GOOD_RULES[0], _rule("ApiErrorBudgetBurn", "job:http_errors:ratio5m > 0.05"))
+    settings = {**_files(tmp_path, *rules), "metrics_url": stack.good}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_error_rule_on_a_braced_recording_rule_is_a_working_error_alert(
+    stack: Stack, tmp_path: Path
+) -> None:
+    expr = 'slo:sli_error:ratio_rate5m{sloth_service="api"} > (14.4 * 0.001)'
+    rules = (GOOD_RULES[0], _rule("ApiErrorBudgetBurn", expr))
+    settings = {**_files(tmp_path, *rules), "metrics_url": stack.good}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -40,7 +40,7 @@ def never_fires(rule: AlertRule) -> str | None:
         return f"{rule.name}: its group is evaluated every {rule.interval_s / 86400:g}d"
     if _NEVER.search(rule.expr):
         return f"{rule.name}: absent() of a constant never fires [{short(rule.expr)}]"
-    if rule.is_error_alert() and not rule.metrics():
+    if rule.is_error_alert() and not rule.selects_metric():
         return f"{rule.name}: selects no metric [{short(rule.expr)}]"
     return None
 

@@ -57,12 +57,6 @@ DEFAULTS: dict[str, str | None] = {
 }
 
 
-# Identifiers not followed by "(" or a selector: a bare metric name such as ``up``.
-_BARE = re.compile(r"(?<![\w:\"'.])([a-zA-Z_:][\w:]*)\b(?!\s*[({\[])")
-_WORDS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right", "offset"})
-_WORDS |= {"bool", "and", "or", "unless", "inf", "nan", "Inf", "NaN"}
-
-
 @dataclass(frozen=True)
 class History:
     """How much data Prometheus holds for the service.
@@ -155,10 +149,10 @@ def _basis_missing(ctx: Context, query: str, history: History) -> str:
     ``sum(rate(errors_total[7d])) or vector(0)`` answers 0 when the metric does not
     exist at all; that is no data, not "0% errors".
     """
-    names = AlertRule("", query, {}, {}).metrics()
+    rule = AlertRule("", query, {}, {})
+    names = rule.metrics()
     if not names:
-        bare = set(_BARE.findall(query)) - _WORDS
-        return "" if bare else f"the query selects no metric ({query})"
+        return "" if rule.selects_metric() else f"the query selects no metric ({query})"
     pattern = "|".join(n[1:] if n.startswith("~") else re.escape(n) for n in sorted(names))
     job = f',job="{history.job}"' if f'"{history.job}"' in query else ""
     probe = f'count(last_over_time({{__name__=~"{pattern}"{job}}}[{history.window}]))'

@@ -182,8 +182,10 @@ def _job_known(rule: AlertRule, jobs: tuple[str, ...]) -> bool:
 
 def _metric_exposed(rule: AlertRule, exposed: frozenset[str] | None) -> bool:
     names = rule.metrics()
-    if not names:
-        return False
+    if not names or any(":" in n for n in names):
+        # Bare names and recording rules (``job:errors:rate5m``) are not the service's
+        # exposition: nothing to compare, as long as the rule reads some series.
+        return rule.selects_metric()
     if exposed is None:
         return True
     return any(

@@ -38,6 +38,12 @@ _METRIC = re.compile(r"(?<![\w:\"'])([a-zA-Z_:][\w:]*)\s*(?=\{|\[)")
 _NAME_MATCH = re.compile(r'__name__\s*=~?\s*"([^"]*)"')
 # A PromQL string literal (kept) or a ``#`` comment up to the end of its line (dropped).
 _COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)|#[^\n]*")
+# Identifiers not followed by "(" or a selector: a bare metric or recording-rule name.
+_BARE = re.compile(r"(?<![\w:\"'.])([a-zA-Z_:][\w:]*)\b(?!\s*[({\[])")
+_BARE_WORDS = frozenset(
+    {"by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool"}
+    | {"and", "or", "unless", "inf", "nan", "Inf", "NaN"}
+)
 _KEYWORDS = {
     "by",
     "without",
@@ -86,6 +92,11 @@ class AlertRule:
         """Metric names (or ``__name__`` regexes) the expression selects."""
         names = {m for m in _METRIC.findall(self.expr) if m not in _KEYWORDS}
         return names | {f"~{r}" for r in _NAME_MATCH.findall(self.expr)}
+
+    def selects_metric(self) -> bool:
+        """Whether the expression reads any series: a selector, or a bare name such as a
+        recording rule (``job:errors:ratio5m > 0.05``); ``vector(0) > 1`` reads none."""
+        return bool(self.metrics()) or bool(set(_BARE.findall(self.expr)) - _BARE_WORDS)
 
     def is_down_alert(self) -> bool:
         """On ``up`` or ``absent(...)``, and not the inverted ``up == 1`` (fires when up)."""
