@@ -75,3 +75,24 @@ def test_dashboards_folder_that_does_not_exist_is_an_error_naming_the_setting(
     verdict = judge(CONFIGURED, {**settings, "timeout_s": 1}, root=tmp_path)
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "`monitoring.dashboards`" in verdict.evidence
+
+
+def test_file_dashboard_on_recording_rules_is_not_dead_against_a_metrics_endpoint(
+    stack: Stack, tmp_path: Path
+) -> None:
+    board = dashboard("SLO", 'slo:sli_error:ratio_rate5m{sloth_service="api"}')
+    (tmp_path / "slo.json").write_text(json.dumps(board))
+    settings = {"metrics_url": stack.good, "timeout_s": 2, "monitoring": {"dashboards": ["."]}}
+    verdict = judge(CONFIGURED, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_recording_rule_panel_checked_against_prometheus_must_exist(
+    stack: Stack, tmp_path: Path
+) -> None:
+    board = dashboard("SLO", 'slo:sli_error:ratio_rate5m{sloth_service="api"}')
+    (tmp_path / "slo.json").write_text(json.dumps(board))
+    settings = {"prometheus_url": stack.prometheus, "timeout_s": 2}
+    settings["monitoring"] = {"dashboards": ["."]}
+    verdict = judge(CONFIGURED, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence

@@ -200,8 +200,15 @@ def _metrics(query: str) -> set[str]:
     }
 
 
+def _exists(found: set[str], names: frozenset[str]) -> bool:
+    """Some of ``found`` exists; recording rules (``a:b:c``) live in Prometheus only, so
+    against a bare metrics endpoint (no ``up`` among the names) they are taken on trust."""
+    scrape_only = "up" not in names
+    return bool(found & names) or (scrape_only and any(":" in m for m in found))
+
+
 def _dead_queries(board: Board, names: frozenset[str]) -> list[str]:
-    return [q for q in board.queries if (found := _metrics(q)) and not found & names]
+    return [q for q in board.queries if (found := _metrics(q)) and not _exists(found, names)]
 
 
 def _judge(ctx: Context, boards: Dashboards) -> Verdict:
@@ -220,7 +227,7 @@ def _judge(ctx: Context, boards: Dashboards) -> Verdict:
             f"{len(dead)} panel queries in {boards.source} name only "
             f"metrics that do not exist: {listed}"
         )
-    live = [q for b in with_queries for q in b.queries if _metrics(q) & names]
+    live = [q for b in with_queries for q in b.queries if _exists(_metrics(q), names)]
     if not live:
         return Verdict.failed(
             f"no panel query in {boards.source} names a metric that exists "
