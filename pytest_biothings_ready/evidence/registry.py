@@ -62,6 +62,7 @@ FAMILIES: tuple[str, ...] = (
     # static (deployment repository)
     "deploy",
     "static",
+    "repository",
     # observability
     "observability",
     # load generation

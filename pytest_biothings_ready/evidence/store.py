@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["EvidenceStore", "run_checks"]
+__all__ = ["ABSTAIN", "NOT_OBSERVED", "EvidenceStore", "run_checks"]
 
 # A gatherer may take this many operation timeouts before its users give up.
 BUDGET_TIMEOUTS = 6
@@ -166,6 +166,12 @@ class EvidenceStore:
             return func(Context(self.env, self._fetcher(True)))
 
 
+# A check with nothing to say starts its (unverified) evidence with ABSTAIN: the line's
+# other checks decide, and it counts only when no other check has anything to say.
+ABSTAIN = "the repository does not say: "
+NOT_OBSERVED = "configured, not observed live"
+
+
 def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -> Verdict | None:
     """Fold the verdicts of ``checks`` on ``item``; None when there are none.
 
@@ -177,12 +183,16 @@ def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -
     from pytest_biothings_ready.deploy.lines import is_static_check, untargeted
 
     pairs = [(is_static_check(entry), _run_one(item, entry, store)) for entry in checks]
+    said = [(s, v) for s, v in pairs if not v.evidence.startswith(ABSTAIN)]
+    if said and len(said) < len(pairs):
+        pairs = said  # a check that abstains leaves the line to the others
     static = [v for is_static, v in pairs if is_static]
     live = [v for is_static, v in pairs if not is_static]
     if static and live and all(untargeted(v) for v in live):
         folded = _fold(static)
         if folded.status is Status.PASSED:
-            return Verdict(Status.PASSED, f"{folded.evidence} (configured, not observed live)")
+            note = "" if NOT_OBSERVED in folded.evidence else f" ({NOT_OBSERVED})"
+            return Verdict(Status.PASSED, f"{folded.evidence}{note}")
         return folded
     if any(v.status is Status.FAILED for v in static) and any(
         v.status is Status.PASSED for v in live
