@@ -219,3 +219,25 @@ def test_critical_route_with_usual_group_timings_escalates(tmp_path: Path) -> No
     config = _critical_route(copy.deepcopy(ALERTMANAGER), group_wait="30s", group_interval="5m")
     verdict = judge(ESCALATION, _file(tmp_path, config), root=tmp_path)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_inhibition_of_critical_alerts_outside_production_is_not_muting_every_one(
+    tmp_path: Path,
+) -> None:
+    rule = {
+        "source_matchers": ['alertname="Watchdog"'],
+        "target_matchers": ['severity="critical"', 'namespace!="prod"'],
+    }
+    verdict = judge(ROUTING, _file(tmp_path, _with(inhibit_rules=[rule])), root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_live_silence_outside_production_does_not_fail_routing(stack: Stack) -> None:
+    settings = {"alertmanager_url": stack.alertmanager, "timeout_s": 2}
+    matchers = [
+        _matcher("severity", "critical"),
+        {**_matcher("namespace", "prod"), "isEqual": False},
+    ]
+    with _silence(stack.alertmanager, matchers):
+        verdict = judge(ROUTING, settings)
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -25,7 +25,10 @@ def labels_match(node: dict[str, Any], labels: dict[str, str], prefix: str = "")
     """Whether ``labels`` satisfy every ``PREFIXmatch``/``_re``/``matchers`` of ``node``.
 
     A matcher of the wrong shape (``match: "a=b"``) matches nothing: Alertmanager
-    refuses such a file, and amtool's complaint is reported.
+    refuses such a file, and amtool's complaint is reported.  For inhibit rules
+    (``prefix``), a negative matcher on a label the probe alert lacks
+    (``namespace!="prod"``) is taken as not matching: real alerts carry that label, and
+    such a rule does not catch *every* critical alert.
     """
     match = node.get(f"{prefix}match") or {}
     match_re = node.get(f"{prefix}match_re") or {}
@@ -37,6 +40,8 @@ def labels_match(node: dict[str, Any], labels: dict[str, str], prefix: str = "")
     for text in matchers:
         if found := _MATCHER.match(str(text)):
             checks.append((found[1], found[2], found[3]))
+    if prefix and any(k not in labels and op in ("!=", "!~") for k, op, _ in checks):
+        return False
     return all(_one(labels.get(k, ""), op, v) for k, op, v in checks)
 
 
@@ -94,8 +99,12 @@ def silenced_by(silences: Any, labels: dict[str, str]) -> list[str]:
 
 
 def _silence_matcher(matcher: dict[str, Any], labels: dict[str, str]) -> bool:
+    """One silence matcher; negative ones on labels the probe lacks do not match (a
+    ``namespace!="prod"`` silence does not silence every critical alert)."""
     op = ("=~" if matcher.get("isRegex") else "=") if matcher.get("isEqual", True) else None
     op = op or ("!~" if matcher.get("isRegex") else "!=")
+    if op in ("!=", "!~") and str(matcher.get("name")) not in labels:
+        return False
     return _one(labels.get(str(matcher.get("name")), ""), op, str(matcher.get("value", "")))
 
 
