@@ -40,7 +40,7 @@ ERROR_RULE = {
 def _standin(
     targets: list[dict[str, Any]],
     rules: list[dict[str, Any]],
-    wired: bool = True,
+    wired: bool | None = True,
     stored: tuple[str, ...] = ("up", "http_requests_total"),
 ) -> Iterator[str]:
     """A loopback Prometheus HTTP API answering fixed targets and rules."""
@@ -58,6 +58,8 @@ def _standin(
                 "resultType": "vector",
                 "result": [{"metric": m, "value": [0, value]} for m in labels],
             }
+        if path == "alertmanagers" and wired is None:
+            return JSONResponse({"message": "not found"}, status_code=404)
         if path == "alertmanagers":
             active = [{"url": "http://127.0.0.1:9093/api/v2/alerts"}] if wired else []
             data = {"activeAlertmanagers": active, "droppedAlertmanagers": []}
@@ -374,4 +376,12 @@ def test_error_rule_on_a_braced_recording_rule_is_a_working_error_alert(
     rules = (GOOD_RULES[0], _rule("ApiErrorBudgetBurn", expr))
     settings = {**_files(tmp_path, *rules), "metrics_url": stack.good}
     verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_query_api_without_an_alertmanagers_endpoint_is_judged_on_its_rules() -> None:
+    down = {**ERROR_RULE, "name": "ApiDown", "query": 'up{job="api"} == 0'}
+    targets = [_target("api", "http://127.0.0.1:8000/metrics")]
+    with _standin(targets, [down, ERROR_RULE], wired=None) as url:
+        verdict = judge(CRITICAL, {"prometheus_url": url, "timeout_s": 2})
     assert verdict.status is Status.PASSED, verdict.evidence

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
-from pytest_biothings_ready.evidence.query import prometheus_data
+from pytest_biothings_ready.evidence.query import PROMETHEUS, get_json, prometheus_data
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
@@ -85,9 +85,13 @@ def gather_rules(ctx: Context) -> RuleSet:
 
 
 @gatherer("prometheus-alertmanagers", needs=("prometheus_url",))
-def gather_alertmanagers(ctx: Context) -> tuple[str, ...]:
-    """The Alertmanagers ``prometheus_url`` sends its alerts to (active ones)."""
-    data = prometheus_data(ctx.env, "/api/v1/alertmanagers")
+def gather_alertmanagers(ctx: Context) -> tuple[str, ...] | None:
+    """The Alertmanagers ``prometheus_url`` sends its alerts to (active ones); None when
+    the API does not have that endpoint (Thanos, Mimir: their rulers notify)."""
+    body = get_json(ctx.env, PROMETHEUS, "/api/v1/alertmanagers", missing=True)
+    if body is None:
+        return None
+    data = body.get("data") if isinstance(body, dict) else None
     active = (data or {}).get("activeAlertmanagers") or []
     return tuple(sanitize(str(a.get("url", ""))) for a in active if isinstance(a, dict))
 
@@ -251,7 +255,7 @@ def critical_alerts_configured(ctx: Context) -> Verdict:
         good += [f"{rules.source}: {'; '.join(working)}"] if working else []
     if len(sources) == 2:
         findings += not_loaded(ctx, live=sources[0], files=sources[1])
-    if ctx.env.get("prometheus_url") and not ctx.evidence("prometheus-alertmanagers"):
+    if ctx.env.get("prometheus_url") and ctx.evidence("prometheus-alertmanagers") == ():
         findings.append(
             f"{ctx.env.get('prometheus_url')} sends alerts to no Alertmanager "
             "(/api/v1/alertmanagers lists none active), so no critical alert reaches anyone"
