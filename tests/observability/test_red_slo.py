@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_biothings_ready.model import Status
 from tests.observability.conftest import Stack
-from tests.observability.test_slo import ERRORS, UPTIME, _env
+from tests.observability.test_slo import ERRORS, P95, UPTIME, _env
 from tests.support.evaluate import judge
 
 TOTAL = 'sum(rate(biothings_http_requests_total{job="$job"}[$window]))'
@@ -43,3 +43,13 @@ def test_uptime_over_a_bare_up_selector_is_measured(stack: Stack) -> None:
     verdict = judge(UPTIME, _env(stack, "good", kpi={"uptime": "avg(up) or vector(1)"}))
     assert verdict.status is not Status.ERROR, verdict.evidence
     assert "selects no metric" not in verdict.evidence
+
+
+def test_p95_of_a_histogram_with_only_the_inf_bucket_is_no_data(stack: Stack) -> None:
+    query = (
+        "histogram_quantile(0.95, sum by (le) (rate(biothings_http_request_duration_seconds_bucket"
+        '{job="$job",le="+Inf"}[$window])))'
+    )
+    verdict = judge(P95, _env(stack, "good", kpi={"p95": query}))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "NaN" in verdict.evidence
