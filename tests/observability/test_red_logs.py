@@ -75,3 +75,17 @@ def test_elasticsearch_document_dated_in_the_future_does_not_prove_recent_logs()
         verdict = judge("Log aggregation working", {"monitoring": monitoring, "timeout_s": 2})
     assert verdict.status is Status.ERROR, verdict.evidence
     assert "in the future" in verdict.evidence
+
+
+def test_secret_in_lines_read_from_loki_is_found() -> None:
+    lines = ('{"level": "info", "msg": "aws_access_key_id=AKIAIOSFODNN7EXAMPLE"}',) * 3
+    with serve_asgi(loki_app(lines=lines)) as url:
+        verdict = judge("Sensitive data excluded from logs", _loki(url))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "AKIAIOSFODNN7EXAMPLE" not in verdict.evidence
+
+
+def test_clean_lines_read_from_loki_pass_the_secrets_line() -> None:
+    with serve_asgi(loki_app(lines=('{"level": "info", "msg": "GET /"}',) * 3)) as url:
+        verdict = judge("Sensitive data excluded from logs", _loki(url))
+    assert verdict.status is Status.PASSED, verdict.evidence

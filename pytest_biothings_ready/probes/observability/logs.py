@@ -157,7 +157,7 @@ def _findings(ctx: Context, sample: LogSample) -> list[str]:
     return found
 
 
-@check("Sensitive data excluded from logs", uses=("log-sample",), needs=("monitoring.log_sample",))
+@check("Sensitive data excluded from logs", uses=("log-sample",))
 def no_secrets_in_logs(ctx: Context) -> Verdict:
     """No secret (detect-secrets plugins or the environment's secret values) is in the logs."""
     sample: LogSample = ctx.evidence("log-sample")
