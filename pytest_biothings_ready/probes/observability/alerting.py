@@ -202,7 +202,11 @@ def _silences(ctx: Context) -> Any:
     uses=("alertmanager-config", "alertmanager-silences"),
 )
 def alert_routing_configured(ctx: Context) -> Verdict:
-    """Critical alerts reach a receiver with a real integration, unmuted and unsilenced."""
+    """Critical alerts reach a receiver with a real integration, not an empty one.
+
+    And they are not muted most of the time by time intervals, inhibited by an alert
+    that always fires with them, or silenced (live Alertmanager).
+    """
     findings, good = [], []
     for config in _configs(ctx):
         findings += list(config.problems)
