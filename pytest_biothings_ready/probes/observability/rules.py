@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.promql import metric_names, name_patterns, strip_comments
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.probes.observability.rulefiles import (
@@ -34,29 +35,6 @@ _JOB = re.compile(r'\bjob\s*(=~|=)\s*"([^"]*)"')
 _UP = re.compile(r"(?<![\w:])up\s*(\{|==|<|$|\s|\))|absent\s*\(")
 _UP_INVERTED = re.compile(r"^\s*up\s*(\{[^}]*\})?\s*(==\s*1|>=\s*1|>\s*0|!=\s*0)\s*$")
 _ERRORS = re.compile(r'5\.\.|5xx|"5|error|fail', re.IGNORECASE)
-_METRIC = re.compile(r"(?<![\w:\"'])([a-zA-Z_:][\w:]*)\s*(?=\{|\[)")
-_NAME_MATCH = re.compile(r'__name__\s*=~?\s*"([^"]*)"')
-# A PromQL string literal (kept) or a ``#`` comment up to the end of its line (dropped).
-_COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)|#[^\n]*")
-# Identifiers not followed by "(" or a selector: a bare metric or recording-rule name.
-_BARE = re.compile(r"(?<![\w:\"'.])([a-zA-Z_:][\w:]*)\b(?!\s*[({\[])")
-_BARE_WORDS = frozenset(
-    {"by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool"}
-    | {"and", "or", "unless", "inf", "nan", "Inf", "NaN"}
-)
-_KEYWORDS = {
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "offset",
-    "bool",
-    "and",
-    "or",
-    "unless",
-}
 
 
 @dataclass(frozen=True)
@@ -90,13 +68,12 @@ class AlertRule:
 
     def metrics(self) -> set[str]:
         """Metric names (or ``__name__`` regexes) the expression selects."""
-        names = {m for m in _METRIC.findall(self.expr) if m not in _KEYWORDS}
-        return names | {f"~{r}" for r in _NAME_MATCH.findall(self.expr)}
+        return set(metric_names(self.expr)) | {f"~{r}" for r in name_patterns(self.expr)}
 
     def selects_metric(self) -> bool:
         """Whether the expression reads any series: a selector, or a bare name such as a
         recording rule (``job:errors:ratio5m > 0.05``); ``vector(0) > 1`` reads none."""
-        return bool(self.metrics()) or bool(set(_BARE.findall(self.expr)) - _BARE_WORDS)
+        return bool(self.metrics())
 
     def is_down_alert(self) -> bool:
         """On ``up`` or ``absent(...)``, and not the inverted ``up == 1`` (fires when up)."""
@@ -163,7 +140,7 @@ def _seconds(value: Any) -> float:
 def _promql(expr: str) -> str:
     """``expr`` on one line without comments: a comment saying "failed scrapes" must not
     make an alert an error-rate alert, and evidence quotes the expression."""
-    return " ".join(_COMMENT.sub(lambda m: m.group(1) or "", expr).split())
+    return " ".join(strip_comments(expr).split())
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
