@@ -13,9 +13,12 @@ from pytest_biothings_ready.evidence.promql import metric_names
 from pytest_biothings_ready.evidence.query import instant_query
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.alerting import AlertmanagerConfig, route_for
-from pytest_biothings_ready.probes.observability.prometheus import service_job
-from pytest_biothings_ready.probes.observability.rules import AlertRule, RuleSet
+from pytest_biothings_ready.probes.observability.alertmanager.routing import (
+    AlertmanagerConfig,
+    route_for,
+)
+from pytest_biothings_ready.probes.observability.prometheus.rules import AlertRule, RuleSet
+from pytest_biothings_ready.probes.observability.prometheus.targets import service_job
 
 __all__ = [
     "budget_alerts",

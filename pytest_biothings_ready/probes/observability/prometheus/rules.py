@@ -20,7 +20,7 @@ from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.promql import metric_names, name_patterns, strip_comments
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.transport import sanitize
-from pytest_biothings_ready.probes.observability.rulefiles import (
+from pytest_biothings_ready.probes.observability.prometheus.rulefiles import (
     check_rule_file,
     load_yaml_all,
     rule_groups,

@@ -19,22 +19,22 @@ from pytest_biothings_ready.evidence.query import PROMETHEUS, get_json, promethe
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.firing import (
+from pytest_biothings_ready.probes.observability.prometheus.firing import (
     near_misses,
     never_fires,
     not_loaded,
     short,
 )
-from pytest_biothings_ready.probes.observability.rules import (
+from pytest_biothings_ready.probes.observability.prometheus.rules import (
     AlertRule,
     RuleSet,
     alerts_from_groups,
     rules_from_files,
 )
-from pytest_biothings_ready.probes.observability.samejob import foreign_job
+from pytest_biothings_ready.probes.observability.prometheus.samejob import foreign_job
 
 if TYPE_CHECKING:
-    from pytest_biothings_ready.probes.observability.metrics import MetricsScrape
+    from pytest_biothings_ready.probes.observability.metrics.endpoint import MetricsScrape
 
 __all__ = ["Target", "WrongJob", "rule_sources", "service_job"]
 

@@ -21,18 +21,18 @@ from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.query import ALERTMANAGER, duration_seconds, get_json
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.amfiles import (
+from pytest_biothings_ready.probes.observability.alertmanager.files import (
     check_config_file,
     embedded_config,
 )
-from pytest_biothings_ready.probes.observability.amsuppress import (
+from pytest_biothings_ready.probes.observability.alertmanager.intervals import muted_share
+from pytest_biothings_ready.probes.observability.alertmanager.suppression import (
     PROBE_NAME,
     inhibitions,
     labels_match,
     silenced_by,
 )
-from pytest_biothings_ready.probes.observability.amtime import muted_share
-from pytest_biothings_ready.probes.observability.rules import amtool, load_yaml
+from pytest_biothings_ready.probes.observability.prometheus.rules import amtool, load_yaml
 
 __all__ = ["AlertmanagerConfig", "route_for"]
 
