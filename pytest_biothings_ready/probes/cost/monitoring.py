@@ -9,16 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.monitoring import (
+    AlertmanagerConfig,
+    AlertRule,
+    RuleSet,
+    route_for,
+    service_job,
+)
 from pytest_biothings_ready.evidence.promql import metric_names
 from pytest_biothings_ready.evidence.query import instant_query
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.alertmanager.routing import (
-    AlertmanagerConfig,
-    route_for,
-)
-from pytest_biothings_ready.probes.observability.prometheus.rules import AlertRule, RuleSet
-from pytest_biothings_ready.probes.observability.prometheus.targets import service_job
 
 __all__ = [
     "budget_alerts",

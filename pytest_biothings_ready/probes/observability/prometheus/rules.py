@@ -9,15 +9,17 @@ Rule files are also checked with ``promtool`` when it is installed.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
-from pytest_biothings_ready.evidence.promql import metric_names, name_patterns, strip_comments
+from pytest_biothings_ready.evidence.monitoring import (
+    AlertRule,
+    RuleSet,
+)
+from pytest_biothings_ready.evidence.promql import strip_comments
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.probes.observability.prometheus.rulefiles import (
@@ -30,74 +32,6 @@ if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
 
 __all__ = ["AlertRule", "RuleSet", "promtool", "rules_from_files"]
-
-_JOB = re.compile(r'\bjob\s*(=~|=)\s*"([^"]*)"')
-_UP = re.compile(r"(?<![\w:])up\s*(\{|==|<|$|\s|\))|absent\s*\(")
-_UP_INVERTED = re.compile(r"^\s*up\s*(\{[^}]*\})?\s*(==\s*1|>=\s*1|>\s*0|!=\s*0)\s*$")
-_ERRORS = re.compile(r'5\.\.|5xx|"5|error|fail', re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class AlertRule:
-    """One alerting rule.
-
-    Attributes:
-        name: the alert name.
-        expr: its PromQL expression.
-        labels: its static labels (severity...).
-        annotations: its annotations (runbook_url, summary...).
-        health: ``ok``, ``err`` or ``unknown`` (live rules), ``file`` for rule files.
-        error: the last evaluation error, if any.
-        for_s: its ``for`` duration in seconds (-1: not a valid duration).
-        interval_s: its group's evaluation ``interval`` in seconds (0: the global one;
-            -1: not a valid duration).
-    """
-
-    name: str
-    expr: str
-    labels: dict[str, str]
-    annotations: dict[str, str]
-    health: str = "file"
-    error: str = ""
-    for_s: float = 0.0
-    interval_s: float = 0.0
-
-    def jobs(self) -> list[tuple[str, str]]:
-        """The ``job`` matchers in the expression, as (operator, value)."""
-        return _JOB.findall(self.expr)
-
-    def metrics(self) -> set[str]:
-        """Metric names (or ``__name__`` regexes) the expression selects."""
-        return set(metric_names(self.expr)) | {f"~{r}" for r in name_patterns(self.expr)}
-
-    def selects_metric(self) -> bool:
-        """Whether the expression reads any series: a selector, or a bare name such as a
-        recording rule (``job:errors:ratio5m > 0.05``); ``vector(0) > 1`` reads none."""
-        return bool(self.metrics())
-
-    def is_down_alert(self) -> bool:
-        """On ``up`` or ``absent(...)``, and not the inverted ``up == 1`` (fires when up)."""
-        return bool(_UP.search(self.expr)) and not _UP_INVERTED.match(self.expr)
-
-    def is_error_alert(self) -> bool:
-        return not self.is_down_alert() and bool(_ERRORS.search(self.expr + self.name))
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """The alert rules of one source.
-
-    Attributes:
-        source: where they came from (a Prometheus URL or file paths).
-        alerts: every alerting rule.
-        problems: what the source's own tooling rejected (promtool, evaluation).
-        jobs: the scrape jobs known to that source (targets or scrape config).
-    """
-
-    source: str
-    alerts: tuple[AlertRule, ...]
-    problems: tuple[str, ...] = ()
-    jobs: tuple[str, ...] = ()
 
 
 def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
