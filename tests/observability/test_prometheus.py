@@ -223,3 +223,22 @@ def test_alert_rules_accept_glob_patterns(tmp_path: Path) -> None:
     settings = {"monitoring": {"alert_rules": ["rules/*.yml"]}, "timeout_s": 2}
     verdict = judge(CRITICAL, settings, root=tmp_path)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_error_alert_on_a_bare_metric_the_service_lacks_is_not_working(
+    stack: Stack, tmp_path: Path
+) -> None:
+    rules = (GOOD_RULES[0], _rule("Errors", "sum(http_errors_total) > 1"))
+    settings = {**_files(tmp_path, *rules), "metrics_url": stack.good}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "error-rate" in verdict.evidence
+
+
+def test_error_alert_on_a_bare_metric_the_service_exposes_is_working(
+    stack: Stack, tmp_path: Path
+) -> None:
+    rules = (GOOD_RULES[0], _rule("Errors", "sum(biothings_http_requests_total) > 1"))
+    settings = {**_files(tmp_path, *rules), "metrics_url": stack.good}
+    verdict = judge(CRITICAL, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from pytest_biothings_ready.model import Status
-from pytest_biothings_ready.probes.observability.amtime import muted_share
+from pytest_biothings_ready.probes.observability.alertmanager.intervals import muted_share
 from tests.observability.conftest import ALERTMANAGER, Stack
 from tests.observability.test_alerting import ESCALATION, ROUTING, _file
 from tests.support.evaluate import judge

@@ -96,3 +96,19 @@ def test_recording_rule_panel_checked_against_prometheus_must_exist(
     settings["monitoring"] = {"dashboards": ["."]}
     verdict = judge(CONFIGURED, settings, root=tmp_path)
     assert verdict.status is Status.FAILED, verdict.evidence
+
+
+def test_bare_metric_panel_on_a_metric_nobody_exposes_is_dead(stack: Stack, tmp_path: Path) -> None:
+    (tmp_path / "bare.json").write_text(json.dumps(dashboard("Bare", "sum(flask_gone_total)")))
+    settings = {"metrics_url": stack.good, "timeout_s": 2, "monitoring": {"dashboards": ["."]}}
+    verdict = judge(CONFIGURED, settings, root=tmp_path)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "sum(flask_gone_total)" in verdict.evidence
+
+
+def test_bare_metric_panel_on_an_exposed_metric_passes(stack: Stack, tmp_path: Path) -> None:
+    board = dashboard("Bare", "sum(biothings_http_requests_total)")
+    (tmp_path / "bare.json").write_text(json.dumps(board))
+    settings = {"metrics_url": stack.good, "timeout_s": 2, "monitoring": {"dashboards": ["."]}}
+    verdict = judge(CONFIGURED, settings, root=tmp_path)
+    assert verdict.status is Status.PASSED, verdict.evidence

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_biothings_ready.probes.observability.stock import stock_source
+from pytest_biothings_ready.probes.observability.metrics.stock import stock_source
 
 
 @pytest.mark.parametrize(

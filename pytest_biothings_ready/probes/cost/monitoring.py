@@ -6,16 +6,20 @@ observability family's gatherers; this module only judges what they found.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.monitoring import (
+    AlertmanagerConfig,
+    AlertRule,
+    RuleSet,
+    route_for,
+    service_job,
+)
+from pytest_biothings_ready.evidence.promql import metric_names
 from pytest_biothings_ready.evidence.query import instant_query
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.alerting import AlertmanagerConfig, route_for
-from pytest_biothings_ready.probes.observability.prometheus import service_job
-from pytest_biothings_ready.probes.observability.rules import AlertRule, RuleSet
 
 __all__ = [
     "budget_alerts",
@@ -27,34 +31,6 @@ __all__ = [
 
 CPU = ("container_cpu_usage_seconds_total", "process_cpu_seconds_total")
 MEMORY = ("container_memory_working_set_bytes", "process_resident_memory_bytes")
-
-
-_STRINGS_AND_MATCHERS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|\{[^}]*\}|\[[^\]]*\]')
-_GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
-_IDENTIFIER = re.compile(r"(?<![\w:.])([a-zA-Z_:][\w:]*)(?![\w:])(?!\s*\()")
-_NOT_METRICS = frozenset(
-    [
-        "by",
-        "without",
-        "on",
-        "ignoring",
-        "group_left",
-        "group_right",
-        "bool",
-        "offset",
-        "and",
-        "or",
-        "unless",
-        "inf",
-        "nan",
-    ]
-)
-
-
-def metric_names(expr: str) -> set[str]:
-    """The metric names a PromQL expression selects (bare or with matchers)."""
-    bare = _GROUPING.sub(" ", _STRINGS_AND_MATCHERS.sub(" ", expr))
-    return {m for m in _IDENTIFIER.findall(bare) if m.lower() not in _NOT_METRICS}
 
 
 def _cost_metrics(ctx: Context, expr: str) -> set[str]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.monitoring import AlertmanagerConfig, route_for
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.alerting import AlertmanagerConfig, route_for
 
 __all__ = ["oncall_around_the_clock"]
 

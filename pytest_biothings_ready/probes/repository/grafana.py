@@ -149,7 +149,7 @@ def _board(
 
 def _unknown(expr: str, known: tuple[set[str], tuple[str, ...]]) -> set[str]:
     """Series ``expr`` selects that nothing deployed defines."""
-    from pytest_biothings_ready.probes.observability.rules import AlertRule
+    from pytest_biothings_ready.evidence.monitoring import AlertRule
 
     series, prefixes = known
     names = AlertRule("", expr, {}, {}).metrics()

@@ -17,7 +17,7 @@ from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.evidence.transport import http_client, sanitize
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.stock import stock_source
+from pytest_biothings_ready.probes.observability.metrics.stock import stock_source
 
 __all__ = ["Family", "MetricsScrape"]
 

@@ -11,46 +11,17 @@ silence mutes it when all its matchers match.
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from pytest_biothings_ready.evidence.monitoring import (
+    labels_match,
+    matcher_holds,
+)
 
 __all__ = ["PROBE_NAME", "inhibitions", "labels_match", "silenced_by"]
 
 PROBE_NAME = "ReadyProbeCriticalAlert"
-_MATCHER = re.compile(r'^\s*([\w.]+)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$')
 _ALWAYS_FIRING = ("Watchdog", "DeadMansSwitch", "AlwaysFiring")
-
-
-def labels_match(node: dict[str, Any], labels: dict[str, str], prefix: str = "") -> bool:
-    """Whether ``labels`` satisfy every ``PREFIXmatch``/``_re``/``matchers`` of ``node``.
-
-    A matcher of the wrong shape (``match: "a=b"``) matches nothing: Alertmanager
-    refuses such a file, and amtool's complaint is reported.  For inhibit rules
-    (``prefix``), a negative matcher on a label the probe alert lacks
-    (``namespace!="prod"``) is taken as not matching: real alerts carry that label, and
-    such a rule does not catch *every* critical alert.
-    """
-    match = node.get(f"{prefix}match") or {}
-    match_re = node.get(f"{prefix}match_re") or {}
-    matchers = node.get(f"{prefix}matchers") or []
-    if not (isinstance(match, dict) and isinstance(match_re, dict) and isinstance(matchers, list)):
-        return False
-    checks = [(k, "=", str(v)) for k, v in match.items()]
-    checks += [(k, "=~", str(v)) for k, v in match_re.items()]
-    for text in matchers:
-        if found := _MATCHER.match(str(text)):
-            checks.append((found[1], found[2], found[3]))
-    if prefix and any(k not in labels and op in ("!=", "!~") for k, op, _ in checks):
-        return False
-    return all(_one(labels.get(k, ""), op, v) for k, op, v in checks)
-
-
-def _one(value: str, op: str, wanted: str) -> bool:
-    try:
-        hit = value == wanted if op in ("=", "!=") else bool(re.fullmatch(wanted, value))
-    except re.error:
-        return False  # Alertmanager rejects the file; amtool says why.
-    return hit if op in ("=", "=~") else not hit
 
 
 def _muting_source(rule: dict[str, Any], target: dict[str, str], label: str) -> str | None:
@@ -105,7 +76,9 @@ def _silence_matcher(matcher: dict[str, Any], labels: dict[str, str]) -> bool:
     op = op or ("!~" if matcher.get("isRegex") else "!=")
     if op in ("!=", "!~") and str(matcher.get("name")) not in labels:
         return False
-    return _one(labels.get(str(matcher.get("name")), ""), op, str(matcher.get("value", "")))
+    return matcher_holds(
+        labels.get(str(matcher.get("name")), ""), op, str(matcher.get("value", ""))
+    )
 
 
 def _shown(matcher: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pytest_biothings_ready.probes.observability.rules import AlertRule, RuleSet
+from pytest_biothings_ready.probes.observability.prometheus.rules import AlertRule, RuleSet
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.evidence.registry import Context

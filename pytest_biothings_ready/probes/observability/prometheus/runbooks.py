@@ -18,7 +18,7 @@ from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.evidence.transport import Scope, http_client
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.prometheus import rule_sources
+from pytest_biothings_ready.probes.observability.prometheus.targets import rule_sources
 
 __all__: list[str] = []
 

@@ -107,7 +107,7 @@ def _loki_retention(ctx: Context, url: str) -> tuple[float | None, str]:
 
     file = ctx.env.get("monitoring.loki_config")
     if file:
-        from pytest_biothings_ready.probes.observability.rules import load_yaml
+        from pytest_biothings_ready.probes.observability.prometheus.rules import load_yaml
 
         config, source = load_yaml(ctx.env.path(str(file))), str(file)
     else:

@@ -9,17 +9,20 @@ Rule files are also checked with ``promtool`` when it is installed.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.monitoring import (
+    AlertRule,
+    RuleSet,
+)
+from pytest_biothings_ready.evidence.promql import strip_comments
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.transport import sanitize
-from pytest_biothings_ready.probes.observability.rulefiles import (
+from pytest_biothings_ready.probes.observability.prometheus.rulefiles import (
     check_rule_file,
     load_yaml_all,
     rule_groups,
@@ -29,98 +32,6 @@ if TYPE_CHECKING:
     from pytest_biothings_ready.config.environment import Environment
 
 __all__ = ["AlertRule", "RuleSet", "promtool", "rules_from_files"]
-
-_JOB = re.compile(r'\bjob\s*(=~|=)\s*"([^"]*)"')
-_UP = re.compile(r"(?<![\w:])up\s*(\{|==|<|$|\s|\))|absent\s*\(")
-_UP_INVERTED = re.compile(r"^\s*up\s*(\{[^}]*\})?\s*(==\s*1|>=\s*1|>\s*0|!=\s*0)\s*$")
-_ERRORS = re.compile(r'5\.\.|5xx|"5|error|fail', re.IGNORECASE)
-_METRIC = re.compile(r"(?<![\w:\"'])([a-zA-Z_:][\w:]*)\s*(?=\{|\[)")
-_NAME_MATCH = re.compile(r'__name__\s*=~?\s*"([^"]*)"')
-# A PromQL string literal (kept) or a ``#`` comment up to the end of its line (dropped).
-_COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)|#[^\n]*")
-# Identifiers not followed by "(" or a selector: a bare metric or recording-rule name.
-_BARE = re.compile(r"(?<![\w:\"'.])([a-zA-Z_:][\w:]*)\b(?!\s*[({\[])")
-_BARE_WORDS = frozenset(
-    {"by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool"}
-    | {"and", "or", "unless", "inf", "nan", "Inf", "NaN"}
-)
-_KEYWORDS = {
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "offset",
-    "bool",
-    "and",
-    "or",
-    "unless",
-}
-
-
-@dataclass(frozen=True)
-class AlertRule:
-    """One alerting rule.
-
-    Attributes:
-        name: the alert name.
-        expr: its PromQL expression.
-        labels: its static labels (severity...).
-        annotations: its annotations (runbook_url, summary...).
-        health: ``ok``, ``err`` or ``unknown`` (live rules), ``file`` for rule files.
-        error: the last evaluation error, if any.
-        for_s: its ``for`` duration in seconds (-1: not a valid duration).
-        interval_s: its group's evaluation ``interval`` in seconds (0: the global one;
-            -1: not a valid duration).
-    """
-
-    name: str
-    expr: str
-    labels: dict[str, str]
-    annotations: dict[str, str]
-    health: str = "file"
-    error: str = ""
-    for_s: float = 0.0
-    interval_s: float = 0.0
-
-    def jobs(self) -> list[tuple[str, str]]:
-        """The ``job`` matchers in the expression, as (operator, value)."""
-        return _JOB.findall(self.expr)
-
-    def metrics(self) -> set[str]:
-        """Metric names (or ``__name__`` regexes) the expression selects."""
-        names = {m for m in _METRIC.findall(self.expr) if m not in _KEYWORDS}
-        return names | {f"~{r}" for r in _NAME_MATCH.findall(self.expr)}
-
-    def selects_metric(self) -> bool:
-        """Whether the expression reads any series: a selector, or a bare name such as a
-        recording rule (``job:errors:ratio5m > 0.05``); ``vector(0) > 1`` reads none."""
-        return bool(self.metrics()) or bool(set(_BARE.findall(self.expr)) - _BARE_WORDS)
-
-    def is_down_alert(self) -> bool:
-        """On ``up`` or ``absent(...)``, and not the inverted ``up == 1`` (fires when up)."""
-        return bool(_UP.search(self.expr)) and not _UP_INVERTED.match(self.expr)
-
-    def is_error_alert(self) -> bool:
-        return not self.is_down_alert() and bool(_ERRORS.search(self.expr + self.name))
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """The alert rules of one source.
-
-    Attributes:
-        source: where they came from (a Prometheus URL or file paths).
-        alerts: every alerting rule.
-        problems: what the source's own tooling rejected (promtool, evaluation).
-        jobs: the scrape jobs known to that source (targets or scrape config).
-    """
-
-    source: str
-    alerts: tuple[AlertRule, ...]
-    problems: tuple[str, ...] = ()
-    jobs: tuple[str, ...] = ()
 
 
 def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
@@ -163,7 +74,7 @@ def _seconds(value: Any) -> float:
 def _promql(expr: str) -> str:
     """``expr`` on one line without comments: a comment saying "failed scrapes" must not
     make an alert an error-rate alert, and evidence quotes the expression."""
-    return " ".join(_COMMENT.sub(lambda m: m.group(1) or "", expr).split())
+    return " ".join(strip_comments(expr).split())
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

@@ -21,11 +21,11 @@ from pytest_biothings_ready.evidence.query import GRAFANA, get_json, prometheus_
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.provisioning import (
+from pytest_biothings_ready.probes.observability.dashboards.provisioning import (
     is_provisioning,
     provider_folders,
 )
-from pytest_biothings_ready.probes.observability.rules import AlertRule
+from pytest_biothings_ready.probes.observability.prometheus.rules import AlertRule
 
 __all__ = ["Board", "Dashboards"]
 

@@ -17,9 +17,9 @@ from string import Template
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.query import duration_seconds, instant_query
 from pytest_biothings_ready.evidence.registry import Context, gatherer
-from pytest_biothings_ready.probes.observability.prometheus import service_job
-from pytest_biothings_ready.probes.observability.rules import AlertRule
-from pytest_biothings_ready.probes.observability.samejob import foreign_job
+from pytest_biothings_ready.probes.observability.prometheus.rules import AlertRule
+from pytest_biothings_ready.probes.observability.prometheus.samejob import foreign_job
+from pytest_biothings_ready.probes.observability.prometheus.targets import service_job
 from pytest_biothings_ready.probes.observability.settings import KPI_KEYS
 
 __all__ = ["DEFAULTS", "MEASURED", "History", "KpiValue", "kpi_value"]

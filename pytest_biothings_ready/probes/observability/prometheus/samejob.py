@@ -16,7 +16,7 @@ from pytest_biothings_ready.evidence.query import instant_query
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.evidence.registry import Context
-    from pytest_biothings_ready.probes.observability.metrics import MetricsScrape
+    from pytest_biothings_ready.probes.observability.metrics.endpoint import MetricsScrape
 
 __all__ = ["foreign_job"]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.kpi import KpiValue
-from pytest_biothings_ready.probes.observability.limits import (
+from pytest_biothings_ready.probes.observability.slo.kpi import KpiValue
+from pytest_biothings_ready.probes.observability.slo.limits import (
     Limit,
     alerts,
     backup_limit,

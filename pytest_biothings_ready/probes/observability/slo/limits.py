@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.evidence.monitoring import RuleSet
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.registry import Context
-from pytest_biothings_ready.probes.observability.firing import never_fires
-from pytest_biothings_ready.probes.observability.kpi import KpiValue
-from pytest_biothings_ready.probes.observability.rules import RuleSet
+from pytest_biothings_ready.probes.observability.prometheus.firing import never_fires
+from pytest_biothings_ready.probes.observability.slo.kpi import KpiValue
 
 __all__ = [
     "Limit",

@@ -13,53 +13,35 @@ severity label.  Lines decided:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.monitoring import (
+    AlertmanagerConfig,
+    labels_match,
+    route_for,
+)
 from pytest_biothings_ready.evidence.query import ALERTMANAGER, duration_seconds, get_json
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.amfiles import (
+from pytest_biothings_ready.probes.observability.alertmanager.files import (
     check_config_file,
     embedded_config,
 )
-from pytest_biothings_ready.probes.observability.amsuppress import (
+from pytest_biothings_ready.probes.observability.alertmanager.intervals import muted_share
+from pytest_biothings_ready.probes.observability.alertmanager.suppression import (
     PROBE_NAME,
     inhibitions,
-    labels_match,
     silenced_by,
 )
-from pytest_biothings_ready.probes.observability.amtime import muted_share
-from pytest_biothings_ready.probes.observability.rules import amtool, load_yaml
+from pytest_biothings_ready.probes.observability.prometheus.rules import amtool, load_yaml
 
 __all__ = ["AlertmanagerConfig", "route_for"]
 
 # A route muted more than this share of the time does not page anyone in practice.
 MAX_MUTED_SHARE = 0.5
-# Route options Alertmanager does not pass down to child routes.
-_NOT_INHERITED = ("mute_time_intervals", "active_time_intervals")
 DEFAULT_REPEAT = "4h"
-
-
-@dataclass(frozen=True)
-class AlertmanagerConfig:
-    """One Alertmanager configuration.
-
-    Attributes:
-        source: the URL or file it came from.
-        route: the root route (a mapping as in alertmanager.yml).
-        receivers: receiver name -> its integrations (``slack_configs``...).
-        problems: what amtool rejected.
-        raw: the whole configuration (time intervals, inhibit rules).
-    """
-
-    source: str
-    route: dict[str, Any]
-    receivers: dict[str, tuple[str, ...]]
-    problems: tuple[str, ...] = ()
-    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def _parse(source: str, content: Any, problems: list[str]) -> AlertmanagerConfig:
@@ -108,23 +90,6 @@ def _configs(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
     if not configs:
         raise NotConfigured("alertmanager_url", ctx.env.name, "or monitoring.alertmanager_config")
     return configs
-
-
-def route_for(
-    route: dict[str, Any], labels: dict[str, str], inherited: dict[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    """The effective leaf routes (receiver, repeat_interval, depth) an alert reaches."""
-    kept = {k: v for k, v in (inherited or {}).items() if k not in _NOT_INHERITED}
-    node = {**kept, **{k: v for k, v in route.items() if k != "routes"}}
-    node["depth"] = (inherited or {}).get("depth", -1) + 1
-    leaves: list[dict[str, Any]] = []
-    children = route.get("routes")
-    for child in children if isinstance(children, list) else []:
-        if isinstance(child, dict) and labels_match(child, labels):
-            leaves += route_for({**child, "continue": False}, labels, node)
-            if not child.get("continue"):
-                break
-    return leaves or [node]
 
 
 def _critical(ctx: Context) -> dict[str, str]:

@@ -25,7 +25,7 @@ def is_provisioning(path: Path) -> bool:
 
 def provider_folders(path: Path, root: Path) -> list[Path]:
     """The dashboard folders of the file providers in provisioning file ``path``."""
-    from pytest_biothings_ready.probes.observability.rules import load_yaml
+    from pytest_biothings_ready.probes.observability.prometheus.rules import load_yaml
 
     content = load_yaml(path)
     providers = content.get("providers") if isinstance(content, dict) else None

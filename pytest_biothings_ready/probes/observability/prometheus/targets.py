@@ -10,52 +10,36 @@ Lines decided:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.evidence.monitoring import (
+    Target,
+    WrongJob,
+    service_job,
+)
 from pytest_biothings_ready.evidence.query import PROMETHEUS, get_json, prometheus_data
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.observability.firing import (
+from pytest_biothings_ready.probes.observability.prometheus.firing import (
     near_misses,
     never_fires,
     not_loaded,
     short,
 )
-from pytest_biothings_ready.probes.observability.rules import (
+from pytest_biothings_ready.probes.observability.prometheus.rules import (
     AlertRule,
     RuleSet,
     alerts_from_groups,
     rules_from_files,
 )
-from pytest_biothings_ready.probes.observability.samejob import foreign_job
+from pytest_biothings_ready.probes.observability.prometheus.samejob import foreign_job
 
 if TYPE_CHECKING:
-    from pytest_biothings_ready.probes.observability.metrics import MetricsScrape
+    from pytest_biothings_ready.probes.observability.metrics.endpoint import MetricsScrape
 
 __all__ = ["Target", "WrongJob", "rule_sources", "service_job"]
-
-
-@dataclass(frozen=True)
-class Target:
-    """One active scrape target.
-
-    Attributes:
-        job: its ``job`` label.
-        url: the URL Prometheus scrapes.
-        health: ``up``, ``down`` or ``unknown``.
-        error: the last scrape error.
-        pool: its scrape pool (the configured ``job_name``, before relabelling).
-    """
-
-    job: str
-    url: str
-    health: str
-    error: str = ""
-    pool: str = ""
 
 
 @gatherer("prometheus-targets", needs=("prometheus_url",))
@@ -114,55 +98,6 @@ def rule_sources(ctx: Context) -> list[RuleSet]:
             "or monitoring.alert_rules / monitoring.prometheus_config",
         )
     return sources
-
-
-def service_job(ctx: Context) -> str:
-    """The service's ``job`` label: the one scraping metrics_url, else configured, else the only.
-
-    ``monitoring.prometheus_job`` may name the label or the scrape pool (``job_name``
-    before relabelling).  With ``metrics_url`` set, a configured job whose targets do
-    not scrape it while another job does is the wrong job (failed); with no job
-    configured, a lone job that scrapes another address is not taken for the service.
-    """
-    targets: tuple[Target, ...] = ctx.evidence("prometheus-targets")
-    configured = ctx.env.get("monitoring.prometheus_job")
-    scraping = _scraping_metrics_url(ctx, targets)
-    if configured:
-        labels = sorted({t.job for t in targets if str(configured) in (t.job, t.pool)})
-        job = str(configured) if str(configured) in labels or not labels else labels[0]
-        if scraping and job not in scraping:
-            raise WrongJob(
-                f"monitoring.prometheus_job {job!r} does not scrape metrics_url "
-                f"{ctx.env.get('metrics_url')}; job {scraping[0]!r} does"
-            )
-        return job
-    if scraping:
-        return scraping[0]
-    jobs = sorted({t.job for t in targets})
-    if len(jobs) == 1 and not ctx.env.get("metrics_url"):
-        return jobs[0]
-    seen = "; ".join(f"{t.job}: {t.url}" for t in targets[:6]) or "no targets"
-    raise ProbeError(
-        f"cannot tell the service's scrape job: no target scrapes metrics_url "
-        f"{ctx.env.get('metrics_url') or '(unset)'} ({seen}); set monitoring.prometheus_job"
-    )
-
-
-class WrongJob(ProbeError):
-    """The configured scrape job is observably not the service's (a finding)."""
-
-
-def _scraping_metrics_url(ctx: Context, targets: tuple[Target, ...]) -> list[str]:
-    metrics_url = ctx.env.get("metrics_url")
-    if not metrics_url:
-        return []
-    wanted = _endpoint(str(metrics_url))
-    return sorted({t.job for t in targets if _endpoint(t.url) == wanted})
-
-
-def _endpoint(url: str) -> tuple[str, int | None, str]:
-    parts = urlsplit(url)
-    return (parts.hostname or "", parts.port, parts.path.rstrip("/") or "/")
 
 
 def _exposed(ctx: Context) -> frozenset[str] | None:
