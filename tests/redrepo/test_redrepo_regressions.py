@@ -1,0 +1,72 @@
+"""Regressions found by running the plugin on look-alikes of public deployment repositories.
+
+Each repository under ``repos/`` is synthetic (written for these tests, never copied)
+and reproduces one shape where the plugin disagreed with a careful reviewer.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
+from pytest_biothings_ready.deploy.resolve import with_discovery
+from pytest_biothings_ready.evidence.registry import checks_for, normalize_title
+from pytest_biothings_ready.evidence.store import EvidenceStore, run_checks
+from pytest_biothings_ready.model import Status, Verdict
+from tests.repository.conftest import static_verdict
+from tests.support.binaries import require_binary
+from tests.support.evaluate import environment
+
+REPOS = Path(__file__).parent / "repos"
+collect_ignore = ["repos"]
+_CHECKLIST = load_checklist(BUILTIN)
+
+
+def line_verdict(title: str, root: Path) -> Verdict:
+    """The folded verdict of every check of ``title`` on a repository-only environment."""
+    require_binary("nginx")
+    item = next(i for i in _CHECKLIST if normalize_title(i.title) == normalize_title(title))
+    env = with_discovery(environment({"timeout_s": 5, "repo": "."}, root))
+    verdict = run_checks(item, checks_for(item), EvidenceStore(env))
+    assert verdict is not None
+    return verdict
+
+
+def copy(name: str, tmp_path: Path) -> Path:
+    root = tmp_path / name
+    shutil.copytree(REPOS / name, root)
+    return root
+
+
+def test_a_config_copied_into_conf_d_without_a_slash_is_the_proxy_and_fails_rate_limiting() -> None:
+    verdict = static_verdict("Rate limiting is enabled", REPOS / "django-copy-confd")
+    assert verdict.status is Status.FAILED
+    assert "proxy/site.conf:6 location / forwards to web without limit_req" in verdict.evidence
+
+
+def test_the_same_copied_config_with_limit_req_passes_rate_limiting(tmp_path: Path) -> None:
+    root = copy("django-copy-confd", tmp_path)
+    conf = root / "proxy" / "site.conf"
+    text = conf.read_text().replace("location / {", "location / {\n        limit_req zone=api;")
+    conf.write_text("limit_req_zone $binary_remote_addr zone=api:10m rate=10r/s;\n" + text)
+    verdict = static_verdict("Rate limiting is enabled", root)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "limit_req zone=api" in verdict.evidence
+
+
+def test_changethis_in_a_committed_env_file_is_a_placeholder_not_a_credential() -> None:
+    verdict = line_verdict("Database credentials are secure (if using external DB)",
+                           REPOS / "changethis")  # fmt: skip
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "placeholder" in verdict.evidence
+
+
+def test_a_real_password_in_the_same_env_file_fails_the_credentials_line(tmp_path: Path) -> None:
+    root = copy("changethis", tmp_path)
+    env = root / ".env"
+    env.write_text(env.read_text().replace("POSTGRES_PASSWORD=changethis",
+                                           "POSTGRES_PASSWORD=Tr0ub4dor-horse-93"))  # fmt: skip
+    verdict = line_verdict("Database credentials are secure (if using external DB)", root)
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "Tr0ub4dor" not in verdict.evidence
