@@ -70,3 +70,82 @@ def test_a_real_password_in_the_same_env_file_fails_the_credentials_line(tmp_pat
     verdict = line_verdict("Database credentials are secure (if using external DB)", root)
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "Tr0ub4dor" not in verdict.evidence
+
+
+GO = "go-k8s"
+NON_ROOT = "Non-root user in containers"
+
+
+def test_a_pod_running_an_image_the_workflow_builds_with_a_user_runs_as_that_user() -> None:
+    verdict = line_verdict(NON_ROOT, REPOS / GO)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "quay.io/northwind/hello:3f2a9c1 is built from Dockerfile (USER not root)" in (
+        verdict.evidence
+    )
+
+
+def test_the_same_pod_fails_when_the_built_image_sets_no_user(tmp_path: Path) -> None:
+    root = copy(GO, tmp_path)
+    docker = root / "Dockerfile"
+    docker.write_text(docker.read_text().replace("USER hello\n", ""))
+    verdict = line_verdict(NON_ROOT, root)
+    assert verdict.status is Status.FAILED
+    assert "Deployment/hello container hello sets neither runAsNonRoot" in verdict.evidence
+
+
+def test_the_same_pod_fails_when_no_workflow_builds_its_image(tmp_path: Path) -> None:
+    root = copy(GO, tmp_path)
+    flow = root / ".github" / "workflows" / "publish.yml"
+    flow.write_text(flow.read_text().replace("quay.io/northwind/hello", "quay.io/northwind/other"))
+    verdict = line_verdict(NON_ROOT, root)
+    assert verdict.status is Status.FAILED
+    assert "Deployment/hello container hello sets neither runAsNonRoot" in verdict.evidence
+
+
+def test_a_database_image_left_to_its_entrypoint_still_fails_in_a_pod(tmp_path: Path) -> None:
+    root = copy(GO, tmp_path)
+    app = root / "k8s" / "app.yaml"
+    forced = "      securityContext: {runAsUser: 999, runAsNonRoot: true}\n"
+    app.write_text(app.read_text().replace(forced, "").replace("valkey/valkey:8", "redis:7-alpine"))
+    verdict = line_verdict(NON_ROOT, root)
+    assert verdict.status is Status.FAILED
+    assert "StatefulSet/sessions container valkey sets neither" in verdict.evidence
+
+
+def test_a_data_store_needs_no_autoscaler_but_an_app_does(tmp_path: Path) -> None:
+    title = "Horizontal Pod Autoscaler configured (Kubernetes)"
+    verdict = line_verdict(title, REPOS / GO)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    root = copy(GO, tmp_path)
+    app = root / "k8s" / "app.yaml"
+    app.write_text(app.read_text().replace("valkey/valkey:8", "quay.io/northwind/worker:1"))
+    verdict = line_verdict(title, root)
+    assert verdict.status is Status.FAILED
+    assert "StatefulSet/sessions has no HorizontalPodAutoscaler" in verdict.evidence
+
+
+def test_one_chosen_rolling_bound_is_a_rolling_strategy_and_none_is_not(tmp_path: Path) -> None:
+    title = "Blue-green or rolling deployment strategy chosen"
+    verdict = line_verdict(title, REPOS / GO)
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "maxUnavailable=0 maxSurge=25% (default)" in verdict.evidence
+    root = copy(GO, tmp_path)
+    app = root / "k8s" / "app.yaml"
+    app.write_text(app.read_text().replace("    rollingUpdate:\n      maxUnavailable: 0\n", ""))
+    verdict = line_verdict(title, root)
+    assert verdict.status is Status.FAILED
+    assert "RollingUpdate without explicit maxUnavailable and maxSurge" in verdict.evidence
+
+
+def test_a_cpu_target_near_saturation_does_not_match_demand(tmp_path: Path) -> None:
+    title = "Auto-scaling configured to match demand"
+    verdict = line_verdict(title, REPOS / GO)
+    assert verdict.status is Status.FAILED
+    assert "targets cpu utilization 98%: it scales out only once pods are saturated" in (
+        verdict.evidence
+    )
+    root = copy(GO, tmp_path)
+    app = root / "k8s" / "app.yaml"
+    app.write_text(app.read_text().replace("averageUtilization: 98", "averageUtilization: 70"))
+    verdict = line_verdict(title, root)
+    assert verdict.status is Status.PASSED, verdict.evidence
