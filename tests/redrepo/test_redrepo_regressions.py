@@ -149,3 +149,22 @@ def test_a_cpu_target_near_saturation_does_not_match_demand(tmp_path: Path) -> N
     app.write_text(app.read_text().replace("averageUtilization: 98", "averageUtilization: 70"))
     verdict = line_verdict(title, root)
     assert verdict.status is Status.PASSED, verdict.evidence
+
+
+REDIS = "Redis configured for session/data caching"
+
+
+def test_a_deployed_redis_the_app_uses_decides_the_redis_line_without_redis_url() -> None:
+    verdict = line_verdict(REDIS, REPOS / "node-redis")
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert verdict.evidence.startswith("configured, not observed live")
+
+
+def test_the_redis_line_fails_when_the_stack_does_not_run_the_redis_it_names(
+    tmp_path: Path,
+) -> None:
+    root = copy("node-redis", tmp_path)
+    compose = root / "compose.yaml"
+    compose.write_text(compose.read_text().split("  sessions:")[0])
+    verdict = line_verdict(REDIS, root)
+    assert verdict.status is Status.FAILED, verdict.evidence
