@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.deploy.graph import (
     ALERTMANAGER,
+    BUILD_CONTEXT,
     COMPOSE,
     DASHBOARD,
     DOCKERFILE,
@@ -117,6 +118,11 @@ def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:
             continue  # an nginx that only serves files is not the reverse proxy
         if paths:
             table[tail] = paths if many else paths[0]
+    if not filled.get("source_paths"):
+        # the code that is deployed (build contexts) and the PaaS configs' own env tables
+        sources = [str(a.path) for k in (BUILD_CONTEXT, PAAS) for a in graph.artifacts(k)]
+        if sources:
+            filled["source_paths"] = list(dict.fromkeys(sources))
     if graph.custom_kinds and MANIFEST not in graph.explicit:
         known = list(filled.get("manifest_kinds") or [])
         filled["manifest_kinds"] = known + sorted(graph.custom_kinds - set(known))

@@ -168,3 +168,30 @@ def test_the_redis_line_fails_when_the_stack_does_not_run_the_redis_it_names(
     compose.write_text(compose.read_text().split("  sessions:")[0])
     verdict = line_verdict(REDIS, root)
     assert verdict.status is Status.FAILED, verdict.evidence
+
+
+CREDENTIALS = "Database credentials are secure (if using external DB)"
+
+
+def test_a_password_in_the_built_apps_settings_fails_the_credentials_line() -> None:
+    verdict = line_verdict(CREDENTIALS, REPOS / "django-settings")
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "site/portal/settings.py:10" in verdict.evidence
+    assert "Lantern" not in verdict.evidence
+
+
+def test_the_same_settings_reading_the_environment_pass(tmp_path: Path) -> None:
+    root = copy("django-settings", tmp_path)
+    settings = root / "site" / "portal" / "settings.py"
+    settings.write_text(
+        settings.read_text().replace('"Lantern-Orchid-4471"', 'os.environ["PG_PASSWORD"]')
+    )
+    verdict = line_verdict(CREDENTIALS, root)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_a_database_url_default_in_code_a_paas_builds_fails_the_credentials_line() -> None:
+    verdict = line_verdict(CREDENTIALS, REPOS / "fly-flask")
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "app/__init__.py" in verdict.evidence
+    assert "Quartz" not in verdict.evidence
