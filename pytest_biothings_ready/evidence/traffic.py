@@ -188,7 +188,12 @@ def _login(env: Environment) -> list[tuple[str, str]]:
     if not path:
         return []
     method = str(env.get("auth.login_method")).upper()
-    return [(_origin(_base(env)), f"1 login {method} {path}")]
+    return [
+        (
+            _origin(_base(env)),
+            f"2 logins {method} {path} (one with a made-up password, to be refused)",
+        )
+    ]
 
 
 def _role_logins(env: Environment) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ never called just because it is the default.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -64,6 +64,9 @@ class ApiKeyReport:
         status: the HTTP status.
         models: number of models listed (None: no models list in the answer).
         reason: the API's error status/reason, when it gave one (redacted).
+        decoy_status: status of the same call with a made-up key of the same shape
+            (None when not sent: the real key was not accepted).
+        decoy_models: models the made-up key was shown (None: no models list).
     """
 
     source: str
@@ -71,6 +74,13 @@ class ApiKeyReport:
     status: int
     models: int | None
     reason: str = ""
+    decoy_status: int | None = None
+    decoy_models: int | None = None
+
+    @property
+    def decoy_accepted(self) -> bool:
+        """The made-up key got a models list too: the endpoint does not check keys."""
+        return self.decoy_status == 200 and self.decoy_models is not None
 
 
 def _key(env: Environment) -> tuple[str, str]:
@@ -129,10 +139,26 @@ def gather_api_key(ctx: Context) -> ApiKeyReport | MalformedKey | str:
     if problem:
         return MalformedKey(source, problem, fingerprint(key))
     url = _base_url(env) + str(env.get("llm.models_path"))
+    header = str(env.get("llm.key_header"))
     with http_client(env) as client:
-        response = _call(client, url, str(env.get("llm.key_header")), key)
-    models, reason = _read_answer(response)
-    return ApiKeyReport(source, url, response.status_code, models, scrub(reason, key))
+        response = _call(client, url, header, key)
+        models, reason = _read_answer(response)
+        report = ApiKeyReport(source, url, response.status_code, models, scrub(reason, key))
+        if response.status_code != 200 or models is None:
+            return report
+        decoy = _call(client, url, header, decoy_key(key))
+    return replace(report, decoy_status=decoy.status_code, decoy_models=_read_answer(decoy)[0])
+
+
+def decoy_key(key: str) -> str:
+    """A random key shaped like ``key``: its first 4 characters (``AIza``), its length."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    prefix = key[:4] if len(key) > 8 else ""
+    made_up = prefix + "".join(secrets.choice(alphabet) for _ in range(len(key) - len(prefix)))
+    return made_up if made_up != key else decoy_key(key)
 
 
 def _call(client: httpx.Client, url: str, header: str, key: str) -> httpx.Response:
@@ -171,7 +197,9 @@ def api_key_is_valid(ctx: Context) -> Verdict:
 
     The key (``llm.api_key``, else ``secrets.GOOGLE_API_KEY``) must be non-empty, and
     ``GET llm.base_url + llm.models_path`` with it must answer 200 with a models list;
-    400/401/403 means the key was rejected.
+    400/401/403 means the key was rejected.  The same call with a made-up key of the
+    same shape must not get a models list: an endpoint that lists models for any key
+    (a stub, an open proxy) cannot vouch for this one.
     """
     report: ApiKeyReport | MalformedKey | str = ctx.evidence("apikey")
     if isinstance(report, str):
@@ -188,6 +216,14 @@ def api_key_is_valid(ctx: Context) -> Verdict:
             f"API key from {report.source} rejected: GET {report.url} answered "
             f"{report.status}{why}; expected 200 with a models list."
         )
+    if report.status == 200 and report.decoy_accepted:
+        return Verdict.failed(
+            f"GET {report.url} answered 200 with a models list to the key from "
+            f"{report.source} and also to a made-up key of the same shape "
+            f"({report.decoy_status}, {report.decoy_models} models): the endpoint does not "
+            "check keys, so its answer cannot show the key is valid; point llm.base_url "
+            "at the real API."
+        )
     if report.status != 200 or report.models is None:
         raise ProbeError(
             f"GET {report.url} answered {report.status}{why} without a models list: "
@@ -195,5 +231,6 @@ def api_key_is_valid(ctx: Context) -> Verdict:
         )
     return Verdict.passed(
         f"API key from {report.source} accepted: GET {report.url} answered 200 with "
-        f"{report.models} model{'' if report.models == 1 else 's'}."
+        f"{report.models} model{'' if report.models == 1 else 's'}; a made-up key of the "
+        f"same shape was refused ({report.decoy_status})."
     )

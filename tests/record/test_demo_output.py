@@ -59,7 +59,7 @@ def test_demo_announces_its_burst_and_logins_before_the_probes(demo: DemoRun) ->
     assert "biothings-ready: active traffic this run sends" in head
     burst = next(line for line in head.splitlines() if "burst:" in line)
     assert all(fact in burst for fact in ("up to 300 GET", "/api/search", "2 s"))
-    assert "login: 1 login POST /api/login" in head
+    assert "login: 2 logins POST /api/login (one with a made-up password" in head
     assert "load:" not in head  # the demo has no [env.demo.load] table
 
 

@@ -104,7 +104,10 @@ def test_logins_are_announced_for_the_login_path_and_role_rows() -> None:
              {"name": "b", "token": "t", "path": "/x", "expect_status": 403}]  # fmt: skip
     auth = {"login_path": "/login", "protected_path": "/me", "username": "u", "password": "p"}
     details = [t.detail for t in planned_traffic(env(auth=auth, roles=roles), ["auth", "roles"])]
-    assert details == ["1 login POST /login", "1 role logins POST /login (role matrix)"]
+    assert details == [
+        "2 logins POST /login (one with a made-up password, to be refused)",
+        "1 role logins POST /login (role matrix)",
+    ]
     token_only = {"token": "t", "protected_path": "/me"}
     assert kinds(env(auth=token_only), ["auth"]) == []
 

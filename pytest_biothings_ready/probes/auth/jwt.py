@@ -45,9 +45,21 @@ def examine(client: httpx.Client, env: Environment, url: str, token: str) -> Jwt
         return None
     candidates = _candidates(env)
     match = weak_secret_index(token, candidates)
-    none_status = send(client, "GET", url, none_token, env).status_code
+    none_status, none_alg = _try_unsigned(client, env, url, token)
     length = len(candidates[match - 1]) if match else None
-    return JwtFindings(str(parsed[0].get("alg")), match, length, len(candidates), none_status)
+    alg = str(parsed[0].get("alg"))
+    return JwtFindings(alg, match, length, len(candidates), none_status, none_alg)
+
+
+def _try_unsigned(client: httpx.Client, env: Environment, url: str, token: str) -> tuple[int, str]:
+    """(status, spelling): unsigned copies as ``none``, ``None``, ``NONE`` until one is
+    accepted (2xx); at most three requests."""
+    status, spelling = 0, "none"
+    for spelling in ("none", "None", "NONE"):
+        status = send(client, "GET", url, unsigned(token, spelling), env).status_code
+        if 200 <= status < 300:
+            break
+    return status, spelling
 
 
 @check("JWT secret keys are strong and unique", uses=("auth",))
@@ -73,7 +85,7 @@ def jwt_secret_is_strong(ctx: Context) -> Verdict:
             f"{jwt.weak_match} of {jwt.candidates}, {jwt.weak_length} characters)"
         )
     if jwt.none_status is None or 200 <= jwt.none_status < 300:
-        problems.append(f"a token with alg none was accepted ({jwt.none_status})")
+        problems.append(f"a token with alg {jwt.none_alg} was accepted ({jwt.none_status})")
     if problems:
         return Verdict.failed(f"JWT from the service: {'; '.join(problems)}.")
     secret = (
@@ -83,5 +95,5 @@ def jwt_secret_is_strong(ctx: Context) -> Verdict:
     )
     return Verdict.passed(
         f"JWT from the service: {secret}; alg none refused with "
-        f"{jwt.none_status} on {report.protected_url}."
+        f"{jwt.none_status} on {report.protected_url} (so were None and NONE)."
     )

@@ -16,7 +16,9 @@ class JwtFindings:
         weak_match: 1-based index in the candidate list of the secret that signs it.
         weak_length: length of that secret (its value is never reported).
         candidates: how many secrets were tried.
-        none_status: status of the protected path for an ``alg: none`` token.
+        none_status: status of the protected path for an ``alg: none`` token (the
+            first spelling accepted, else the last refusal).
+        none_alg: the ``alg`` spelling that status answered (``none``, ``None``, ``NONE``).
     """
 
     alg: str
@@ -24,6 +26,7 @@ class JwtFindings:
     weak_length: int | None
     candidates: int
     none_status: int | None
+    none_alg: str = "none"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,12 @@ class AuthReport:
         anonymous_status: its status without a token.
         tampered_status: its status with the token's claims altered.
         real_status: its status with the real token.
+        resigned_status: its status with the token's claims signed by a random key.
+        real_error: the error document a 2xx answered to the real token, else None.
+        expiry: why the real token was already invalid by its own claims, else None.
+        wrong_password_status: the login's status for the same username with a made-up
+            password (None: no login configured).
+        wrong_password_token: that login returned a token.
         jwt: the offline findings, None when the token is not a JWT or missing.
     """
 
@@ -50,4 +59,9 @@ class AuthReport:
     anonymous_status: int | None = None
     tampered_status: int | None = None
     real_status: int | None = None
+    resigned_status: int | None = None
+    real_error: str | None = None
+    expiry: str | None = None
+    wrong_password_status: int | None = None
+    wrong_password_token: bool = False
     jwt: JwtFindings | None = None

@@ -9,9 +9,20 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
+import time
 from typing import Any
 
-__all__ = ["HASHES", "WEAK_SECRETS", "jwt_parts", "tampered", "unsigned", "weak_secret_index"]
+__all__ = [
+    "HASHES",
+    "WEAK_SECRETS",
+    "expiry_problem",
+    "jwt_parts",
+    "resigned",
+    "tampered",
+    "unsigned",
+    "weak_secret_index",
+]
 
 # Published defaults (jwt.io, framework docs, tutorials) and lazy choices.
 _WORDS = """
@@ -78,9 +89,44 @@ def tampered(token: str) -> str:
     return f"{head}.{body}.{signature}"
 
 
-def unsigned(token: str) -> str | None:
-    """The token's claims under ``alg: none`` with an empty signature (JWTs only)."""
+def unsigned(token: str, alg: str = "none") -> str | None:
+    """The token's claims under ``alg: none`` (or a spelling such as ``None``, which
+    case-insensitive libraries also take as unsigned) with an empty signature (JWTs only)."""
     if jwt_parts(token) is None:
         return None
-    header = _b64(json.dumps({"alg": "none", "typ": "JWT"}, separators=(",", ":")).encode())
+    header = _b64(json.dumps({"alg": alg, "typ": "JWT"}, separators=(",", ":")).encode())
     return f"{header}.{token.split('.')[1]}."
+
+
+def resigned(token: str) -> str | None:
+    """The token, claims untouched, signed with a random key the service cannot know.
+
+    HMAC tokens get a real HMAC under 32 fresh random bytes; others a random signature
+    of the same length.  A service that checks the claims (a known ``sub``, an allowed
+    ``role``) but not the signature refuses the tampered copy and accepts this one.
+    None for anything that is not a JWT.
+    """
+    parsed = jwt_parts(token)
+    if parsed is None:
+        return None
+    head, body, signature = token.split(".")
+    digest = HASHES.get(str(parsed[0].get("alg")))
+    if digest is not None:
+        mac = hmac.new(secrets.token_bytes(32), f"{head}.{body}".encode("ascii"), digest)
+        return f"{head}.{body}.{_b64(mac.digest())}"
+    size = max(len(_unb64(signature)) if signature else 0, 32)
+    return f"{head}.{body}.{_b64(secrets.token_bytes(size))}"
+
+
+def expiry_problem(token: str, now: float | None = None) -> str | None:
+    """Why the JWT is not valid at ``now`` by its own ``exp``/``nbf``; None when it is."""
+    parsed = jwt_parts(token)
+    if parsed is None:
+        return None
+    claims, moment = parsed[1], time.time() if now is None else now
+    exp, nbf = claims.get("exp"), claims.get("nbf")
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp <= moment:
+        return f"it expired {moment - exp:.0f} s ago (exp)"
+    if isinstance(nbf, (int, float)) and not isinstance(nbf, bool) and nbf > moment + 60:
+        return f"it is not valid for another {nbf - moment:.0f} s (nbf)"
+    return None

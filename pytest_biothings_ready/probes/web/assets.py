@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.http import fetch
+from pytest_biothings_ready.probes.web.browser import AssetRef, asset_refs, mixed_content, refusal
+from pytest_biothings_ready.probes.web.cachecontrol import parse_cache_control
+from pytest_biothings_ready.probes.web.errorbody import html_error_page
 
 if TYPE_CHECKING:
     import httpx
@@ -38,6 +39,8 @@ class AssetAnswer:
         cache_control: its ``Cache-Control`` header.
         cdn_headers: the CDN headers present, as ``name: value``.
         error: why it could not be fetched, else None.
+        refused: why a browser would not use it although it answered (mixed
+            content, an HTML page, a wrong type, an SRI mismatch), else None.
     """
 
     url: str
@@ -45,6 +48,7 @@ class AssetAnswer:
     cache_control: str | None
     cdn_headers: tuple[str, ...]
     error: str | None = None
+    refused: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class FrontendReport:
         content_type: the page's ``Content-Type``.
         assets: every in-scope script and stylesheet, fetched.
         skipped: referenced assets on hosts outside the environment (not fetched).
+        empty: the page's body is empty or only whitespace.
+        error_page: the page's title names an error or a server's default page.
     """
 
     url: str
@@ -64,50 +70,72 @@ class FrontendReport:
     content_type: str
     assets: tuple[AssetAnswer, ...]
     skipped: tuple[str, ...]
+    empty: bool = False
+    error_page: str | None = None
 
 
 def asset_links(html: str) -> list[str]:
     """The ``<script src>`` and ``<link rel="stylesheet" href>`` references of a page."""
-    from html.parser import HTMLParser
-
-    links: list[str] = []
-
-    class Collector(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found = dict(attrs)
-            rel = (found.get("rel") or "").lower().split()
-            if tag == "script" and found.get("src"):
-                links.append(str(found["src"]))
-            elif tag == "link" and "stylesheet" in rel and found.get("href"):
-                links.append(str(found["href"]))
-
-    Collector().feed(html)
-    return links
+    return [ref.url for ref in asset_refs(html, "")]
 
 
-def _fetch_asset(env: Environment, client: httpx.Client, url: str) -> AssetAnswer:
+def _fetch_asset(
+    env: Environment, client: httpx.Client, url: str, page: tuple[AssetRef, str, str] | None = None
+) -> AssetAnswer:
+    """GET one asset; with ``page`` (its reference, the page URL and HTML), judge it as a
+    browser on that page would."""
+    if page and mixed_content(page[0], page[1]):
+        return AssetAnswer(
+            url,
+            None,
+            None,
+            (),
+            refused="blocked as mixed content (http:// asset on an https:// page)",
+        )
     try:
-        reply = fetch(client, "GET", url, env)
+        reply = fetch(client, "GET", url, env, follow_redirects=page is not None)
     except ProbeError as exc:
         return AssetAnswer(url, None, None, (), str(exc))
     wanted = {str(h).lower() for h in env.get("cdn.headers") or []}
-    cdn = tuple(f"{k}: {v}" for k, v in reply.headers.items() if k.lower() in wanted)
-    return AssetAnswer(url, reply.status_code, reply.headers.get("cache-control"), cdn)
+    cdn = tuple(f"{k}: {v}" for k, v in reply.headers.items() if k.lower() in wanted and v.strip())
+    refused = None
+    if page and reply.status_code == 200:
+        nosniff = reply.headers.get("x-content-type-options", "").strip().lower() == "nosniff"
+        content_type = reply.headers.get("content-type", "")
+        refused = refusal(page[0], page[1], page[2], content_type, nosniff, reply.content)
+    return AssetAnswer(
+        url, reply.status_code, reply.headers.get("cache-control"), cdn, refused=refused
+    )
 
 
 @gatherer("frontend", needs=("frontend_url",))
 def gather_frontend(ctx: Context) -> FrontendReport:
-    """Load ``frontend_url`` and every script and stylesheet it references."""
+    """Load ``frontend_url`` and every script and stylesheet it references.
+
+    As a browser does, same-origin redirects are followed (for the page and for each
+    asset; one to another origin is an error, never followed) and assets resolve
+    against the page the redirects landed on.
+    """
     from pytest_biothings_ready.evidence.transport import http_client
 
     env, url = ctx.env, str(ctx.env.require("frontend_url"))
     with http_client(env) as client:
-        page = fetch(client, "GET", url, env)
-        links = list(dict.fromkeys(urljoin(url, link) for link in asset_links(page.text)))
-        assets = tuple(_fetch_asset(env, client, a) for a in links if env.in_scope(a))
-    skipped = tuple(a for a in links if not env.in_scope(a))
+        page = fetch(client, "GET", url, env, follow_redirects=True)
+        html, landed = page.text, str(page.url)
+        refs = asset_refs(html, landed)
+        assets = tuple(
+            _fetch_asset(env, client, r.url, (r, landed, html)) for r in refs if env.in_scope(r.url)
+        )
+    skipped = tuple(r.url for r in refs if not env.in_scope(r.url))
+    content_type = page.headers.get("content-type", "")
     return FrontendReport(
-        url, page.status_code, page.headers.get("content-type", ""), assets, skipped
+        url,
+        page.status_code,
+        content_type,
+        assets,
+        skipped,
+        not html.strip(),
+        html_error_page(html),
     )
 
 
@@ -118,11 +146,16 @@ def _frontend_problems(report: FrontendReport) -> list[str]:
             f"{report.url} answered {report.status} "
             f"{report.content_type or 'without Content-Type'}; required 200 HTML"
         )
+    elif report.empty:
+        problems.append(f"{report.url} answered an empty page")
+    elif report.error_page:
+        problems.append(f"{report.url} answered an error or default page ({report.error_page})")
     problems += [
         f"{a.url} answered {a.status}"
         for a in report.assets
         if a.status is not None and a.status != 200
     ]
+    problems += [f"{a.url} {a.refused}" for a in report.assets if a.refused]
     return problems
 
 
@@ -158,22 +191,25 @@ def gather_cdn(ctx: Context) -> tuple[AssetAnswer, ...]:
         if not ctx.env.get("frontend_url"):
             raise NotConfigured("cdn.asset_urls", ctx.env.name, "or frontend_url")
         report: FrontendReport = ctx.evidence("frontend")
-        return report.assets
+        if report.skipped:
+            raise NotConfigured(
+                "hosts",
+                ctx.env.name,
+                "the frontend loads assets from hosts outside the environment "
+                f"(not checked for CDN headers): {', '.join(report.skipped)}",
+            )
+        return tuple(a for a in report.assets if a.status is not None or a.error)
     with http_client(ctx.env) as client:
         return tuple(_fetch_asset(ctx.env, client, url) for url in urls)
 
 
-def _max_age(cache_control: str | None) -> int | None:
-    match = re.search(r"(?:s-maxage|max-age)\s*=\s*(\d+)", cache_control or "", re.I)
-    return int(match.group(1)) if match else None
-
-
 def _cdn_problem(asset: AssetAnswer, minimum: int) -> str | None:
-    directives = (asset.cache_control or "").lower()
-    age = _max_age(asset.cache_control)
+    control = parse_cache_control(asset.cache_control)
+    age = control.shared_lifetime
     if asset.status != 200:
         return f"{asset.url} answered {asset.status}"
-    if age is None or age < minimum or "private" in directives or "no-store" in directives:
+    blocked = [d for d in ("private", "no-store", "no-cache") if control.has(d)]
+    if age is None or age < minimum or blocked or control.conflicts:
         return f"{asset.url} Cache-Control {asset.cache_control!r}"
     if not asset.cdn_headers:
         return f"{asset.url} carries no CDN header"

@@ -67,7 +67,8 @@ register(
     Key(
         "cdn.headers",
         "list",
-        "Response headers that show a CDN served the asset.",
+        "Response headers a CDN adds to what it serves (CDN-Cache-Control is not one: "
+        "the origin sends it to the CDN).",
         [
             "X-Cache",
             "CF-Cache-Status",
@@ -75,7 +76,6 @@ register(
             "X-Amz-Cf-Id",
             "Akamai-Cache-Status",
             "X-CDN",
-            "CDN-Cache-Control",
             "Via",
             "Age",
         ],

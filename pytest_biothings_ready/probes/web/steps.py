@@ -9,13 +9,18 @@ from typing import TYPE_CHECKING, Any
 from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.probes.http import fetch
 from pytest_biothings_ready.probes.web.common import below_base
+from pytest_biothings_ready.probes.web.errorbody import (
+    html_error_page,
+    json_error_envelope,
+    problem_document,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["StepResult", "dig", "run_step", "substitute"]
+__all__ = ["StepResult", "dig", "run_step", "same_json", "substitute"]
 
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -71,32 +76,82 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def same_json(seen: Any, expected: Any) -> bool:
+    """JSON equality: ``true`` is not ``1``, ``"1"`` is not ``1``; ``1`` equals ``1.0``."""
+    if isinstance(seen, bool) or isinstance(expected, bool):
+        return type(seen) is type(expected) and seen == expected
+    if isinstance(seen, (int, float)) and isinstance(expected, (int, float)):
+        return seen == expected
+    if isinstance(seen, dict) and isinstance(expected, dict):
+        return seen.keys() == expected.keys() and all(same_json(seen[k], expected[k]) for k in seen)
+    if isinstance(seen, list) and isinstance(expected, list):
+        return len(seen) == len(expected) and all(map(same_json, seen, expected))
+    return type(seen) is type(expected) and bool(seen == expected)
+
+
+def _json_body(reply: httpx.Response) -> Any:
+    """The parsed body; ``_NOT_JSON`` when there is none or it is not JSON."""
+    try:
+        return reply.json()
+    except ValueError:
+        return _NOT_JSON
+
+
+_NOT_JSON = object()
+
+
 def _expectation_problem(step: dict[str, Any], reply: httpx.Response) -> str | None:
     wanted = int(step.get("expect_status", 200))
     if reply.status_code != wanted:
         return f"answered {reply.status_code}; expected {wanted}"
-    if not step.get("expect_json"):
+    expected_fields = dict(step.get("expect_json") or {})
+    body = _json_body(reply) if reply.content else _NOT_JSON
+    if 200 <= wanted < 300:
+        named = frozenset(str(path).split(".")[0] for path in expected_fields)
+        envelope = problem_document(reply.headers.get("content-type", ""))
+        if envelope is None and body is not _NOT_JSON:
+            envelope = json_error_envelope(body, named)
+        elif envelope is None:
+            envelope = html_error_page(reply.text)
+        if envelope:
+            return f"answered {reply.status_code} with an error document ({envelope})"
+    if not expected_fields:
         return None
-    try:
-        body = reply.json()
-    except ValueError:
+    if body is _NOT_JSON:
         return "answered a body that is not JSON; expected JSON fields"
-    for path, expected in step["expect_json"].items():
+    for path, expected in expected_fields.items():
         try:
             seen = dig(body, path)
         except KeyError:
             return f"JSON has no field {path!r}; expected {expected!r}"
-        if seen != expected:
+        if not same_json(seen, expected):
             return f"JSON field {path!r} is {_short(seen)}; expected {expected!r}"
+    return None
+
+
+def _carried(value: Any) -> str | None:
+    """``value`` as text for ``{{name}}``; None when it cannot identify anything."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value
     return None
 
 
 def _extract(step: dict[str, Any], reply: httpx.Response, variables: dict[str, str]) -> None:
     for name, path in (step.get("extract") or {}).items():
         try:
-            variables[name] = str(dig(reply.json(), str(path)))
+            value = dig(reply.json(), str(path))
         except (KeyError, ValueError):
             raise KeyError(f"cannot extract {name} from {path!r} of the answer") from None
+        text = _carried(value)
+        if text is None:
+            raise KeyError(
+                f"extracted {name} from {path!r} is {_short(value)}, not a value to carry"
+            )
+        variables[name] = text
 
 
 def run_step(
@@ -119,12 +174,40 @@ def run_step(
     except ProbeError as exc:
         return _replace(result, error=str(exc))
     try:
-        failure = _expectation_problem(step, reply)
+        failure = _expectation_problem(step, reply) or _catch_all(env, client, method, reply)
         if failure is None:
             _extract(step, reply, variables)
     except KeyError as exc:
         failure = str(exc.args[0])
     return _replace(result, status=reply.status_code, failure=failure)
+
+
+def _catch_all(
+    env: Environment, client: httpx.Client, method: str, reply: httpx.Response
+) -> str | None:
+    """For a GET below ``/`` answered 2xx with a body: the decoy beside the path that
+    gets the very same bytes (a catch-all answering for a route it lacks: an SPA's
+    ``index.html``, a stub's ``{"status": "ok"}``).  The decoy carries the step's
+    headers, so a catch-all behind authentication is asked as the step was."""
+    from pytest_biothings_ready.probes.web.health import decoys
+
+    path = reply.request.url.path
+    if method != "GET" or path in ("", "/") or not 200 <= reply.status_code < 300:
+        return None
+    if not reply.content.strip():
+        return None
+    decoy = decoys(str(reply.request.url))[-1]
+    headers = {k: v for k, v in reply.request.headers.items() if k.lower() != "host"}
+    try:
+        other = fetch(client, "GET", decoy, env, headers=headers)
+    except ProbeError:
+        return None
+    if 200 <= other.status_code < 300 and other.content == reply.content:
+        return (
+            f"answered exactly what a path that cannot exist answers "
+            f"({other.request.url.path}: {other.status_code}): a catch-all, not this endpoint"
+        )
+    return None
 
 
 def _replace(result: StepResult, **changes: Any) -> StepResult:
