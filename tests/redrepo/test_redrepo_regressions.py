@@ -7,7 +7,10 @@ and reproduces one shape where the plugin disagreed with a careful reviewer.
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import pytest
 
 from pytest_biothings_ready.checklist.parse import BUILTIN, load_checklist
 from pytest_biothings_ready.deploy.resolve import with_discovery
@@ -19,7 +22,7 @@ from tests.support.binaries import require_binary
 from tests.support.evaluate import environment
 
 REPOS = Path(__file__).parent / "repos"
-collect_ignore = ["repos"]
+pytest_plugins = ["pytester"]
 _CHECKLIST = load_checklist(BUILTIN)
 
 
@@ -195,3 +198,40 @@ def test_a_database_url_default_in_code_a_paas_builds_fails_the_credentials_line
     assert verdict.status is Status.FAILED, verdict.evidence
     assert "app/__init__.py" in verdict.evidence
     assert "Quartz" not in verdict.evidence
+
+
+def test_fixture_passwords_in_the_apps_tests_are_not_deployment_credentials(
+    tmp_path: Path,
+) -> None:
+    root = copy("django-settings", tmp_path)
+    settings = root / "site" / "portal" / "settings.py"
+    settings.write_text(
+        settings.read_text().replace('"Lantern-Orchid-4471"', 'os.environ["PG_PASSWORD"]')
+    )
+    tests = root / "site" / "portal" / "tests"
+    tests.mkdir()
+    (tests / "test_login.py").write_text('PASSWORD = "Kettle-Bravo-2291"\n')
+    (root / "site" / "conftest.py").write_text(
+        'DSN = "postgres://portal:Nimbus-Stone-7745@localhost:5432/test_portal"\n'
+    )
+    verdict = line_verdict(CREDENTIALS, root)
+    assert verdict.status is Status.PASSED, verdict.evidence
+
+
+def test_the_gate_decides_lines_although_the_repositorys_own_tests_do_not_import(
+    pytester: pytest.Pytester,
+) -> None:
+    shutil.copytree(REPOS / "django-settings", pytester.path, dirs_exist_ok=True)
+    (pytester.path / "readiness.toml").write_text('[env.ci]\nrepo = "."\n')
+    (pytester.path / "site" / "test_views.py").write_text("import portal_not_installed\n")
+    result = pytester.runpytest(
+        "--ready-env=ci", "-m", "ready_static", "--junitxml=record.xml", "-p", "no:cacheprovider"
+    )
+    assert "Interrupted" not in result.stdout.str()
+    statuses = {}
+    for case in ET.parse(pytester.path / "record.xml").getroot().iter("testcase"):
+        props = {p.get("name"): p.get("value", "") for p in case.iter("property")}
+        if "ready_title" in props:
+            statuses[props["ready_title"]] = props["ready_status"]
+    assert statuses[CREDENTIALS] == "failed"
+    result.stdout.fnmatch_lines(["*ERROR collecting site/test_views.py*"])
