@@ -105,7 +105,11 @@ ALERTMANAGER = {
                 {"to": "ops@example.org", "from": "am@example.org", "smarthost": "127.0.0.1:25"}
             ],
         },
-        {"name": "pager", "pagerduty_configs": [{"routing_key": "abc123"}]},
+        # Loopback only: notifications must not leave the machine.
+        {
+            "name": "pager",
+            "pagerduty_configs": [{"routing_key": "abc123", "url": "http://127.0.0.1:9/"}],
+        },
     ],
 }
 
@@ -141,10 +145,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             bad=bad_url + "/metrics",
             down=f"http://127.0.0.1:{free_port()}/metrics",
         )
-        with (
-            prometheus(folder / "prom", jobs, rules(runbooks)) as prom,
-            alertmanager(folder / "am", ALERTMANAGER) as am,
-        ):
-            wait_for_samples(prom, "count_over_time(up[1m]) >= 3", count=3)
-            wait_for_samples(prom, 'ALERTS{alertstate="firing"}', count=3)
-            yield Stack(good_url + "/metrics", bad_url + "/metrics", runbooks, prom, am, folder)
+        with alertmanager(folder / "am", ALERTMANAGER) as am:
+            alerting = {
+                "alertmanagers": [{"static_configs": [{"targets": [am[len("http://") :]]}]}]
+            }
+            config = {**jobs, "alerting": alerting}
+            with prometheus(folder / "prom", config, rules(runbooks)) as prom:
+                wait_for_samples(prom, "count_over_time(up[1m]) >= 3", count=3)
+                wait_for_samples(prom, 'ALERTS{alertstate="firing"}', count=3)
+                yield Stack(good_url + "/metrics", bad_url + "/metrics", runbooks, prom, am, folder)

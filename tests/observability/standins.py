@@ -26,9 +26,13 @@ from starlette.routing import Route
 
 
 def loki_app(
-    *, ready: bool = True, newest_age_s: float | None = 5.0, retention: str | None = "744h"
+    *,
+    ready: bool = True,
+    newest_age_s: float | None = 5.0,
+    retention: str | None = "744h",
+    lines: tuple[str, ...] = ('{"level":"info"}',),
 ) -> Starlette:
-    """Loki stand-in: a stream whose newest line is ``newest_age_s`` old (None: empty)."""
+    """Loki stand-in: a stream of ``lines``, the newest ``newest_age_s`` old (None: empty)."""
 
     async def ready_page(request: Request) -> Response:
         if ready:
@@ -39,7 +43,7 @@ def loki_app(
         result: list[dict[str, Any]] = []
         if newest_age_s is not None:
             stamp = str(int((time.time() - newest_age_s) * 1e9))
-            result = [{"stream": {"app": "api"}, "values": [[stamp, '{"level":"info"}']]}]
+            result = [{"stream": {"app": "api"}, "values": [[stamp, line] for line in lines]}]
         return JSONResponse(
             {"status": "success", "data": {"resultType": "streams", "result": result}}
         )
@@ -171,11 +175,27 @@ def jaeger_app(store: TraceStore) -> Starlette:
     )
 
 
-def otlp_app(status: int = 200) -> Starlette:
-    """OTLP/HTTP receiver stand-in: ``POST /v1/traces`` answers ``status``."""
+def otlp_app(status: int = 200, store: TraceStore | None = None) -> Starlette:
+    """OTLP/HTTP receiver stand-in: ``POST /v1/traces`` answers ``status``.
+
+    With ``store``, the JSON-encoded spans it receives are kept there (as a collector
+    forwarding to Jaeger would); without, they are accepted and dropped.
+    """
 
     async def traces(request: Request) -> JSONResponse:
-        await request.body()
+        try:
+            body = await request.json()
+        except ValueError:
+            return JSONResponse({"message": "unmarshal failed"}, status_code=400)
+        for resource in body.get("resourceSpans") or [] if store is not None else []:
+            attributes = resource.get("resource", {}).get("attributes", [])
+            names = [a["value"]["stringValue"] for a in attributes if a["key"] == "service.name"]
+            for scope in resource.get("scopeSpans", []):
+                for span in scope.get("spans", []):
+                    record = {"spanID": span["spanId"], "operationName": span["name"]}
+                    store.spans.setdefault(span["traceId"], []).append(  # type: ignore[union-attr]
+                        {**record, "service": names[0] if names else "unknown"}
+                    )
         return JSONResponse({}, status_code=status)
 
     return Starlette(routes=[Route("/v1/traces", traces, methods=["POST"])])
@@ -194,9 +214,17 @@ def dashboard(title: str, *exprs: str) -> dict[str, Any]:
     }
 
 
-def grafana_app(*boards: dict[str, Any], database: str = "ok") -> Starlette:
-    """Grafana HTTP API stand-in serving ``boards``."""
+def grafana_app(
+    *boards: dict[str, Any], database: str = "ok", datasources: tuple[str, ...] = ("prom",)
+) -> Starlette:
+    """Grafana HTTP API stand-in serving ``boards`` and datasources of UID ``datasources``."""
     by_uid = {b["uid"]: b for b in boards}
+
+    async def datasource(request: Request) -> JSONResponse:
+        key = request.path_params["key"]
+        if key not in datasources:
+            return JSONResponse({"message": "Data source not found"}, status_code=404)
+        return JSONResponse({"uid": key, "name": key, "type": "prometheus"})
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"database": database, "version": "10.4.0"})
@@ -217,5 +245,7 @@ def grafana_app(*boards: dict[str, Any], database: str = "ok") -> Starlette:
             Route("/api/health", health),
             Route("/api/search", search),
             Route("/api/dashboards/uid/{uid}", one),
+            Route("/api/datasources/uid/{key}", datasource),
+            Route("/api/datasources/name/{key}", datasource),
         ]
     )

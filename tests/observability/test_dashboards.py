@@ -69,7 +69,7 @@ def test_provisioned_files_checked_against_the_metrics_endpoint(
     assert "monitoring.grafana_url" in active.evidence
 
 
-def test_malformed_dashboard_file_is_an_error(tmp_path: Path) -> None:
+def test_malformed_dashboard_file_fails(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text("{ not json")
     settings = {
         "metrics_url": "http://127.0.0.1:9/metrics",
@@ -77,7 +77,7 @@ def test_malformed_dashboard_file_is_an_error(tmp_path: Path) -> None:
         "monitoring": {"dashboards": ["broken.json"]},
     }
     verdict = judge(CONFIGURED, settings, root=tmp_path)
-    assert verdict.status is Status.ERROR
+    assert verdict.status is Status.FAILED
     assert "not valid JSON" in verdict.evidence
 
 

@@ -163,7 +163,9 @@ def test_job_resolves_from_metrics_url(stack: Stack) -> None:
 
 
 def test_service_whose_target_is_down_is_not_monitored(stack: Stack) -> None:
-    verdict = judge(MONITORED, _live(stack, monitoring={"prometheus_job": "down"}))
+    settings = _live(stack, monitoring={"prometheus_job": "down"})
+    del settings["metrics_url"]
+    verdict = judge(MONITORED, settings)
     assert verdict.status is Status.FAILED
     assert "no target up" in verdict.evidence
 

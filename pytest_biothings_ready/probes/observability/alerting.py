@@ -13,8 +13,7 @@ severity label.  Lines decided:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,21 @@ from pytest_biothings_ready.probes.observability.amfiles import (
     check_config_file,
     embedded_config,
 )
+from pytest_biothings_ready.probes.observability.amsuppress import (
+    PROBE_NAME,
+    inhibitions,
+    labels_match,
+    silenced_by,
+)
+from pytest_biothings_ready.probes.observability.amtime import muted_share
 from pytest_biothings_ready.probes.observability.rules import amtool, load_yaml
 
 __all__ = ["AlertmanagerConfig", "route_for"]
 
-_MATCHER = re.compile(r'^\s*([\w.]+)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$')
+# A route muted more than this share of the time does not page anyone in practice.
+MAX_MUTED_SHARE = 0.5
+# Route options Alertmanager does not pass down to child routes.
+_NOT_INHERITED = ("mute_time_intervals", "active_time_intervals")
 DEFAULT_REPEAT = "4h"
 
 
@@ -43,12 +52,14 @@ class AlertmanagerConfig:
         route: the root route (a mapping as in alertmanager.yml).
         receivers: receiver name -> its integrations (``slack_configs``...).
         problems: what amtool rejected.
+        raw: the whole configuration (time intervals, inhibit rules).
     """
 
     source: str
     route: dict[str, Any]
     receivers: dict[str, tuple[str, ...]]
     problems: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def _parse(source: str, content: Any, problems: list[str]) -> AlertmanagerConfig:
@@ -61,7 +72,7 @@ def _parse(source: str, content: Any, problems: list[str]) -> AlertmanagerConfig
         for r in content.get("receivers") or []
         if isinstance(r, dict)
     }
-    return AlertmanagerConfig(source, content["route"], receivers, tuple(problems))
+    return AlertmanagerConfig(source, content["route"], receivers, tuple(problems), content)
 
 
 @gatherer("alertmanager-config")
@@ -99,42 +110,17 @@ def _configs(ctx: Context) -> tuple[AlertmanagerConfig, ...]:
     return configs
 
 
-def _matches(route: dict[str, Any], labels: dict[str, str]) -> bool:
-    """Whether ``labels`` satisfy every matcher of ``route`` (all three syntaxes).
-
-    A matcher of the wrong shape (``match: "a=b"``) matches nothing: Alertmanager
-    refuses such a file, and amtool's complaint is reported.
-    """
-    match, match_re = route.get("match") or {}, route.get("match_re") or {}
-    matchers = route.get("matchers") or []
-    if not (isinstance(match, dict) and isinstance(match_re, dict) and isinstance(matchers, list)):
-        return False
-    checks = [(k, "=", str(v)) for k, v in match.items()]
-    checks += [(k, "=~", str(v)) for k, v in match_re.items()]
-    for text in matchers:
-        if found := _MATCHER.match(str(text)):
-            checks.append((found[1], found[2], found[3]))
-    return all(_one(labels.get(k, ""), op, v) for k, op, v in checks)
-
-
-def _one(value: str, op: str, wanted: str) -> bool:
-    try:
-        hit = value == wanted if op in ("=", "!=") else bool(re.fullmatch(wanted, value))
-    except re.error:
-        return False  # Alertmanager rejects the file; amtool says why.
-    return hit if op in ("=", "=~") else not hit
-
-
 def route_for(
     route: dict[str, Any], labels: dict[str, str], inherited: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """The effective leaf routes (receiver, repeat_interval, depth) an alert reaches."""
-    node = {**(inherited or {}), **{k: v for k, v in route.items() if k != "routes"}}
+    kept = {k: v for k, v in (inherited or {}).items() if k not in _NOT_INHERITED}
+    node = {**kept, **{k: v for k, v in route.items() if k != "routes"}}
     node["depth"] = (inherited or {}).get("depth", -1) + 1
     leaves: list[dict[str, Any]] = []
     children = route.get("routes")
     for child in children if isinstance(children, list) else []:
-        if isinstance(child, dict) and _matches(child, labels):
+        if isinstance(child, dict) and labels_match(child, labels):
             leaves += route_for({**child, "continue": False}, labels, node)
             if not child.get("continue"):
                 break
@@ -150,6 +136,25 @@ def _critical(ctx: Context) -> dict[str, str]:
     }
 
 
+def _by_severity(leaf: dict[str, Any], label: str, critical: dict[str, str]) -> bool:
+    """A nested route that matches on the severity label and not on lower severities too
+    (``severity=~".+"`` catches everything: no escalation)."""
+    keys = (
+        str(leaf.get("matchers", "")) + str(leaf.get("match", "")) + str(leaf.get("match_re", ""))
+    )
+    lower = ({**critical, label: value} for value in ("warning", "info", "none"))
+    return leaf["depth"] > 0 and label in keys and not any(labels_match(leaf, x) for x in lower)
+
+
+def _wait_problem(leaf: dict[str, Any], limit: str) -> str | None:
+    """A ``group_wait`` over an hour delays the first page; a ``group_interval`` over
+    ``limit`` delays every new alert joining a group."""
+    for key, default, bound in (("group_wait", "30s", "1h"), ("group_interval", "5m", limit)):
+        if problem := _repeat_problem(str(leaf.get(key, default)), bound):
+            return f"{key} {problem}"
+    return None
+
+
 def _repeat_problem(repeat: str, limit: str) -> str | None:
     """What is wrong with a critical ``repeat_interval`` against ``limit``, if anything."""
     try:
@@ -159,9 +164,49 @@ def _repeat_problem(repeat: str, limit: str) -> str | None:
     return f"{repeat} > {limit}" if slow else None
 
 
-@check("Alert routing configured (Slack, email, PagerDuty)", uses=("alertmanager-config",))
+@gatherer("alertmanager-silences", needs=("alertmanager_url",))
+def gather_silences(ctx: Context) -> Any:
+    """The silences of ``alertmanager_url`` (``/api/v2/silences``), as it lists them."""
+    return get_json(ctx.env, ALERTMANAGER, "/api/v2/silences") or []
+
+
+def _muted(config: AlertmanagerConfig, leaf: dict[str, Any]) -> str | None:
+    share = muted_share(config.raw, leaf)
+    if share is None or share <= MAX_MUTED_SHARE:
+        return None
+    names = list(leaf.get("mute_time_intervals") or []) + list(
+        leaf.get("active_time_intervals") or []
+    )
+    return (
+        f"{config.source}: the critical route is muted {share:.0%} of the time "
+        f"by time intervals {', '.join(map(str, names))} (at most {MAX_MUTED_SHARE:.0%})"
+    )
+
+
+def _suppressed(ctx: Context, config: AlertmanagerConfig) -> list[str]:
+    """Inhibit rules of ``config`` and, when live, silences that mute every critical alert."""
+    label = str(ctx.env.get("monitoring.severity_label"))
+    probe = {**_critical(ctx), "alertname": PROBE_NAME}
+    found = [f"{config.source}: {text}" for text in inhibitions(config.raw, probe, label)]
+    if config.source == str(ctx.env.get("alertmanager_url") or ""):
+        found += [f"{config.source}: {text}" for text in silenced_by(_silences(ctx), probe)]
+    return found
+
+
+def _silences(ctx: Context) -> Any:
+    return ctx.evidence("alertmanager-silences")
+
+
+@check(
+    "Alert routing configured (Slack, email, PagerDuty)",
+    uses=("alertmanager-config", "alertmanager-silences"),
+)
 def alert_routing_configured(ctx: Context) -> Verdict:
-    """Critical alerts reach a receiver with a real integration, not an empty one."""
+    """Critical alerts reach a receiver with a real integration, not an empty one.
+
+    And they are not muted most of the time by time intervals, inhibited by an alert
+    that always fires with them, or silenced (live Alertmanager).
+    """
     findings, good = [], []
     for config in _configs(ctx):
         findings += list(config.problems)
@@ -169,10 +214,13 @@ def alert_routing_configured(ctx: Context) -> Verdict:
             name = str(leaf.get("receiver", ""))
             kinds = config.receivers.get(name, ())
             where = f"{config.source}: critical alerts route to receiver {name!r}"
-            if kinds:
-                good.append(f"{where} ({', '.join(kinds)})")
-            else:
+            if not kinds:
                 findings.append(f"{where}, which has no integration (no *_configs)")
+            elif muted := _muted(config, leaf):
+                findings.append(muted)
+            else:
+                good.append(f"{where} ({', '.join(kinds)})")
+        findings += _suppressed(ctx, config)
     if findings:
         return Verdict.failed("; ".join(findings))
     return Verdict.passed("; ".join(good))
@@ -187,15 +235,7 @@ def escalation_defined(ctx: Context) -> Verdict:
     for config in _configs(ctx):
         findings += list(config.problems)
         leaves = route_for(config.route, _critical(ctx))
-        by_severity = [
-            leaf
-            for leaf in leaves
-            if leaf["depth"] > 0
-            and label
-            in str(leaf.get("matchers", ""))
-            + str(leaf.get("match", ""))
-            + str(leaf.get("match_re", ""))
-        ]
+        by_severity = [leaf for leaf in leaves if _by_severity(leaf, label, _critical(ctx))]
         repeat = str(leaves[0].get("repeat_interval", DEFAULT_REPEAT))
         if not by_severity:
             findings.append(
@@ -204,6 +244,8 @@ def escalation_defined(ctx: Context) -> Verdict:
             )
         elif problem := _repeat_problem(repeat, limit):
             findings.append(f"{config.source}: critical repeat_interval {problem}")
+        elif problem := _wait_problem(leaves[0], limit):
+            findings.append(f"{config.source}: critical {problem}")
         else:
             good.append(
                 f"{config.source}: critical alerts escalate to "

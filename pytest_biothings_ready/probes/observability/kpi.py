@@ -10,16 +10,24 @@ window): below ``monitoring.min_history`` every KPI is unverified.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from string import Template
 
-from pytest_biothings_ready.errors import NotConfigured
+from pytest_biothings_ready.errors import NotConfigured, ProbeError
 from pytest_biothings_ready.evidence.query import duration_seconds, instant_query
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.observability.prometheus import service_job
+from pytest_biothings_ready.probes.observability.rules import AlertRule
+from pytest_biothings_ready.probes.observability.samejob import foreign_job
 from pytest_biothings_ready.probes.observability.settings import KPI_KEYS
 
-__all__ = ["DEFAULTS", "History", "KpiValue", "kpi_value"]
+__all__ = ["DEFAULTS", "MEASURED", "History", "KpiValue", "kpi_value"]
+
+# KPIs that must be computed from the service's own series (not a ``vector(0)`` default).
+MEASURED = frozenset(
+    {"error_rate", "p95", "uptime", "resource_utilization", "memory_growth", "task_success"}
+)
 
 _REQUESTS = '{__name__=~".*http_requests_total",job="$job"'
 _BUCKETS = '{__name__=~".*http_request_duration_seconds_bucket",job="$job"}'
@@ -77,18 +85,23 @@ class KpiValue:
         query: the PromQL sent, placeholders filled in.
         values: one value per returned series (empty: no data).
         history: the history it was computed over.
+        missing: why the values are not data (the query's metrics have no series),
+            empty when they are.
     """
 
     name: str
     query: str
     values: tuple[float, ...]
     history: History
+    missing: str = ""
 
 
 @gatherer("prometheus-history", needs=("prometheus_url",))
 def gather_history(ctx: Context) -> History:
     """Age of the service job's earliest ``up`` sample inside the SLO window."""
     job = service_job(ctx)
+    if foreign := foreign_job(ctx, job):
+        raise ProbeError(f"{foreign}; set monitoring.prometheus_job to the service's job")
     window = str(ctx.env.get("monitoring.slo_window"))
     step = max(1, int(duration_seconds(str(ctx.env.get("monitoring.min_history"))) // 20))
     query = f'max(time() - min_over_time(timestamp(up{{job="{job}"}})[{window}:{step}s]))'
@@ -125,7 +138,27 @@ def kpi_value(ctx: Context, name: str) -> KpiValue:
             f"{history.job!r}, less than {least}",
         )
     query = fill(ctx, template, history)
-    return KpiValue(name, query, tuple(s.value for s in instant_query(ctx.env, query)), history)
+    values = tuple(s.value for s in instant_query(ctx.env, query))
+    missing = _basis_missing(ctx, query, history) if values and name in MEASURED else ""
+    return KpiValue(name, query, () if missing else values, history, missing)
+
+
+def _basis_missing(ctx: Context, query: str, history: History) -> str:
+    """Why ``query``'s answer is not a measurement: none of its metrics has a series.
+
+    ``sum(rate(errors_total[7d])) or vector(0)`` answers 0 when the metric does not
+    exist at all; that is no data, not "0% errors".
+    """
+    rule = AlertRule("", query, {}, {})
+    names = rule.metrics()
+    if not names:
+        return "" if rule.selects_metric() else f"the query selects no metric ({query})"
+    pattern = "|".join(n[1:] if n.startswith("~") else re.escape(n) for n in sorted(names))
+    job = f',job="{history.job}"' if f'"{history.job}"' in query else ""
+    probe = f'count(last_over_time({{__name__=~"{pattern}"{job}}}[{history.window}]))'
+    if instant_query(ctx.env, probe):
+        return ""
+    return f"none of its metrics ({', '.join(sorted(names))}) has a series in {history.window}"
 
 
 def _register(name: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.registry import Context
+from pytest_biothings_ready.probes.observability.firing import never_fires
 from pytest_biothings_ready.probes.observability.kpi import KpiValue
 from pytest_biothings_ready.probes.observability.rules import RuleSet
 
@@ -119,14 +120,17 @@ def backup_limit(ctx: Context) -> Limit:
 
 
 def _alert_rules_exist(ctx: Context, label: str, value: str) -> int:
-    """How many loaded alert rules carry ``label=value`` (nothing to fire otherwise)."""
+    """How many loaded alert rules carry ``label=value`` and can fire (evaluating, not
+    ``vector(0) > 1`` or ``for: 100y``): with none, silence proves nothing."""
     rules: RuleSet = ctx.evidence("prometheus-rules")
-    count = sum(1 for a in rules.alerts if a.labels.get(label) == value)
-    if not count:
+    matching = [a for a in rules.alerts if a.labels.get(label) == value]
+    working = [a for a in matching if a.health != "err" and not never_fires(a)]
+    if not working:
+        broken = f" ({len(matching)} that cannot fire or do not evaluate)" if matching else ""
         raise NotConfigured(
             f"monitoring.{'security' if 'security' in label else 'severity'}_label",
             ctx.env.name,
-            f"Prometheus has no alert rule with {label}={value!r}, so none "
-            "could have fired; add one or adjust the label setting",
+            f"Prometheus has no working alert rule with {label}={value!r}{broken}, so "
+            "none could have fired; add one or adjust the label setting",
         )
-    return count
+    return len(working)

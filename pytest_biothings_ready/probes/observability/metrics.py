@@ -10,6 +10,7 @@ the answer's Content-Type names).  Lines decided:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pytest_biothings_ready.errors import ProbeError
@@ -23,6 +24,8 @@ __all__ = ["Family", "MetricsScrape"]
 ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
 # An answer that says the endpoint is not there: a definitive "not exposed" (SPEC).
 ABSENT = frozenset({404, 410})
+# A sign-in form (oauth2-proxy, SSO) served with 200 in place of the metrics.
+_LOGIN = re.compile(r"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ class MetricsScrape:
     missing: str | None = None
 
     def custom(self) -> list[Family]:
-        """Families with samples that no instrumentation library emits by default.
+        """Families with samples that no instrumentation library emits by default,
+        build/version info families aside.
 
         ``X_created`` gauges (prometheus-client's creation times of family ``X`` in the
         text format) are part of ``X``, not families of their own.
@@ -71,8 +75,15 @@ class MetricsScrape:
             for f in self.families
             if f.samples
             and stock_source(f.name) is None
+            and not _build_info(f)
             and not (f.name.endswith("_created") and f.name.removesuffix("_created") in names)
         ]
+
+
+def _build_info(family: Family) -> bool:
+    """A version/build label carrier (``myapp_build_info 1``): identity, not a business
+    measurement."""
+    return family.type == "info" or family.name.endswith(("_build_info", "_version_info"))
 
 
 @gatherer("metrics", needs=("metrics_url",))
@@ -91,6 +102,11 @@ def scrape_metrics(ctx: Context) -> MetricsScrape:
     if response.status_code != 200:
         raise ProbeError(
             f"GET {url} answered HTTP {response.status_code}, not 200; check `metrics_url`"
+        )
+    if "html" in content_type and _LOGIN.search(response.text[:20000]):
+        raise ProbeError(
+            f"GET {url} answered a login page (HTML with a password field), so the metrics "
+            "behind it could not be read; check `metrics_url` and its credentials"
         )
     try:
         families, names = _parse(response.text, content_type)

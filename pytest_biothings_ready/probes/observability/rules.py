@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import ProbeError
+from pytest_biothings_ready.evidence.query import duration_seconds
 from pytest_biothings_ready.evidence.transport import sanitize
 from pytest_biothings_ready.probes.observability.rulefiles import (
     check_rule_file,
@@ -31,11 +32,18 @@ __all__ = ["AlertRule", "RuleSet", "promtool", "rules_from_files"]
 
 _JOB = re.compile(r'\bjob\s*(=~|=)\s*"([^"]*)"')
 _UP = re.compile(r"(?<![\w:])up\s*(\{|==|<|$|\s|\))|absent\s*\(")
+_UP_INVERTED = re.compile(r"^\s*up\s*(\{[^}]*\})?\s*(==\s*1|>=\s*1|>\s*0|!=\s*0)\s*$")
 _ERRORS = re.compile(r'5\.\.|5xx|"5|error|fail', re.IGNORECASE)
 _METRIC = re.compile(r"(?<![\w:\"'])([a-zA-Z_:][\w:]*)\s*(?=\{|\[)")
 _NAME_MATCH = re.compile(r'__name__\s*=~?\s*"([^"]*)"')
 # A PromQL string literal (kept) or a ``#`` comment up to the end of its line (dropped).
 _COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)|#[^\n]*")
+# Identifiers not followed by "(" or a selector: a bare metric or recording-rule name.
+_BARE = re.compile(r"(?<![\w:\"'.])([a-zA-Z_:][\w:]*)\b(?!\s*[({\[])")
+_BARE_WORDS = frozenset(
+    {"by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool"}
+    | {"and", "or", "unless", "inf", "nan", "Inf", "NaN"}
+)
 _KEYWORDS = {
     "by",
     "without",
@@ -62,6 +70,9 @@ class AlertRule:
         annotations: its annotations (runbook_url, summary...).
         health: ``ok``, ``err`` or ``unknown`` (live rules), ``file`` for rule files.
         error: the last evaluation error, if any.
+        for_s: its ``for`` duration in seconds (-1: not a valid duration).
+        interval_s: its group's evaluation ``interval`` in seconds (0: the global one;
+            -1: not a valid duration).
     """
 
     name: str
@@ -70,6 +81,8 @@ class AlertRule:
     annotations: dict[str, str]
     health: str = "file"
     error: str = ""
+    for_s: float = 0.0
+    interval_s: float = 0.0
 
     def jobs(self) -> list[tuple[str, str]]:
         """The ``job`` matchers in the expression, as (operator, value)."""
@@ -80,8 +93,14 @@ class AlertRule:
         names = {m for m in _METRIC.findall(self.expr) if m not in _KEYWORDS}
         return names | {f"~{r}" for r in _NAME_MATCH.findall(self.expr)}
 
+    def selects_metric(self) -> bool:
+        """Whether the expression reads any series: a selector, or a bare name such as a
+        recording rule (``job:errors:ratio5m > 0.05``); ``vector(0) > 1`` reads none."""
+        return bool(self.metrics()) or bool(set(_BARE.findall(self.expr)) - _BARE_WORDS)
+
     def is_down_alert(self) -> bool:
-        return bool(_UP.search(self.expr))
+        """On ``up`` or ``absent(...)``, and not the inverted ``up == 1`` (fires when up)."""
+        return bool(_UP.search(self.expr)) and not _UP_INVERTED.match(self.expr)
 
     def is_error_alert(self) -> bool:
         return not self.is_down_alert() and bool(_ERRORS.search(self.expr + self.name))
@@ -122,9 +141,23 @@ def alerts_from_groups(groups: list[dict[str, Any]]) -> list[AlertRule]:
                     _strings(rule.get("annotations")),
                     str(rule.get("health", "file")),
                     sanitize(str(rule.get("lastError") or ""))[:300],
+                    _seconds(rule.get("duration", rule.get("for", 0))),
+                    _seconds(group.get("interval", 0)),
                 )
             )
     return found
+
+
+def _seconds(value: Any) -> float:
+    """A ``for``/``interval``: seconds as the API gives them, a duration string in files."""
+    if value in (None, ""):
+        return 0.0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return duration_seconds(str(value))
+    except ValueError:
+        return -1.0
 
 
 def _promql(expr: str) -> str:

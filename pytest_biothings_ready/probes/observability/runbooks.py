@@ -1,17 +1,22 @@
 """Runbook links on alert rules.
 
 Every alerting rule must carry the runbook annotation (``runbook_url`` by default).
-Links on ``monitoring.runbook_hosts`` are fetched (they must answer 2xx/3xx); links
-elsewhere are only checked for presence, since the plugin sends traffic only to
+Links on ``monitoring.runbook_hosts``, or on any origin the environment already names
+(``base_url``, ``monitoring.grafana_url``...), are fetched: they must answer 2xx/3xx,
+and not the very page a path that cannot exist on that origin answers (a catch-all);
+links that cannot be fetched at all (refused, timeout) make the line an error;
+links elsewhere are only checked for presence, since the plugin sends traffic only to
 hosts the environment names.  Line decided: Runbooks created for common alerts.
 """
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
+from pytest_biothings_ready.errors import ProbeError
 from pytest_biothings_ready.evidence.registry import Context, check
-from pytest_biothings_ready.evidence.transport import http_client
+from pytest_biothings_ready.evidence.transport import Scope, http_client
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.observability.prometheus import rule_sources
 
@@ -19,21 +24,39 @@ __all__: list[str] = []
 
 
 def _dead_links(ctx: Context, urls: list[str]) -> list[str]:
-    """The fetched runbook URLs that do not answer 2xx/3xx, with what they did."""
+    """The fetched runbook URLs that do not answer 2xx/3xx, or answer exactly what a
+    path that cannot exist on that origin answers (an SPA or wiki catch-all)."""
     import httpx
 
     hosts = {str(h) for h in ctx.env.get("monitoring.runbook_hosts") or []}
-    dead = []
+    scope = Scope.of(ctx.env)
+    fetched = [u for u in urls if urlsplit(u).hostname in hosts or scope.refusal(u) is None]
+    dead, unreachable = [], []
+    nowhere: dict[str, tuple[int, bytes]] = {}
     with http_client(ctx.env, extra_hosts=hosts) as client:
-        for url in dict.fromkeys(u for u in urls if urlsplit(u).hostname in hosts):
+        for url in dict.fromkeys(fetched):
             try:
-                status = client.get(url).status_code
+                response = client.get(url)
+                if 200 <= response.status_code < 300:
+                    base = _origin(url)
+                    if base not in nowhere:
+                        other = client.get(f"{base}/{secrets.token_hex(8)}-no-such-runbook")
+                        nowhere[base] = (other.status_code, other.content)
             except httpx.HTTPError as exc:
-                dead.append(f"{url} ({type(exc).__name__})")
+                unreachable.append(f"{url} ({type(exc).__name__})")
                 continue
-            if status >= 400:
-                dead.append(f"{url} (HTTP {status})")
-    return dead
+            if response.status_code >= 400:
+                dead.append(f"{url} (HTTP {response.status_code})")
+            elif nowhere.get(_origin(url)) == (response.status_code, response.content):
+                dead.append(f"{url} (the same page as a path that cannot exist: a catch-all)")
+    if unreachable and not dead:
+        raise ProbeError(f"runbook links could not be fetched: {', '.join(unreachable[:5])}")
+    return dead + unreachable
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @check(

@@ -9,6 +9,7 @@ than ``monitoring.min_history`` it is unverified.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,11 +85,14 @@ def judge(ctx: Context, slo: Slo) -> Verdict:
     value: KpiValue = ctx.evidence(f"kpi-{slo.kpi}")
     label = limit.label or slo.label
     where = f"job {value.history.job!r} {_span(value)}"
-    if not value.values:
+    numbers = [v for v in value.values if not math.isnan(v)]
+    if not numbers:
+        why = f": {value.missing}" if value.missing else ""
+        why = why or (": NaN (0/0: no requests in the window?)" if value.values else "")
         return Verdict.failed(
-            f"no data for {label} ({value.query}) {where}; required: {limit.expected}"
+            f"no data for {label} ({value.query}) {where}{why}; required: {limit.expected}"
         )
-    observed = slo.worst(list(value.values))
+    observed = slo.worst(numbers)
     verdict = Verdict.passed if slo.compare(observed, limit.bound) else Verdict.failed
     note = f" {limit.note}" if limit.note else ""
     return verdict(f"{label} {slo.shown(observed)}{note} {where}; required: {limit.expected}")
