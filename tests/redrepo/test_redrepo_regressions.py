@@ -235,3 +235,20 @@ def test_the_gate_decides_lines_although_the_repositorys_own_tests_do_not_import
             statuses[props["ready_title"]] = props["ready_status"]
     assert statuses[CREDENTIALS] == "failed"
     result.stdout.fnmatch_lines(["*ERROR collecting site/test_views.py*"])
+
+
+DASHBOARDS = "Grafana dashboards configured"
+
+
+def test_provisioned_dashboards_decide_the_line_without_prometheus_url() -> None:
+    verdict = line_verdict(DASHBOARDS, REPOS / "grafana-provisioned")
+    assert verdict.status is Status.PASSED, verdict.evidence
+    assert "configured, not observed live" in verdict.evidence
+
+
+def test_a_dashboard_on_a_datasource_nobody_provisions_fails(tmp_path: Path) -> None:
+    root = copy("grafana-provisioned", tmp_path)
+    board = root / "grafana" / "dashboards" / "nodes.json"
+    board.write_text(board.read_text().replace('"Prometheus"', '"Thanos"'))
+    verdict = line_verdict(DASHBOARDS, root)
+    assert verdict.status is Status.FAILED, verdict.evidence

@@ -70,7 +70,7 @@ def _pods(lows: dict[tuple[str, str, str], int], obj: Manifest) -> int:
 
 @check("Blue-green or rolling deployment strategy chosen", uses=("manifests",))
 def deployment_strategy(ctx: Context) -> Verdict:
-    """Every Deployment rolls out gradually, with an explicit surge or unavailability.
+    """Every Deployment rolls out gradually, with explicit surge and unavailability.
 
     Deployments: strategy ``RollingUpdate`` (``Recreate`` fails) with an explicit
     ``maxUnavailable`` or ``maxSurge`` (the other one keeps the default 25%), whose
