@@ -252,3 +252,44 @@ def test_a_dashboard_on_a_datasource_nobody_provisions_fails(tmp_path: Path) -> 
     board.write_text(board.read_text().replace('"Prometheus"', '"Thanos"'))
     verdict = line_verdict(DASHBOARDS, root)
     assert verdict.status is Status.FAILED, verdict.evidence
+
+
+KEYS = "API keys are rotated and not hardcoded"
+ALERTMANAGER_SERVICE = """  alertmanager:
+    image: prom/alertmanager:v0.27.0
+    volumes:
+      - ./alertmanager.yml:/etc/alertmanager/alertmanager.yml
+"""
+SLACK = """route:
+  receiver: chat
+receivers:
+  - name: chat
+    slack_configs:
+      - api_url: {url}
+"""
+
+
+def _with_alertmanager(tmp_path: Path, url: str) -> Path:
+    root = copy("grafana-provisioned", tmp_path)
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text() + ALERTMANAGER_SERVICE)
+    (root / "alertmanager.yml").write_text(SLACK.format(url=url))
+    return root
+
+
+def test_a_slack_webhook_in_a_mounted_alertmanager_config_is_a_hardcoded_secret(
+    tmp_path: Path,
+) -> None:
+    hook = "https://hooks.slack.com/services/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"
+    verdict = line_verdict(KEYS, _with_alertmanager(tmp_path, hook))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert "alertmanager.yml:6" in verdict.evidence
+    assert "Zp4Kq8" not in verdict.evidence
+
+
+def test_a_webhook_read_from_a_file_is_not_a_hardcoded_secret(tmp_path: Path) -> None:
+    root = _with_alertmanager(tmp_path, "x")
+    config = root / "alertmanager.yml"
+    config.write_text(config.read_text().replace("api_url: x", "api_url_file: /run/secrets/hook"))
+    verdict = line_verdict(KEYS, root)
+    assert verdict.status is not Status.FAILED, verdict.evidence
