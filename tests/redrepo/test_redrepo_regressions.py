@@ -293,3 +293,38 @@ def test_a_webhook_read_from_a_file_is_not_a_hardcoded_secret(tmp_path: Path) ->
     config.write_text(config.read_text().replace("api_url: x", "api_url_file: /run/secrets/hook"))
     verdict = line_verdict(KEYS, root)
     assert verdict.status is not Status.FAILED, verdict.evidence
+
+
+BACKUP = "Backup storage configured"
+VOLUMES = "Persistent volumes configured for data"
+
+
+def test_manifests_holding_data_without_a_backup_or_claim_fail() -> None:
+    backup = line_verdict(BACKUP, REPOS / GO)
+    assert backup.status is Status.FAILED
+    assert "no backup CronJob or Velero Schedule" in backup.evidence
+    volumes = line_verdict(VOLUMES, REPOS / GO)
+    assert volumes.status is Status.FAILED
+    assert "StatefulSet/sessions mounts no PersistentVolumeClaim" in volumes.evidence
+
+
+def test_a_stateless_deployment_is_not_failed_for_backups_or_volumes(tmp_path: Path) -> None:
+    root = copy(GO, tmp_path)
+    app = root / "k8s" / "app.yaml"
+    parts = app.read_text().split("---\n")
+    app.write_text("---\n".join(p for p in parts if "StatefulSet" not in p))
+    for title in (BACKUP, VOLUMES):
+        verdict = line_verdict(title, root)
+        assert verdict.status is Status.UNVERIFIED, verdict.evidence
+        assert "no data is deployed (stateless)" in verdict.evidence
+
+
+def test_a_database_setting_in_a_pod_is_data_to_back_up(tmp_path: Path) -> None:
+    root = copy(GO, tmp_path)
+    app = root / "k8s" / "app.yaml"
+    parts = app.read_text().split("---\n")
+    text = "---\n".join(p for p in parts if "StatefulSet" not in p)
+    app.write_text(text.replace(
+        "          ports:\n", "          env:\n            - {name: DATABASE_URL, value: x}\n"
+        "          ports:\n", 1))  # fmt: skip
+    assert line_verdict(BACKUP, root).status is Status.FAILED
