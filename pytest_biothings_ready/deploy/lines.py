@@ -83,7 +83,10 @@ def _is_url_key(key: str) -> bool:
     from pytest_biothings_ready.config.schema import lookup
 
     declared = lookup(key)
-    return key == "base_url" or (declared is not None and "url" in (declared.kind, declared.values))
+    if key == "base_url" or (declared is not None and "url" in (declared.kind, declared.values)):
+        return True
+    # connection URLs declared as secret strings (``redis_url``, ``database_url``)
+    return key.rsplit(".", 1)[-1].endswith("_url")
 
 
 def no_live_target(env: Environment, key: str) -> bool:

@@ -21,13 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.deploy.graph import (
     ALERTMANAGER,
+    BUILD_CONTEXT,
     COMPOSE,
+    CONFIG,
     DASHBOARD,
+    DATASOURCE,
     DOCKERFILE,
     MANIFEST,
     NGINX,
     PAAS,
     PROMETHEUS,
+    TRAEFIK,
     Artifact,
     DeployGraph,
 )
@@ -48,6 +52,9 @@ FILLED: dict[str, tuple[str, bool]] = {
     "monitoring.alertmanager_config": (ALERTMANAGER, False),
     "monitoring.dashboards": (DASHBOARD, True),
 }
+
+# What the secret scan reads besides compose files, Dockerfiles and manifests.
+SOURCE_KINDS = (BUILD_CONTEXT, PAAS, ALERTMANAGER, PROMETHEUS, TRAEFIK, DATASOURCE, CONFIG)
 
 _GRAPHS: dict[int, tuple[Mapping[str, Any], DeployGraph]] = {}
 _LOCK = threading.Lock()
@@ -117,6 +124,11 @@ def _filled(settings: Mapping[str, Any], graph: DeployGraph) -> dict[str, Any]:
             continue  # an nginx that only serves files is not the reverse proxy
         if paths:
             table[tail] = paths if many else paths[0]
+    if not filled.get("source_paths"):
+        # the code that is deployed, the PaaS configs' env tables, the mounted configs
+        sources = [str(a.path) for k in SOURCE_KINDS for a in graph.artifacts(k) if not a.key]
+        if sources:
+            filled["source_paths"] = list(dict.fromkeys(sources))
     if graph.custom_kinds and MANIFEST not in graph.explicit:
         known = list(filled.get("manifest_kinds") or [])
         filled["manifest_kinds"] = known + sorted(graph.custom_kinds - set(known))

@@ -186,8 +186,9 @@ def run_checks(item: ChecklistItem, checks: list[Check], store: EvidenceStore) -
     said = [(s, v) for s, v in pairs if not v.evidence.startswith(ABSTAIN)]
     if said and len(said) < len(pairs):
         pairs = said  # a check that abstains leaves the line to the others
-    static = [v for is_static, v in pairs if is_static]
-    live = [v for is_static, v in pairs if not is_static]
+    # a repository check that needs a live URL to decide is live in this run
+    static = [v for is_static, v in pairs if is_static and not untargeted(v)]
+    live = [v for is_static, v in pairs if not is_static or untargeted(v)]
     if static and live and all(untargeted(v) for v in live):
         folded = _fold(static)
         if folded.status is Status.PASSED:

@@ -22,6 +22,8 @@ __all__ = ["Directive", "NginxTree", "load_tree", "nginx_services"]
 Directive = dict[str, Any]
 ROOTS = ("/etc/nginx/nginx.conf",)
 SNIPPETS = ("/etc/nginx/conf.d/", "/etc/nginx/sites-enabled/", "/etc/nginx/templates/")
+# Folders the nginx images already have: a file copied to one of them lands inside it.
+IMAGE_DIRS = frozenset({"/etc/nginx", *(d.rstrip("/") for d in SNIPPETS)})
 NGINX_IMAGES = ("nginx", "openresty", "bitnami/nginx", "nginxinc/")
 
 
@@ -82,17 +84,21 @@ def _copied(service: Service) -> list[tuple[str, Path]]:
         return []
     found = []
     for line in lines:
-        words = line.split()
-        if (
-            len(words) == 3
-            and words[0].upper() in ("COPY", "ADD")
-            and words[2].startswith("/etc/nginx")
-        ):
-            source = service.context / words[1]
-            target = words[2]
-            if target.endswith("/") and source.is_file():
-                target += source.name
-            found.append((target, source))
+        words = [w for w in line.split() if not w.startswith("--")]
+        if len(words) < 3 or words[0].upper() not in ("COPY", "ADD"):
+            continue
+        target = words[-1]
+        if not target.startswith("/etc/nginx"):
+            continue
+        for word in words[1:-1]:
+            source = service.context / word
+            path = target
+            # ``COPY nginx.conf /etc/nginx/conf.d``: the folder exists in the image, so the
+            # file lands inside it, as with a trailing slash.
+            into = target.endswith("/") or target.rstrip("/") in IMAGE_DIRS or len(words) > 3
+            if into and source.is_file():
+                path = target.rstrip("/") + "/" + source.name
+            found.append((path, source))
     return found
 
 

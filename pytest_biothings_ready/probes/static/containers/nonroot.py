@@ -14,6 +14,7 @@ from pytest_biothings_ready.probes.static.containers.built import built_by_compo
 from pytest_biothings_ready.probes.static.containers.compose import ComposeFile, Service
 from pytest_biothings_ready.probes.static.containers.dockerfiles import Dockerfile, Stage
 from pytest_biothings_ready.probes.static.containers.images import default_user
+from pytest_biothings_ready.probes.static.containers.podimages import image_user
 from pytest_biothings_ready.probes.static.containers.stages import (
     chain,
     effective,
@@ -25,8 +26,9 @@ from pytest_biothings_ready.probes.static.kubernetes.podsecurity import (
     container_problems,
     explicit_user,
     pod_problems,
+    resolved,
 )
-from pytest_biothings_ready.probes.static.manifests import ManifestSet
+from pytest_biothings_ready.probes.static.manifests import Container, ManifestSet
 
 __all__ = ["dockerfile_user_problem", "image_user_problem", "non_root_user"]
 
@@ -45,7 +47,9 @@ def non_root_user(ctx: Context) -> Verdict:
     (``0``, ``0000``, ``0:0``, ``root:root``).  Kubernetes: every container (init and
     ephemeral included) runs with a non-zero ``runAsUser`` or ``runAsNonRoot: true``
     (container over pod), not ``privileged``, no ``allowPrivilegeEscalation: true``, no
-    dangerous added capability, and the pod shares no host namespace; when every pod
+    dangerous added capability, and the pod shares no host namespace (a container that
+    sets neither user setting passes when its image's default user is known not to be
+    root: a well-known image, or a repository Dockerfile built as that image); when every pod
     sets ``runAsUser``, a Dockerfile's root default does not run (it is named).  Compose: the
     same for ``user:``, ``privileged``, ``cap_add``, ``pid``/``ipc``/``network_mode``.
     """
@@ -55,7 +59,10 @@ def non_root_user(ctx: Context) -> Verdict:
     compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
     composed = built_by_compose(ctx, compose)
     containers = list(kube.containers(init=True, ephemeral=True)) if kube else []
-    pod_problems_ = [p for c in containers for p in container_problems(c, DANGEROUS_CAPS)]
+    users = {c.label: _image_user(ctx, c, docker) for c in containers}
+    pod_problems_ = [
+        p for c in containers for p in container_problems(c, DANGEROUS_CAPS, users[c.label])
+    ]
     image_problems = [
         p for d in docker if d.file not in composed if (p := dockerfile_user_problem(d))
     ]
@@ -90,12 +97,21 @@ def non_root_user(ctx: Context) -> Verdict:
     )
     if defaults:
         notes += f" Image default users: {', '.join(defaults)}."
+    if chosen := sorted({u for u in users.values() if u}):
+        notes += f" Pods leaving the user to their image: {'; '.join(chosen)}."
     if overridden:
         notes += f" Image defaults overridden by every pod's runAsUser: {listing(overridden)}."
     return Verdict.passed(
         f"Non-root execution in {seen}: effective USER is not root, runAsNonRoot/runAsUser "
         f"set, nothing privileged, no dangerous capability or host namespace.{notes}"
     )
+
+
+def _image_user(ctx: Context, container: Container, docker: tuple[Dockerfile, ...]) -> str | None:
+    """Why the image's default user is not root, for a container that leaves it to it."""
+    if explicit_user(container) or resolved(container, "runAsNonRoot")[0] is True:
+        return None
+    return image_user(ctx, str(container.spec.get("image") or ""), docker)
 
 
 def dockerfile_user_problem(dockerfile: Dockerfile) -> Problem | None:

@@ -43,8 +43,15 @@ def explicit_user(container: Container) -> bool:
     return _uid(resolved(container, "runAsUser")[0]) is not None
 
 
-def container_problems(container: Container, dangerous: frozenset[str]) -> list[Problem]:
-    """Root, privileged or escalating execution of one container."""
+def container_problems(
+    container: Container, dangerous: frozenset[str], image_user: str | None = None
+) -> list[Problem]:
+    """Root, privileged or escalating execution of one container.
+
+    ``image_user`` says why the image's default user is not root (a well-known image,
+    or a repository Dockerfile with a non-root ``USER``): a container that leaves its
+    user to the image is then not a problem.
+    """
     where = container.at("securityContext")
     user, user_level = resolved(container, "runAsUser")
     non_root, _ = resolved(container, "runAsNonRoot")
@@ -52,7 +59,7 @@ def container_problems(container: Container, dangerous: frozenset[str]) -> list[
     problems = []
     if uid == 0:
         problems.append(Problem(where, f"{container.label} has runAsUser: 0 ({user_level} level)"))
-    elif uid is None and non_root is not True:
+    elif uid is None and non_root is not True and image_user is None:
         problems.append(
             Problem(
                 where,

@@ -26,12 +26,13 @@ def _strategy_gap(obj: Manifest, pods: int) -> Problem | None:
         return Problem(obj.at(dig(spec, "strategy"), "type"), f"{obj.ref} uses strategy {kind}")
     rolling = dig(spec, "strategy", "rollingUpdate")
     rolling = rolling if isinstance(rolling, Mapping) else {}
-    missing = [k for k in ("maxUnavailable", "maxSurge") if k not in rolling]
-    if missing:
+    if not rolling:
         return Problem(
             obj.at(spec, "strategy"),
-            f"{obj.ref} RollingUpdate without explicit {' and '.join(missing)}",
+            f"{obj.ref} RollingUpdate without explicit maxUnavailable and maxSurge",
         )
+    # One bound chosen (``maxUnavailable: 0``): the other keeps Kubernetes' default, 25%.
+    rolling = {"maxUnavailable": "25%", "maxSurge": "25%", **rolling}
     down = resolve_count(rolling["maxUnavailable"], pods, round_up=False)
     up = resolve_count(rolling["maxSurge"], pods, round_up=True)
     where = obj.at(spec, "strategy")
@@ -71,11 +72,11 @@ def _pods(lows: dict[tuple[str, str, str], int], obj: Manifest) -> int:
 def deployment_strategy(ctx: Context) -> Verdict:
     """Every Deployment rolls out gradually, with explicit surge and unavailability.
 
-    Deployments: strategy ``RollingUpdate`` (``Recreate`` fails) with explicit
-    ``maxUnavailable`` and ``maxSurge`` whose values (percentages resolved against the
-    replicas, or the autoscaler's minimum) keep at least one pod up and let the rollout
-    progress: ``maxUnavailable: 100%`` is not a rolling update.  Argo Rollouts: a
-    ``blueGreen`` or ``canary`` strategy.
+    Deployments: strategy ``RollingUpdate`` (``Recreate`` fails) with an explicit
+    ``maxUnavailable`` or ``maxSurge`` (the other one keeps the default 25%), whose
+    values (percentages resolved against the replicas, or the autoscaler's minimum) keep
+    at least one pod up and let the rollout progress: ``maxUnavailable: 100%`` is not a
+    rolling update.  Argo Rollouts: a ``blueGreen`` or ``canary`` strategy.
     """
     need_any(ctx.env, "manifests")
     kube: ManifestSet = ctx.evidence("manifests")
@@ -93,10 +94,9 @@ def _describe(obj: Manifest) -> str:
         return "blueGreen" if dig(obj.body, "spec", "strategy", "blueGreen") else "canary"
     rolling = dig(obj.body, "spec", "strategy", "rollingUpdate")
     rolling = rolling if isinstance(rolling, Mapping) else {}
-    return (
-        f"RollingUpdate maxUnavailable={rolling.get('maxUnavailable')} "
-        f"maxSurge={rolling.get('maxSurge')}"
-    )
+    unavailable = rolling.get("maxUnavailable", "25% (default)")
+    surge = rolling.get("maxSurge", "25% (default)")
+    return f"RollingUpdate maxUnavailable={unavailable} maxSurge={surge}"
 
 
 @check("Cost allocation tags implemented", uses=("manifests",))

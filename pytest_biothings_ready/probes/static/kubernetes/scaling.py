@@ -7,12 +7,14 @@ autoscaling; percentages in disruption budgets are resolved to pod counts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.repository.stores import is_store_image
 from pytest_biothings_ready.probes.static.common import Problem, dig, listing, plural, verdict
 from pytest_biothings_ready.probes.static.kubernetes.autoscalers import (
     AUTOSCALER_KINDS,
@@ -54,7 +56,22 @@ def autoscaling(ctx: Context) -> Autoscaling:
         raise NotConfigured("manifests", ctx.env.name, "autoscaling is read from manifests")
     kube: ManifestSet = ctx.evidence("manifests")
     scalers = tuple(scaler(s) for s in kube.of(*AUTOSCALER_KINDS))
-    return Autoscaling(tuple(kube.of(*SCALABLE_KINDS)), scalers)
+    stores = _stores(kube)
+    return Autoscaling(tuple(t for t in kube.of(*SCALABLE_KINDS) if t not in stores), scalers)
+
+
+def _stores(kube: ManifestSet) -> list[Manifest]:
+    """Workloads whose every container runs a database, cache or broker image.
+
+    A single-instance Redis or Postgres is not scaled by an HPA (more pods are more
+    independent stores, not more capacity), so it is not asked for one.
+    """
+    return [
+        w.manifest
+        for w in kube.workloads()
+        if (images := [str(c.spec.get("image", "")) for c in w.containers()])
+        and all(is_store_image(i) for i in images)
+    ]
 
 
 def _unscaled(scaling: Autoscaling) -> list[Problem]:
@@ -201,18 +218,56 @@ def _signal_gaps(scaling: Autoscaling) -> list[Problem]:
     ]
 
 
+# A utilization target above this scales out only once pods are saturated.
+SATURATED = 90
+
+
+def _utilizations(spec: object) -> list[tuple[str, int]]:
+    """(resource, target %) of an HPA: v2 ``averageUtilization``, v1 CPU percentage."""
+    if not isinstance(spec, Mapping):
+        return []
+    found = []
+    v1 = spec.get("targetCPUUtilizationPercentage")
+    if isinstance(v1, int) and not isinstance(v1, bool):
+        found.append(("cpu", v1))
+    for metric in spec.get("metrics") or []:
+        resource = dig(metric, "resource") if isinstance(metric, Mapping) else None
+        value = dig(resource, "target", "averageUtilization")
+        if value is None:
+            value = dig(resource, "targetAverageUtilization")  # v2beta1
+        if isinstance(value, int) and not isinstance(value, bool):
+            found.append((str(dig(resource, "name")), value))
+    return found
+
+
+def _saturation_gaps(scaling: Autoscaling) -> list[Problem]:
+    return [
+        Problem(
+            s.manifest.at(s.manifest.body.get("spec")),
+            f"{s.ref} targets {name} utilization {value}%: it scales out only once pods are "
+            f"saturated (above {SATURATED}%)",
+        )
+        for s in scaling.scalers
+        if s.manifest.kind == "HorizontalPodAutoscaler"
+        for name, value in _utilizations(s.manifest.body.get("spec"))
+        if value > SATURATED
+    ]
+
+
 @check("Auto-scaling configured to match demand", uses=("manifests",))
 def autoscaling_matches_demand(ctx: Context) -> Verdict:
     """Every scalable workload autoscales on CPU and memory between sane bounds.
 
     An autoscaler per workload that can scale, on at least one demand signal (a
     resource, pods, object or external metric with a target; any KEDA trigger), with
-    minReplicas >= 2 < maxReplicas, plus: no
+    minReplicas >= 2 < maxReplicas, no utilization target above 90% (it scales out only
+    once pods are saturated), plus: no
     PodDisruptionBudget that blocks every eviction (``maxUnavailable`` 0 or ``0%``,
     ``minAvailable`` such as ``"100%"`` at or above the lowest replica count).
     """
     scaling = autoscaling(ctx)
-    problems = _unscaled(scaling) + _signal_gaps(scaling) + _bound_gaps(scaling)
+    problems = _unscaled(scaling) + _signal_gaps(scaling) + _saturation_gaps(scaling)
+    problems += _bound_gaps(scaling)
     if not scaling.targets:
         problems.append(Problem("manifests", "contain no Deployment/StatefulSet to scale"))
     pdb_problems, pdbs = _pdb_notes(ctx, scaling)

@@ -20,6 +20,7 @@ from pytest_biothings_ready.probes.static.common import (
     verdict,
 )
 from pytest_biothings_ready.probes.static.containers.compose import ComposeFile
+from pytest_biothings_ready.probes.static.kubernetes.stateless import stateless_verdict
 from pytest_biothings_ready.probes.static.manifests import ManifestSet, Workload
 
 __all__ = ["backup_storage", "log_rotation", "persistent_volumes"]
@@ -84,6 +85,8 @@ def persistent_volumes(ctx: Context) -> Verdict:
     need_any(ctx.env, "manifests", "compose_files")
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
     compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()
+    if stateless := stateless_verdict(kube, len(compose)):
+        return stateless
     problems, used = _kube_volumes(kube) if kube else ([], [])
     for f in compose:
         used += [f"{f.file} volume {v}" for v in sorted(f.volumes)]
@@ -166,6 +169,8 @@ def backup_storage(ctx: Context) -> Verdict:
                 )
             )
     if not found and not problems:
+        if not ctx.env.get("compose_files") and (stateless := stateless_verdict(kube, 0)):
+            return stateless
         problems.append(Problem("manifests", "contain no backup CronJob or Velero Schedule"))
     return verdict(problems, "no durable backup", f"Backups: {'; '.join(found[:4])}.")
 

@@ -7,8 +7,8 @@ Names are compared normalized: camelCase split, any separator made ``_``, upper
 case (``searchApiKey``, ``search-api-key`` and ``SEARCH_API_KEY`` are one name).
 Values are judged by meaning: empty values and references (``$VAR``, ``{{ }}``,
 ``/run/secrets/...``, ``vault:``/``arn:``) are not findings at all; placeholders
-(``your-...``, ``changeme``, ``<...>``, ``${VAR}``, ``user:pass@localhost``, anything in
-an ``.example``/``.sample``/``.template`` file or a Markdown code block) are findings
+(``your-...``, ``changeme``, ``changethis``, ``<...>``, ``${VAR}``, ``user:pass@localhost``,
+anything in an ``.example``/``.sample``/``.template`` file or a Markdown code block) are findings
 marked ``placeholder``, counted in the evidence and never failing a line.
 """
 
@@ -65,7 +65,7 @@ REFERENCE_PREFIXES = (
 )
 NOT_SECRET = frozenset({"", "true", "false", "none", "null", "nil", "yes", "no", "on", "off"})
 PLACEHOLDER = re.compile(
-    r"your[-_ .]|changeme|change[-_]me|replace[-_]?me|placeholder|example|redacted|dummy|"
+    r"your[-_ .]|changeme|change[-_]?(me|this)|replace[-_]?me|placeholder|example|redacted|dummy|"
     r"^<.*>$|\$\{|^x{3,}$|^\*{3,}$|^\.{3,}$|^(pass|password|passwd|secret|s3cr3t|test)$",
     re.IGNORECASE,
 )

@@ -52,6 +52,11 @@ SKIPPED_DIRS = frozenset(
         "build",
     }
 )
+# Test code is not deployed: its fixture passwords are not the deployment's secrets.
+TEST_DIRS = frozenset({"tests", "test", "__tests__", "spec", "e2e", "fixtures", "testdata"})
+TEST_FILE = re.compile(
+    r"^(conftest\.py|test_.*\.py|.*_test\.(py|go)|.*\.(test|spec)\.[cm]?[jt]sx?)$"
+)
 MAX_BYTES = 2_000_000
 PATTERNS = (
     ("Google API key", re.compile(r"AIza[0-9A-Za-z_\-]{35}")),
@@ -85,7 +90,8 @@ def _scan_files(ctx: Context) -> list[Path]:
     if ctx.env.get("compose_files"):
         files.update(dict.fromkeys(_compose_env_files(ctx)))
     if ctx.env.get("source_paths"):
-        files.update(dict.fromkeys(artifact_files(ctx.env, "source_paths", skip=SKIPPED_DIRS)))
+        sources = artifact_files(ctx.env, "source_paths", skip=SKIPPED_DIRS | TEST_DIRS)
+        files.update(dict.fromkeys(p for p in sources if not TEST_FILE.search(p.name)))
     return list(files)
 
 

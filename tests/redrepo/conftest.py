@@ -1,0 +1,3 @@
+"""The regression repositories are data, not tests."""
+
+collect_ignore = ["repos"]

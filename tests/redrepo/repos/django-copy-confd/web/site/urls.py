@@ -1,0 +1,5 @@
+from site import views
+
+from django.urls import path
+
+urlpatterns = [path("orders/", views.orders)]
