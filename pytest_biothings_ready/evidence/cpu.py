@@ -13,7 +13,10 @@ results) to a worker process::
 - Workers start with ``forkserver`` (``spawn`` where it does not exist), never
   ``fork``: the session has threads.  The pool is created once per process and lives
   until exit.
-- Results come back in the order of ``items``, so they equal an in-process run.
+- Results come back in the order of ``items``, so they equal an in-process run; when
+  several chunks raise, the first in order is raised, as a sequential run would.
+- The calling thread runs the chunks no worker has started yet (from the end), so
+  both cores stay busy however the work and the machine's load fall.
 - A ProbeError/NotConfigured raised in the worker is raised as is; anything else (or
   a worker that died) is :class:`PluginBug` with the worker's traceback.  No value is
   logged: what crosses the process boundary is the function's own result.
@@ -98,15 +101,15 @@ def _collect(
     load fall: a worker that starts slowly (or shares its core) does less.
     """
     deadline = time.monotonic() + timeout
-    local: dict[int, list[R]] = {}
+    local: dict[int, Future[list[R]]] = {}
     try:
         for index in reversed(range(len(futures))):
             if futures[index].cancel():
-                local[index] = func(chunks[index])
+                local[index] = _run_here(func, chunks[index])
         results: list[R] = []
         for index, future in enumerate(futures):
-            if index in local:
-                results.extend(local[index])
+            if index in local:  # raised in order, as a sequential run would
+                results.extend(local[index].result())
             else:
                 results.extend(future.result(timeout=max(0.0, deadline - time.monotonic())))
     except FutureTimeout:
@@ -122,6 +125,16 @@ def _collect(
         for future in futures:
             future.cancel()
     return results
+
+
+def _run_here(func: Callable[[list[T]], list[R]], chunk: list[T]) -> Future[list[R]]:
+    """``func(chunk)`` in this thread, its result or exception kept for its turn."""
+    done: Future[list[R]] = Future()
+    try:
+        done.set_result(func(chunk))
+    except Exception as exc:
+        done.set_exception(exc)
+    return done
 
 
 def _executor(count: int) -> ProcessPoolExecutor:

@@ -126,3 +126,17 @@ def test_secret_scan_of_a_big_tree_is_the_same_in_a_worker_and_in_process(
     assert pooled == alone
     assert alone.files == 151
     assert {f.file for f in alone.findings} >= {"src/mod_007.py", "src/.env"}
+
+
+def fails_from_item_100(chunk: list[int]) -> list[int]:
+    time.sleep(0.02)
+    if chunk[0] >= 100:
+        raise ProbeError(f"item {chunk[0]} does not parse")
+    return chunk
+
+
+@pytest.mark.usefixtures("one_worker")
+def test_the_first_error_in_item_order_is_raised_wherever_chunks_ran() -> None:
+    # chunks of 50: the last ones fail first (stolen by this thread), item 100's wins
+    with pytest.raises(ProbeError, match="^item 100 does not parse$"):
+        cpu_map(fails_from_item_100, list(range(400)), what="t", timeout=30, min_items=40)
