@@ -25,17 +25,18 @@ results) to a worker process::
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pytest_biothings_ready.errors import NotConfigured, PluginBug, ProbeError
+
+if TYPE_CHECKING:  # multiprocessing is imported only when a pool is needed
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["MIN_ITEMS", "cpu_map", "workers"]
 
@@ -78,6 +79,8 @@ def cpu_map(
     count = workers()
     if len(items) < min_items or count == 0:
         return func(list(items))
+    from concurrent.futures.process import BrokenProcessPool
+
     size = max(min_items // 4, -(-len(items) // (4 * (count + 1))))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     try:
@@ -100,6 +103,8 @@ def _collect(
     Stealing from the end keeps both cores busy however the work and the machine's
     load fall: a worker that starts slowly (or shares its core) does less.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     deadline = time.monotonic() + timeout
     local: dict[int, Future[list[R]]] = {}
     try:
@@ -139,6 +144,9 @@ def _run_here(func: Callable[[list[T]], list[R]], chunk: list[T]) -> Future[list
 
 def _executor(count: int) -> ProcessPoolExecutor:
     global _pool
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     with _pool_lock:
         if _pool is None:
             methods = multiprocessing.get_all_start_methods()
