@@ -25,6 +25,7 @@ results) to a worker process::
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -153,12 +154,14 @@ def _executor(count: int) -> ProcessPoolExecutor:
             method = "forkserver" if "forkserver" in methods else "spawn"
             context = multiprocessing.get_context(method)
             _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+            atexit.register(_reset, wait=True)  # before interpreter teardown
         return _pool
 
 
-def _reset() -> None:
+def _reset(wait: bool = False) -> None:
     global _pool
     with _pool_lock:
         pool, _pool = _pool, None
     if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+        atexit.unregister(_reset)
+        pool.shutdown(wait=wait, cancel_futures=True)

@@ -138,5 +138,5 @@ def fails_from_item_100(chunk: list[int]) -> list[int]:
 @pytest.mark.usefixtures("one_worker")
 def test_the_first_error_in_item_order_is_raised_wherever_chunks_ran() -> None:
     # chunks of 50: the last ones fail first (stolen by this thread), item 100's wins
-    with pytest.raises(ProbeError, match="^item 100 does not parse$"):
+    with pytest.raises(ProbeError, match=r"^item 100 does not parse$"):
         cpu_map(fails_from_item_100, list(range(400)), what="t", timeout=30, min_items=40)
