@@ -1,7 +1,7 @@
 """Time repository mode (discovery + deploy graph + every ready_static line).
 
     .venv/bin/python benchmarks/repomode/bench_repomode.py [--manifests 500] [--runs 3]
-        [--checkov /tmp/checkov-venv/bin/checkov] [--process]
+        [--checkov /tmp/checkov-venv/bin/checkov] [--process] [--compare]
 
 The tree is benchmarks/static's generated repository (N manifests, N/10 Dockerfiles, a
 Trivy report) plus 20 compose stacks (each building one of the images, mounting an
@@ -9,7 +9,10 @@ nginx config and a prometheus.yml with rule files) and a source tree of 200 Pyth
 modules.  Nothing is named in the settings but ``repo``: discovery finds it all.
 Prints the graph's build time, the whole run's wall time (graph, every gatherer and
 every ready_static line, fresh evidence store, as in a session) and, with
-``--process``, a fresh ``pytest --ready-env=bench -m ready_static`` process.
+``--process``, a fresh ``pytest --ready-env=bench -m ready_static`` process.  The first
+run starts the CPU pool's worker (evidence/cpu.py); ``--compare`` also times every run
+with the pool off (``READY_CPU_WORKERS=0``, as before the pool), alternating, and checks
+that the verdicts are identical.  CPU is this process's only (workers not counted).
 """
 
 from __future__ import annotations
@@ -168,11 +171,25 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--process", action="store_true")
     parser.add_argument("--checkov", help="path to a checkov executable (separate venv)")
+    parser.add_argument("--compare", action="store_true", help="also time with the pool off")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         settings = build_tree(root, args.manifests)
-        results = [run_once(root, settings) for _ in range(args.runs)]
+        results, alone = [], []
+        for _ in range(args.runs):
+            if args.compare:
+                os.environ["READY_CPU_WORKERS"] = "0"
+                alone.append(run_once(root, settings))
+                del os.environ["READY_CPU_WORKERS"]
+            results.append(run_once(root, settings))
+            assert not alone or alone[-1][3] == results[-1][3], "verdicts differ, pool off"
+        if alone:
+            print(
+                f"pool off (READY_CPU_WORKERS=0): whole run best {min(r[1] for r in alone):.2f} s"
+                f" (runs {', '.join(f'{r[1]:.2f}' for r in alone)}); CPU best "
+                f"{min(r[2] for r in alone):.2f} s; verdicts identical"
+            )
         graphs = [r[0] for r in results]
         totals = [r[1] for r in results]
         cpus = [r[2] for r in results]

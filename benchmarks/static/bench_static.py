@@ -1,16 +1,19 @@
 """Time the whole static family on a generated repository of 500 manifests + 50 Dockerfiles.
 
     .venv/bin/python benchmarks/static/bench_static.py [--manifests 500] [--dockerfiles 50]
-        [--checkov /tmp/checkov-venv/bin/checkov]
+        [--checkov /tmp/checkov-venv/bin/checkov] [--compare]
 
 Runs every static gatherer and check once (fresh evidence store, as in a session) and
 prints wall time per stage; with ``--checkov`` it also runs checkov on the test fixture
 manifests and on the generated ones and prints where its findings and our verdicts differ.
+With ``--compare`` each run is also timed with the CPU pool off (``READY_CPU_WORKERS=0``,
+everything in this process, as before the pool), alternating, and the verdicts compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -52,15 +55,27 @@ def main() -> None:
     parser.add_argument("--dockerfiles", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--checkov", help="path to a checkov executable (separate venv)")
+    parser.add_argument("--compare", action="store_true", help="also time with the pool off")
     args = parser.parse_args()
     load_checklist(BUILTIN)  # import and parse once, outside the timing
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         settings = generate(root, args.manifests, args.dockerfiles)
-        times = []
+        times, alone = [], []
         for _ in range(args.runs):
+            if args.compare:
+                os.environ["READY_CPU_WORKERS"] = "0"
+                seconds, before = run_family(root, settings)
+                del os.environ["READY_CPU_WORKERS"]
+                alone.append(seconds)
             seconds, verdicts = run_family(root, settings)
             times.append(seconds)
+            assert not args.compare or before == verdicts, "verdicts differ with the pool off"
+        if alone:
+            print(
+                f"pool off (READY_CPU_WORKERS=0): best {min(alone):.2f} s, "
+                f"runs {', '.join(f'{t:.2f}' for t in alone)}; verdicts identical"
+            )
         print(
             f"static family on {args.manifests} manifests + {args.dockerfiles} Dockerfiles: "
             f"best {min(times):.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} (target < 5 s)"

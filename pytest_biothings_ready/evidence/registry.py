@@ -46,6 +46,9 @@ __all__ = [
     "normalize_title",
 ]
 
+# A gatherer may take this many operation timeouts (plus 5 s) before its users give up.
+BUDGET_TIMEOUTS = 6
+
 # Probe family modules under pytest_biothings_ready.probes, imported on first use.
 FAMILIES: tuple[str, ...] = (
     # network (live deployment)
@@ -90,10 +93,19 @@ class Context:
         env: Environment,
         fetch: Callable[[str], Any],
         item: ChecklistItem | None = None,
+        budget_s: float | None = None,
     ) -> None:
         self.env = env
         self.item = item
         self._fetch = fetch
+        self._budget_s = budget_s
+
+    @property
+    def budget(self) -> float:
+        """How long this gatherer's users wait for it, seconds (the store's budget)."""
+        if self._budget_s is not None:
+            return self._budget_s
+        return self.env.timeout * BUDGET_TIMEOUTS + 5.0
 
     @property
     def timeout(self) -> float:

@@ -26,17 +26,15 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.errors import NotConfigured, PluginBug, ProbeError
-from pytest_biothings_ready.evidence.registry import Check, Context, gatherers
+from pytest_biothings_ready.evidence.registry import BUDGET_TIMEOUTS, Check, Context, gatherers
 from pytest_biothings_ready.model import SEVERITY, Method, Status, Verdict
 
 if TYPE_CHECKING:
     from pytest_biothings_ready.checklist.model import ChecklistItem
     from pytest_biothings_ready.config.environment import Environment
 
-__all__ = ["ABSTAIN", "NOT_OBSERVED", "EvidenceStore", "run_checks"]
+__all__ = ["ABSTAIN", "BUDGET_TIMEOUTS", "NOT_OBSERVED", "EvidenceStore", "run_checks"]
 
-# A gatherer may take this many operation timeouts before its users give up.
-BUDGET_TIMEOUTS = 6
 # An exclusive gatherer (load generation) bounds itself; this is only a safety net.
 EXCLUSIVE_BUDGET_S = 4 * 3600.0
 
@@ -138,7 +136,8 @@ class EvidenceStore:
             if gatherer.exclusive and not nested:
                 future.set_result(self._alone(gatherer.func))
             else:
-                inner = Context(self.env, self._fetcher(nested or gatherer.exclusive))
+                fetch = self._fetcher(nested or gatherer.exclusive)
+                inner = Context(self.env, fetch, budget_s=self._budget())
                 future.set_result(gatherer.func(inner))
         except (ProbeError, NotConfigured) as exc:
             future.set_exception(exc)

@@ -17,11 +17,14 @@ and the SHA-1 of the value (for the allowlist), never the value itself.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from pytest_biothings_ready.evidence.cpu import cpu_map
 from pytest_biothings_ready.evidence.registry import Context, gatherer
 from pytest_biothings_ready.probes.static.common import artifact_files, display
 from pytest_biothings_ready.probes.static.secrets.codescan import code_findings, joined_literals
@@ -35,6 +38,9 @@ from pytest_biothings_ready.probes.static.secrets.structure import (
     ciphertext_lines,
     structural_findings,
 )
+
+if TYPE_CHECKING:
+    from pytest_biothings_ready.config.environment import Environment
 
 __all__ = ["gather_secrets"]
 
@@ -82,17 +88,20 @@ PATTERNS = (
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-def _scan_files(ctx: Context) -> list[Path]:
-    files: dict[Path, None] = {}
+def _scan_files(ctx: Context) -> dict[Path, bool]:
+    """Every file to scan, and whether it is read by structure (manifests, compose)."""
+    files: dict[Path, bool] = {}
     for key in ("dockerfiles", "compose_files", "manifests"):
         if ctx.env.get(key):
-            files.update(dict.fromkeys(artifact_files(ctx.env, key)))
+            structured = key != "dockerfiles"
+            for path in artifact_files(ctx.env, key):
+                files[path] = files.get(path, False) or structured
     if ctx.env.get("compose_files"):
-        files.update(dict.fromkeys(_compose_env_files(ctx)))
+        files.update((p, files.get(p, False)) for p in _compose_env_files(ctx))
     if ctx.env.get("source_paths"):
-        sources = artifact_files(ctx.env, "source_paths", skip=SKIPPED_DIRS | TEST_DIRS)
-        files.update(dict.fromkeys(p for p in sources if not TEST_FILE.search(p.name)))
-    return list(files)
+        found = artifact_files(ctx.env, "source_paths", skip=SKIPPED_DIRS | TEST_DIRS)
+        files.update((p, files.get(p, False)) for p in found if not TEST_FILE.search(p.name))
+    return files
 
 
 def _compose_env_files(ctx: Context) -> list[Path]:
@@ -189,23 +198,13 @@ def _file_findings(
 @gatherer("secrets-scan")
 def gather_secrets(ctx: Context) -> SecretScan:
     """Scan every named artifact and source tree once."""
-    detectors = plugins()
     files = _scan_files(ctx)
-    structured = {
-        p
-        for key in ("manifests", "compose_files")
-        if ctx.env.get(key)
-        for p in artifact_files(ctx.env, key)
-    }
+    # The worker shows paths as display() does; it gets the root, not the settings.
+    root = dataclasses.replace(ctx.env, settings={}, secrets=frozenset())
+    work = [(root, path, structured) for path, structured in files.items()]
     found: dict[tuple[str, int, str], Finding] = {}
-    for path in files:
-        text = _text(path)
-        if text is None:
-            continue
-        for hit in _file_findings(
-            path, display(ctx.env, path), text, detectors, path in structured
-        ):
-            found.setdefault((hit.file, hit.line, hit.type), hit)
+    for hit in cpu_map(_scan_chunk, work, what="gatherer secrets-scan", timeout=ctx.budget):
+        found.setdefault((hit.file, hit.line, hit.type), hit)
     for hit in structural_findings(ctx):
         found.setdefault((hit.file, hit.line, hit.type), hit)
     sealed = ciphertext_lines(ctx)
@@ -216,6 +215,20 @@ def gather_secrets(ctx: Context) -> SecretScan:
     kept = list(_one_per_line(ordered))
     real = tuple(f for f in kept if not f.placeholder)
     return SecretScan(len(files), real, tuple(f for f in kept if f.placeholder))
+
+
+def _scan_chunk(work: list[tuple[Environment, Path, bool]]) -> list[Finding]:
+    """The line, dotenv and code findings of ``(root, path, structured)`` files, in order.
+
+    Pure and picklable: it runs in a worker process for big trees (``cpu_map``).
+    """
+    detectors = plugins()
+    hits: list[Finding] = []
+    for root, path, structured in work:
+        text = _text(path)
+        if text is not None:
+            hits += _file_findings(path, display(root, path), text, detectors, structured)
+    return hits
 
 
 def _one_per_line(findings: list[Finding]) -> Iterator[Finding]:
