@@ -124,6 +124,8 @@ class Judge:
         bad = [v for v in sources if v.status in (Status.FAILED, Status.ERROR)]
         if bad:
             return _name_all(bad)
+        if automated is not None and automated.status is Status.NOT_APPLICABLE and linked is None:
+            return automated  # the probe read a declared setting that rules the line out
         attested = self._attested(item, sources)
         if attested is not None:
             return attested

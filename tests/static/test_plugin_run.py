@@ -74,3 +74,29 @@ def test_leaked_key_never_reaches_the_record_or_the_terminal(repository: pytest.
     )
     assert CANARY not in result.stdout.str()
     assert CANARY not in (repository.path / "record.xml").read_text()
+
+
+def test_a_probe_saying_not_applicable_lands_as_not_applicable(
+    repository: pytest.Pytester,
+) -> None:
+    """session_affinity_required = false rules the line out (docs/probes/static.md)."""
+    config = repository.path / "readiness.toml"
+    config.write_text(config.read_text() + "session_affinity_required = false\n")
+    repository.runpytest(
+        "--ready-env=staging", "-k", "session-affinity", "--junitxml=record.xml",
+        "-p", "no:cacheprovider",
+    )  # fmt: skip
+    status, evidence = _records(repository.path / "record.xml")[
+        "Session affinity configured if needed"
+    ]
+    assert status == "not_applicable", evidence
+    assert "session_affinity_required = false" in evidence
+
+
+def test_an_unset_affinity_requirement_stays_unverified(repository: pytest.Pytester) -> None:
+    repository.runpytest(
+        "--ready-env=staging", "-k", "session-affinity", "--junitxml=record.xml",
+        "-p", "no:cacheprovider",
+    )  # fmt: skip
+    status, _ = _records(repository.path / "record.xml")["Session affinity configured if needed"]
+    assert status == "unverified"
