@@ -14,6 +14,7 @@ from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registrat
     grafana,
     monitorchecks,
     observe,
+    paaschecks,
     portcheck,
     settings,
     stackchecks,
