@@ -8,6 +8,7 @@ from typing import Any
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.repository.paasread import paas_decides
 from pytest_biothings_ready.probes.static.common import (
     Problem,
     dig,
@@ -102,6 +103,8 @@ def health_checks_configured(ctx: Context) -> Verdict:
     Dockerfiles: the image's effective ``HEALTHCHECK`` (inherited through ``FROM
     stage``), required only when no manifests are named (Kubernetes ignores it).
     """
+    if skip := paas_decides(ctx, "manifests", "compose_files", "dockerfiles"):
+        return skip
     need_any(ctx.env, "manifests", "compose_files", "dockerfiles")
     kube: ManifestSet | None = optional(ctx, "manifests", "manifests")
     compose: tuple[ComposeFile, ...] = optional(ctx, "compose", "compose_files") or ()

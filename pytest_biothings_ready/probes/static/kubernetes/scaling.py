@@ -14,6 +14,7 @@ from functools import cached_property
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
+from pytest_biothings_ready.probes.repository.paasread import paas_decides
 from pytest_biothings_ready.probes.repository.stores import is_store_image
 from pytest_biothings_ready.probes.static.common import Problem, dig, listing, plural, verdict
 from pytest_biothings_ready.probes.static.kubernetes.autoscalers import (
@@ -157,6 +158,8 @@ def _bound_gaps(scaling: Autoscaling) -> list[Problem]:
 @check("Minimum and maximum replica counts defined", uses=("manifests",))
 def hpa_replica_bounds(ctx: Context) -> Verdict:
     """Every autoscaler has a minimum of at least 2 and a maximum above it."""
+    if skip := paas_decides(ctx, "manifests"):
+        return skip
     scaling = autoscaling(ctx)
     problems = _bound_gaps(scaling)
     if not scaling.scalers:
@@ -265,6 +268,8 @@ def autoscaling_matches_demand(ctx: Context) -> Verdict:
     PodDisruptionBudget that blocks every eviction (``maxUnavailable`` 0 or ``0%``,
     ``minAvailable`` such as ``"100%"`` at or above the lowest replica count).
     """
+    if skip := paas_decides(ctx, "manifests"):
+        return skip
     scaling = autoscaling(ctx)
     problems = _unscaled(scaling) + _signal_gaps(scaling) + _saturation_gaps(scaling)
     problems += _bound_gaps(scaling)
