@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registration)
     checks,
+    composescale,
     consistency,
     grafana,
     monitorchecks,
