@@ -127,3 +127,22 @@ def test_a_paas_config_that_does_not_load_fails(tmp_path: Path) -> None:
     result = verdict(HTTPS, tmp_path)
     assert result.status is Status.FAILED
     assert "fly.toml does not load" in result.evidence
+
+
+def test_a_render_static_site_needs_no_health_check_or_instances(tmp_path: Path) -> None:
+    (tmp_path / "render.yaml").write_text(
+        "services:\n  - type: web\n    name: site\n    runtime: static\n"
+    )
+    abstains(HEALTH, tmp_path)
+    abstains(AUTOSCALE, tmp_path)
+    assert verdict(HTTPS, tmp_path).status is Status.PASSED
+
+
+def test_a_fly_port_serving_plain_http_beside_a_forced_http_service_fails(tmp_path: Path) -> None:
+    text = (REPOS / "fly_good" / "fly.toml").read_text()
+    text += "\n[[services]]\n  internal_port = 9000\n  [[services.ports]]\n"
+    text += '    port = 8080\n    handlers = ["http"]\n'
+    (tmp_path / "fly.toml").write_text(text)
+    result = verdict(HTTPS, tmp_path)
+    assert result.status is Status.FAILED
+    assert "services[0] port 8080 serves plain HTTP without force_https" in result.evidence

@@ -146,7 +146,7 @@ def _fly_health(app: PaasApp, problems: list[str], checked: list[str], unsure: l
 def _render_health(
     app: PaasApp, problems: list[str], checked: list[str], unsure: list[str]
 ) -> None:
-    if str(app.config.get("type") or "") != "web":
+    if str(app.config.get("type") or "") != "web" or _static_site(app):
         return
     path = app.config.get("healthCheckPath")
     if not path:
@@ -254,8 +254,13 @@ def _fly_how(conf: Mapping[str, Any]) -> str:
             f"min_machines_running = {conf.get('min_machines_running', 0)}")  # fmt: skip
 
 
+def _static_site(app: PaasApp) -> bool:
+    """A Render static site: served by Render's CDN, no instances, no health checks."""
+    return str(app.config.get("runtime") or app.config.get("env") or "") == "static"
+
+
 def _render_bounds(app: PaasApp, problems: list[str]) -> Bounds:
-    if str(app.config.get("type") or "") not in WEB_TYPES:
+    if str(app.config.get("type") or "") not in WEB_TYPES or _static_site(app):
         return None
     scaling = as_map(app.config.get("scaling"))
     if scaling:
