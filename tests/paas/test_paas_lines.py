@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,17 @@ def test_a_fly_port_serving_plain_http_beside_a_forced_http_service_fails(tmp_pa
     result = verdict(HTTPS, tmp_path)
     assert result.status is Status.FAILED
     assert "services[0] port 8080 serves plain HTTP without force_https" in result.evidence
+
+
+def test_app_engine_flexible_ignores_handlers_so_https_abstains(tmp_path: Path) -> None:
+    text = (REPOS / "gae_good" / "app.yaml").read_text()
+    (tmp_path / "app.yaml").write_text("env: flex\n" + text)
+    abstains(HTTPS, tmp_path)
+
+
+def test_a_health_path_with_a_query_is_judged_by_its_path(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(REPOS / "render_good", root)
+    text = (root / "render.yaml").read_text().replace("/healthz", "/healthz?deep=1")
+    (root / "render.yaml").write_text(text)
+    assert verdict(HEALTH, root).status is Status.PASSED

@@ -87,6 +87,9 @@ def _render_https(app: PaasApp, problems: list[str], checked: list[str], unsure:
 
 
 def _gae_https(app: PaasApp, problems: list[str], checked: list[str], unsure: list[str]) -> None:
+    if str(app.config.get("env") or "") in ("flex", "flexible"):
+        unsure.append(f"{app.where} service {app.name} is App Engine flexible (no `secure`)")
+        return
     handlers = [as_map(h) for h in as_list(app.config.get("handlers"))]
     if not handlers:
         unsure.append(f"{app.where} service {app.name} declares no handlers")
@@ -119,7 +122,7 @@ def _path(app: PaasApp, what: str, path: Any, problems: list[str], checked: list
     shown = f"{app.where} app {app.name}: {what}"
     if not path:
         checked.append(shown)
-    elif app.routes and not path_defined(str(path), app.routes):
+    elif app.routes and not path_defined(str(path).split("?")[0], app.routes):
         routes = ", ".join(sorted(app.routes)[:6])
         problems.append(f"{shown} asks {path}, which its app does not define (routes: {routes})")
     else:
