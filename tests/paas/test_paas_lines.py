@@ -161,3 +161,26 @@ def test_a_health_path_with_a_query_is_judged_by_its_path(tmp_path: Path) -> Non
     text = (root / "render.yaml").read_text().replace("/healthz", "/healthz?deep=1")
     (root / "render.yaml").write_text(text)
     assert verdict(HEALTH, root).status is Status.PASSED
+
+
+THRESHOLDS = "CPU and memory thresholds set"
+
+
+def test_render_scaling_needs_a_cpu_and_a_memory_target(tmp_path: Path) -> None:
+    fails(THRESHOLDS, "render_good", "scaling sets no targetMemoryPercent")
+    text = (REPOS / "render_good" / "render.yaml").read_text()
+    text = text.replace(
+        "targetCPUPercent: 70", "targetCPUPercent: 70\n      targetMemoryPercent: 80"
+    )
+    (tmp_path / "render.yaml").write_text(text)
+    result = verdict(THRESHOLDS, tmp_path)
+    assert result.status is Status.PASSED, result.evidence
+    assert "targetCPUPercent 70, targetMemoryPercent 80" in result.evidence
+
+
+def test_app_engine_never_scales_on_memory() -> None:
+    fails(THRESHOLDS, "gae_good", "App Engine has no memory target")
+
+
+def test_fly_sets_no_thresholds_and_abstains() -> None:
+    abstains(THRESHOLDS, "fly_good")

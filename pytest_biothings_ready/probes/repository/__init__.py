@@ -16,6 +16,7 @@ from pytest_biothings_ready.probes.repository import (  # noqa: F401  (registrat
     monitorchecks,
     observe,
     paaschecks,
+    paasthresholds,
     portcheck,
     settings,
     stackchecks,

@@ -14,15 +14,28 @@ from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.healthcmd import path_defined
 from pytest_biothings_ready.probes.repository.outcome import decide, undecided
-from pytest_biothings_ready.probes.repository.paasread import PaasApp, as_list, as_map, paas_apps
+from pytest_biothings_ready.probes.repository.paasread import (
+    PaasApp,
+    as_int,
+    as_list,
+    as_map,
+    paas_apps,
+    static_site,
+)
 
-__all__ = ["paas_autoscaling", "paas_health_checks", "paas_https", "paas_replica_bounds"]
+__all__ = [
+    "paas_autoscaling",
+    "paas_health_checks",
+    "paas_https",
+    "paas_replica_bounds",
+    "run_judges",
+]
 
 Judge = Callable[[PaasApp, list[str], list[str], list[str]], None]
-WEB_TYPES = ("web", "pserv", "worker", "private_service", "background_worker")
 
 
-def _run(ctx: Context, judges: Mapping[str, Judge], head: str) -> Verdict:
+def run_judges(ctx: Context, judges: Mapping[str, Judge], head: str) -> Verdict:
+    """Each PaaS app judged by its platform's judge; a platform without one does not say."""
     apps, broken = paas_apps(ctx)
     problems = [f"{b}: the platform cannot deploy it" for b in broken]
     checked: list[str] = []
@@ -54,7 +67,7 @@ def paas_https(ctx: Context) -> Verdict:
     App Engine handler without ``secure: always``, fails.
     """
     judges = {"fly": _fly_https, "render": _render_https, "appengine": _gae_https}
-    return _run(ctx, judges, "HTTP is not redirected to HTTPS")
+    return run_judges(ctx, judges, "HTTP is not redirected to HTTPS")
 
 
 def _fly_https(app: PaasApp, problems: list[str], checked: list[str], unsure: list[str]) -> None:
@@ -115,7 +128,7 @@ def paas_health_checks(ctx: Context) -> Verdict:
     """
     judges = {"fly": _fly_health, "render": _render_health, "railway": _railway_health,
               "appengine": _gae_health}  # fmt: skip
-    return _run(ctx, judges, "health checks missing or unable to succeed")
+    return run_judges(ctx, judges, "health checks missing or unable to succeed")
 
 
 def _path(app: PaasApp, what: str, path: Any, problems: list[str], checked: list[str]) -> None:
@@ -149,7 +162,7 @@ def _fly_health(app: PaasApp, problems: list[str], checked: list[str], unsure: l
 def _render_health(
     app: PaasApp, problems: list[str], checked: list[str], unsure: list[str]
 ) -> None:
-    if str(app.config.get("type") or "") != "web" or _static_site(app):
+    if str(app.config.get("type") or "") != "web" or static_site(app):
         return
     path = app.config.get("healthCheckPath")
     if not path:
@@ -189,13 +202,13 @@ def paas_autoscaling(ctx: Context) -> Verdict:
     A fixed count (Render ``numInstances`` or its default single instance, App Engine
     ``manual_scaling``, fly ``auto_stop_machines = false``) or bounds of 1..1 fail.
     """
-    return _run(ctx, {p: _scales for p in ("fly", "render", "appengine")}, "no autoscaling")
+    return run_judges(ctx, {p: _scales for p in ("fly", "render", "appengine")}, "no autoscaling")
 
 
 @check("Minimum and maximum replica counts defined", uses=("deploy",))
 def paas_replica_bounds(ctx: Context) -> Verdict:
     """The autoscaling bounds a PaaS config sets: a minimum of at least 2, a maximum above it."""
-    return _run(ctx, {p: _bounded for p in ("fly", "render", "appengine")}, "replica bounds")
+    return run_judges(ctx, {p: _bounded for p in ("fly", "render", "appengine")}, "replica bounds")
 
 
 def _scales(app: PaasApp, problems: list[str], checked: list[str], unsure: list[str]) -> None:
@@ -241,7 +254,7 @@ def _fly_bounds(app: PaasApp, problems: list[str]) -> Bounds:
         (as_map(s) for s in as_list(app.config.get("services"))), {}
     )
     stop = conf.get("auto_stop_machines")
-    low = _int(conf.get("min_machines_running"), 0)
+    low = as_int(conf.get("min_machines_running"), 0)
     if stop is None:
         return None if "min_machines_running" not in conf else (low, None, _fly_how(conf))
     if stop in (False, "off") or conf.get("auto_start_machines") is False:
@@ -257,26 +270,21 @@ def _fly_how(conf: Mapping[str, Any]) -> str:
             f"min_machines_running = {conf.get('min_machines_running', 0)}")  # fmt: skip
 
 
-def _static_site(app: PaasApp) -> bool:
-    """A Render static site: served by Render's CDN, no instances, no health checks."""
-    return str(app.config.get("runtime") or app.config.get("env") or "") == "static"
-
-
 def _render_bounds(app: PaasApp, problems: list[str]) -> Bounds:
-    if str(app.config.get("type") or "") not in WEB_TYPES or _static_site(app):
+    if str(app.config.get("type") or "") not in ("web", "pserv", "worker") or static_site(app):
         return None
     scaling = as_map(app.config.get("scaling"))
     if scaling:
-        low, high = _int(scaling.get("minInstances"), 1), _int(scaling.get("maxInstances"), 1)
+        low, high = as_int(scaling.get("minInstances"), 1), as_int(scaling.get("maxInstances"), 1)
         return low, high, f"scaling minInstances {low}, maxInstances {high}"
-    count = _int(app.config.get("numInstances"), 1)
+    count = as_int(app.config.get("numInstances"), 1)
     source = "numInstances" if "numInstances" in app.config else "Render's default"
     return count, count, f"no scaling: a fixed {count} instance(s) ({source})"
 
 
 def _gae_bounds(app: PaasApp, problems: list[str]) -> Bounds:
     if "manual_scaling" in app.config:
-        count = _int(as_map(app.config["manual_scaling"]).get("instances"), 1)
+        count = as_int(as_map(app.config["manual_scaling"]).get("instances"), 1)
         return count, count, f"manual_scaling instances {count}"
     for key, low_key, high_key in (
         ("automatic_scaling", "min_instances", "max_instances"),
@@ -285,14 +293,7 @@ def _gae_bounds(app: PaasApp, problems: list[str]) -> Bounds:
     ):
         conf = as_map(app.config.get(key))
         if conf and (low_key in conf or high_key in conf):
-            low = _int(conf.get(low_key), 0)
-            high = _int(conf.get(high_key), 0) if high_key in conf else None
+            low = as_int(conf.get(low_key), 0)
+            high = as_int(conf.get(high_key), 0) if high_key in conf else None
             return low, high, f"{key} {low_key or 'minimum'} {low}, {high_key} {high}"
     return None
-
-
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default

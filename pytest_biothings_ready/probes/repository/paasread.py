@@ -21,7 +21,7 @@ from pytest_biothings_ready.probes.repository.appcode import read_app
 from pytest_biothings_ready.probes.repository.deploy import Service
 from pytest_biothings_ready.probes.static.common import display
 
-__all__ = ["PaasApp", "as_list", "as_map", "paas_apps", "paas_decides"]
+__all__ = ["PaasApp", "as_int", "as_list", "as_map", "paas_apps", "paas_decides", "static_site"]
 
 # The configs a platform reads; Procfile and heroku.yml say nothing these checks read.
 PLATFORMS = {
@@ -147,3 +147,16 @@ def as_map(value: Any) -> Mapping[str, Any]:
 def as_list(value: Any) -> list[Any]:
     """``value`` when it is a list, else an empty one."""
     return value if isinstance(value, list) else []
+
+
+def as_int(value: Any, default: int) -> int:
+    """``value`` as an integer, ``default`` when it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def static_site(app: PaasApp) -> bool:
+    """A Render static site: served by Render's CDN, no instances, no health checks."""
+    return str(app.config.get("runtime") or app.config.get("env") or "") == "static"

@@ -129,6 +129,8 @@ def _threshold_gaps(scaling: Autoscaling) -> list[Problem]:
 @check("CPU and memory thresholds set", uses=("manifests",))
 def hpa_thresholds(ctx: Context) -> Verdict:
     """Every autoscaler (HPA or KEDA ScaledObject) scales on a CPU and a memory target."""
+    if skip := paas_decides(ctx, "manifests"):
+        return skip
     scaling = autoscaling(ctx)
     problems = _threshold_gaps(scaling)
     if not scaling.scalers:
