@@ -96,7 +96,7 @@ def _follow_entries(
 
     compose = named.get(COMPOSE) or select_compose(found.compose, root)
     manifests = named.get(MANIFEST) or _manifests(found, builder)
-    paas = named.get(PAAS) or found.paas
+    paas = named.get(PAAS) or [p for p in found.paas if not _aside(builder.shown(p))]
     for kind, paths in ((COMPOSE, compose), (MANIFEST, manifests), (PAAS, paas)):
         via = _key_of(kind) if kind in named else "discovered"
         for path in paths:  # walked paths lie under the resolved root; named ones resolved

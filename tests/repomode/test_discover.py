@@ -219,3 +219,14 @@ def test_malformed_artifacts_are_read_without_crashing(tmp_path: Path) -> None:
     (tmp_path / "skaffold.yaml").write_text("build: {artifacts: [5, {context: 7}]}\n")
     graph = build_graph(Environment("ci", {}, tmp_path))
     assert graph.entries
+
+
+def test_paas_configs_of_tests_and_examples_are_not_entry_points(tmp_path: Path) -> None:
+    """A test fixture's fly.toml must not decide the repository's HTTPS or health lines."""
+    (tmp_path / "fly.toml").write_text('app = "api"\n[http_service]\nforce_https = true\n')
+    for folder in ("tests/repos/fly_bad", "examples/render"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "tests/repos/fly_bad/fly.toml").write_text('app = "bad"\n[http_service]\n')
+    (tmp_path / "examples/render/render.yaml").write_text("services: []\n")
+    graph = build_graph(Environment("ci", {}, tmp_path))
+    assert relative(graph, PAAS) == ["fly.toml"]
