@@ -53,8 +53,8 @@ def _judge_with_elastic(audit: str | None, delay_s: float = 0.0) -> Verdict:
     sink = Sink()
     service_app, store_app = login_app(sink, audit, delay_s), elasticsearch_over(sink)
     with serve_asgi(service_app) as service, serve_asgi(store_app) as elastic:
-        store = {"elasticsearch_url": elastic, "elasticsearch_index": "audit-*"}
-        return judge(AUDIT, _settings(service, store))
+        store = {"elasticsearch_url": elastic, "elasticsearch_index": "app-logs-*"}
+        return judge(AUDIT, _settings(service, store, audit_index="audit-*"))
 
 
 def test_a_login_event_in_loki_passes() -> None:
@@ -85,6 +85,7 @@ def test_a_late_audit_line_naming_the_user_in_elasticsearch_passes() -> None:
     verdict = _judge_with_elastic("audit: user {user} logged in from 127.0.0.1", delay_s=0.4)
     assert verdict.status is Status.PASSED, verdict.evidence
     assert "user alice logged in" in verdict.evidence
+    assert "(/audit-*)" in verdict.evidence
 
 
 def test_elasticsearch_without_the_audit_line_fails() -> None:

@@ -3,7 +3,8 @@
 The ``audit-log`` gatherer reuses the ``auth`` gatherer's login (it never logs in
 again) and polls the log store (Loki ``monitoring.loki_url`` with
 ``monitoring.loki_query``, or Elasticsearch ``monitoring.elasticsearch_url`` with
-``monitoring.elasticsearch_index``) for up to ``auth.audit_wait_s`` seconds for an
+``monitoring.elasticsearch_index``; ``auth.audit_loki_query`` and ``auth.audit_index``
+override them for a separate audit stream) for up to ``auth.audit_wait_s`` seconds for an
 audit event of that login: a line dated at or after the login started that names the
 login user (``auth.username``) or whose JSON ``event``/``action``/``type`` field is a
 login word (``login``, ``auth``, ``session_created``, ...).  A bare access-log line
@@ -38,7 +39,19 @@ register(
         "How long the login's audit event may take to reach the log store.",
         10.0,
         family="auth",
-    )
+    ),
+    Key(
+        "auth.audit_loki_query",
+        "str",
+        "LogQL selector of the audit log (default: monitoring.loki_query).",
+        family="auth",
+    ),
+    Key(
+        "auth.audit_index",
+        "str",
+        "Elasticsearch index of the audit log (default: monitoring.elasticsearch_index).",
+        family="auth",
+    ),
 )
 
 EVENT_FIELDS = ("event", "action", "type", "event.action", "event_type")
@@ -48,7 +61,7 @@ LOGIN_WORDS = re.compile(
     re.IGNORECASE,
 )
 POLL_S = 0.5
-PAGE = 200
+PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -125,14 +138,13 @@ def _stamp(source: dict[str, Any]) -> float | None:
 
 
 def _elastic_lines(ctx: Context, index: str, since: float) -> list[dict[str, Any]]:
-    iso = datetime.fromtimestamp(since).astimezone().isoformat()
     found = get_json(
         ctx.env,
         ELASTICSEARCH,
         f"/{index}/_search",
         size=PAGE,
         sort="@timestamp:asc",
-        q=f'@timestamp:>="{iso}"',
+        q=f"@timestamp:[{int(since * 1000)} TO *]",  # epoch_millis: a default date format
     )
     hits = ((found or {}).get("hits") or {}).get("hits") or []
     sources = [h.get("_source") or {} for h in hits]
@@ -141,14 +153,16 @@ def _elastic_lines(ctx: Context, index: str, since: float) -> list[dict[str, Any
 
 def _reader(ctx: Context, since: float) -> tuple[str, Any]:
     if url := ctx.env.get(LOKI.url_key):
-        query = ctx.env.get("monitoring.loki_query")
+        query = ctx.env.get("auth.audit_loki_query") or ctx.env.get("monitoring.loki_query")
         if not query:
             raise NotConfigured(
-                "monitoring.loki_query", ctx.env.name, "a LogQL selector of the audit log"
+                "auth.audit_loki_query", ctx.env.name, "or monitoring.loki_query: a LogQL selector"
             )
         return f"Loki at {url} ({query})", lambda: _loki_lines(ctx, str(query), since)
     if url := ctx.env.get(ELASTICSEARCH.url_key):
-        index = str(ctx.env.get("monitoring.elasticsearch_index"))
+        index = str(
+            ctx.env.get("auth.audit_index") or ctx.env.get("monitoring.elasticsearch_index")
+        )
         return f"Elasticsearch at {url} (/{index})", lambda: _elastic_lines(ctx, index, since)
     raise NotConfigured("monitoring.loki_url", ctx.env.name, "or monitoring.elasticsearch_url")
 
