@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pytest_biothings_ready.evidence.store import ABSTAIN
+from pytest_biothings_ready.evidence.store import ABSTAIN, EvidenceStore
 from pytest_biothings_ready.model import Status, Verdict
 from pytest_biothings_ready.probes.auth.audit import is_audit_event
 from tests.audit.standins import (
@@ -18,7 +18,7 @@ from tests.audit.standins import (
     login_app,
     loki_over,
 )
-from tests.support.evaluate import judge
+from tests.support.evaluate import environment, judge
 from tests.support.servers import free_port, serve_asgi
 
 AUDIT = "Audit logging implemented"
@@ -136,3 +136,14 @@ def test_without_a_login_or_a_log_store_the_live_check_abstains(settings: dict[s
 )
 def test_what_counts_as_an_audit_event(line: str, expected: bool) -> None:
     assert is_audit_event(line, "alice") is expected
+
+
+def test_a_long_audit_wait_is_cut_to_the_evidence_budget_and_still_fails() -> None:
+    sink = Sink()
+    with serve_asgi(login_app(sink, None)) as service, serve_asgi(loki_over(sink)) as loki:
+        store = {"loki_url": loki, "loki_query": '{app="api"}'}
+        settings = _settings(service, store, audit_wait_s=60.0)
+        began = time.monotonic()
+        verdict = judge(AUDIT, settings, store=EvidenceStore(environment(settings), budget_s=3.0))
+    assert verdict.status is Status.FAILED, verdict.evidence
+    assert time.monotonic() - began < 4.0

@@ -172,13 +172,16 @@ def gather_audit_log(ctx: Context) -> AuditSearch:
     """Wait (bounded) for the auth probe's login to appear in the log store."""
     if not ctx.env.get("monitoring.loki_url") and not ctx.env.get("monitoring.elasticsearch_url"):
         raise NotConfigured("monitoring.loki_url", ctx.env.name, "or monitoring.elasticsearch_url")
+    entered = time.monotonic()
     report: AuthReport = ctx.evidence("auth")
     if report.login_started is None:
         raise NotConfigured("auth.login_path", ctx.env.name, "a login whose audit event to find")
     where, read = _reader(ctx, report.login_started)
     username = ctx.env.get("auth.username")
-    wait = float(ctx.env.get("auth.audit_wait_s"))
     began = time.monotonic()
+    # stay inside the store's budget (a wait past it would become a timeout error)
+    room = ctx.budget - ctx.timeout - (began - entered)
+    wait = max(0.0, min(float(ctx.env.get("auth.audit_wait_s")), room))
     while True:
         lines = read()
         match = next((x for x in lines if is_audit_event(x, username and str(username))), None)
