@@ -49,8 +49,10 @@ def _judge_with_loki(audit: str | None, delay_s: float = 0.0, sink: Sink | None 
     return verdict
 
 
-def _judge_with_elastic(audit: str | None, delay_s: float = 0.0) -> Verdict:
-    sink = Sink()
+def _judge_with_elastic(
+    audit: str | None, delay_s: float = 0.0, sink: Sink | None = None
+) -> Verdict:
+    sink = sink or Sink()
     service_app, store_app = login_app(sink, audit, delay_s), elasticsearch_over(sink)
     with serve_asgi(service_app) as service, serve_asgi(store_app) as elastic:
         store = {"elasticsearch_url": elastic, "elasticsearch_index": "app-logs-*"}
@@ -90,6 +92,13 @@ def test_a_late_audit_line_naming_the_user_in_elasticsearch_passes() -> None:
 
 def test_elasticsearch_without_the_audit_line_fails() -> None:
     verdict = _judge_with_elastic(None)
+    assert verdict.status is Status.FAILED, verdict.evidence
+
+
+def test_an_old_audit_line_from_a_store_that_ignores_the_time_range_does_not_count() -> None:
+    sink = Sink()
+    sink.write('{"event": "login", "user": "alice"}', at=time.time() - 120)
+    verdict = _judge_with_elastic(None, sink=sink)  # the stand-in ignores `q`
     assert verdict.status is Status.FAILED, verdict.evidence
 
 
