@@ -21,7 +21,7 @@ uses session.
 
 from __future__ import annotations
 
-from pytest_biothings_ready.probes.auth import headers, jwt, login, roles, session, settings
+from pytest_biothings_ready.probes.auth import audit, headers, jwt, login, roles, session, settings
 from pytest_biothings_ready.probes.auth.results import AuthReport, JwtFindings
 from pytest_biothings_ready.probes.auth.roles import RoleOutcome
 from pytest_biothings_ready.probes.auth.tokens import WEAK_SECRETS, weak_secret_index
@@ -31,6 +31,7 @@ __all__ = [
     "AuthReport",
     "JwtFindings",
     "RoleOutcome",
+    "audit",
     "headers",
     "jwt",
     "login",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from typing import TYPE_CHECKING
 
 from pytest_biothings_ready.evidence.registry import Context, check, gatherer
@@ -31,8 +32,10 @@ def gather_auth(ctx: Context) -> AuthReport:
     url = str(env.get("base_url")).rstrip("/") + str(env.get("auth.protected_path"))
     field = str(env.get("auth.token_field"))
     with http_client(env) as client:
+        started = time.time()
         login, status, token = obtain_token(client, env)
-        report = AuthReport(login, status, token is not None, field, url)
+        started_at = started if login else None
+        report = AuthReport(login, status, token is not None, field, url, login_started=started_at)
         if token is None:
             return report
         source = f"the token from {login}" if login else "auth.token"
@@ -55,6 +58,7 @@ def gather_auth(ctx: Context) -> AuthReport:
             wrong_password_status=wrong_status,
             wrong_password_token=wrong_token is not None,
             jwt=examine(client, env, url, token),
+            login_started=started_at,
         )
 
 

@@ -49,6 +49,7 @@ class AuthReport:
             password (None: no login configured).
         wrong_password_token: that login returned a token.
         jwt: the offline findings, None when the token is not a JWT or missing.
+        login_started: Unix time just before the login was sent (None: no login).
     """
 
     login: str | None
@@ -65,3 +66,4 @@ class AuthReport:
     wrong_password_status: int | None = None
     wrong_password_token: bool = False
     jwt: JwtFindings | None = None
+    login_started: float | None = None

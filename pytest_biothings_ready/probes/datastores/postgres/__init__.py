@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_biothings_ready.probes.datastores.postgres import (
     checks,
+    credentials,
     gather,
     migrations,
     pooler,
@@ -15,6 +16,7 @@ from pytest_biothings_ready.probes.datastores.postgres.gather import PostgresRes
 __all__ = [
     "PostgresResult",
     "checks",
+    "credentials",
     "gather",
     "migrations",
     "pooler",
