@@ -36,7 +36,7 @@ from pytest_biothings_ready.deploy.graph import (
     Artifact,
     DeployGraph,
 )
-from pytest_biothings_ready.deploy.images import follow_dockerfile
+from pytest_biothings_ready.deploy.images import follow_dockerfile, image_name
 from pytest_biothings_ready.deploy.manifests import choose_manifests, custom_kinds
 from pytest_biothings_ready.deploy.walk import Found, walk_repository
 
@@ -184,7 +184,7 @@ def _override(builder: Builder, kind: str, paths: list[Path]) -> None:
 
 def _match_images(builder: Builder, found: Found) -> None:
     """A Dockerfile whose folder is named like a manifest's image is what that image runs."""
-    names = {_image_name(image): image for image in builder.images if image}
+    names = {image_name(image): image for image in builder.images if image}
     reached = {a.path for a in builder.reached.values()}
     for dockerfile in found.dockerfiles:
         folder = dockerfile.parent.name.lower()
@@ -208,10 +208,6 @@ def _lone_dockerfiles(builder: Builder, found: Found) -> None:
             via = "the repository's image (no compose, manifest or PaaS entry point)"
             builder.reach(Artifact(dockerfile, DOCKERFILE, None, 0, via))
             follow_dockerfile(dockerfile, dockerfile.parent, "", builder)
-
-
-def _image_name(image: str) -> str:
-    return image.rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
 
 
 def _docs(builder: Builder, found: Found, env: Environment) -> None:

@@ -13,7 +13,27 @@ from pytest_biothings_ready.deploy.builder import Builder, read_text
 from pytest_biothings_ready.deploy.graph import CONFIG, Artifact
 from pytest_biothings_ready.deploy.mounts import mounted_kind
 
-__all__ = ["follow_dockerfile"]
+__all__ = ["DATA_STORES", "follow_dockerfile", "image_name", "is_store_image"]
+
+# Image names (last path part, before the tag) of databases, caches and brokers.
+DATA_STORES = frozenset({
+    "postgres", "postgis", "mysql", "mariadb", "mongo", "mongodb", "redis", "valkey", "keydb",
+    "memcached", "elasticsearch", "opensearch", "cassandra", "couchdb", "neo4j", "clickhouse",
+    "clickhouse-server", "influxdb", "etcd", "rabbitmq", "kafka", "zookeeper", "nats",
+    "minio", "qdrant", "weaviate", "milvus", "chroma", "dragonfly", "timescaledb", "pgvector",
+})  # fmt: skip
+
+
+def image_name(image: str) -> str:
+    """``bitnami/postgresql:16`` -> ``postgresql``; digest and tag dropped."""
+    return image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
+
+
+def is_store_image(image: str) -> bool:
+    """``postgres:16``, ``bitnami/postgresql``, ``redis:7``... (not a client or exporter)."""
+    name = image_name(image)
+    return name in DATA_STORES or name.removesuffix("ql") in DATA_STORES
+
 
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE)
 _COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(.+)$", re.IGNORECASE)

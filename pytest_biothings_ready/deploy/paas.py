@@ -5,13 +5,52 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_biothings_ready.deploy.builder import Builder, line_in, load_yaml, read_text
-from pytest_biothings_ready.deploy.graph import BUILD_CONTEXT, DOCKERFILE, Artifact, Service
+from pytest_biothings_ready.deploy.graph import BUILD_CONTEXT, DOCKERFILE, PAAS, Artifact, Service
 from pytest_biothings_ready.deploy.images import follow_dockerfile
 
-__all__ = ["follow_paas", "follow_skaffold", "follow_workflow"]
+if TYPE_CHECKING:
+    from pytest_biothings_ready.evidence.registry import Context
+    from pytest_biothings_ready.model import Verdict
+
+__all__ = ["PLATFORMS", "follow_paas", "follow_skaffold", "follow_workflow", "paas_decides"]
+
+# The PaaS configs whose settings decide lines (Procfile and heroku.yml say too little).
+PLATFORMS = {
+    "fly.toml": "fly",
+    "render.yaml": "render",
+    "railway.json": "railway",
+    "railway.toml": "railway",
+    "app.yaml": "appengine",
+}
+
+
+def paas_decides(ctx: Context, *keys: str) -> Verdict | None:
+    """An abstention when none of ``keys`` is set and a reached PaaS config decides instead.
+
+    The static family's Kubernetes/compose checks would say "needs `manifests`", an
+    unverified that outranks the PaaS checks' verdict on the same line.
+    """
+    from pytest_biothings_ready.errors import NotConfigured, ProbeError
+    from pytest_biothings_ready.evidence.store import ABSTAIN
+    from pytest_biothings_ready.model import Status, Verdict
+    from pytest_biothings_ready.probes.static.common import display
+
+    if not ctx.env.get("repo") or any(ctx.env.get(k) for k in keys):
+        return None
+    try:
+        configs = [p for p in ctx.evidence("deploy").paths(PAAS) if p.name in PLATFORMS]
+    except (ProbeError, NotConfigured):
+        return None
+    if not configs:
+        return None
+    shown = ", ".join(display(ctx.env, p) for p in configs)
+    return Verdict(
+        Status.UNVERIFIED,
+        f"{ABSTAIN}no {' or '.join(keys)} named; the PaaS configs decide ({shown})",
+    )
 
 
 def follow_paas(path: Path, builder: Builder) -> None:

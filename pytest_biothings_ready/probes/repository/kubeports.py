@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pytest_biothings_ready.probes.repository.stores import is_store_image
+from pytest_biothings_ready.deploy.images import is_store_image
 
 __all__ = ["kube_ports"]
 

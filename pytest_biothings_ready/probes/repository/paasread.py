@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_biothings_ready.errors import NotConfigured, ProbeError
+from pytest_biothings_ready.deploy.paas import PLATFORMS, paas_decides
 from pytest_biothings_ready.evidence.registry import Context
-from pytest_biothings_ready.model import Verdict
 from pytest_biothings_ready.probes.repository.appcode import read_app
 from pytest_biothings_ready.probes.repository.deploy import Service
 from pytest_biothings_ready.probes.static.common import display
@@ -24,13 +23,6 @@ from pytest_biothings_ready.probes.static.common import display
 __all__ = ["PaasApp", "as_int", "as_list", "as_map", "paas_apps", "paas_decides", "static_site"]
 
 # The configs a platform reads; Procfile and heroku.yml say nothing these checks read.
-PLATFORMS = {
-    "fly.toml": "fly",
-    "render.yaml": "render",
-    "railway.json": "railway",
-    "railway.toml": "railway",
-    "app.yaml": "appengine",
-}
 
 
 @dataclass(frozen=True)
@@ -75,27 +67,6 @@ def paas_apps(ctx: Context) -> tuple[list[PaasApp], list[str]]:
             for name, conf in entries
         ]
     return apps, broken
-
-
-def paas_decides(ctx: Context, *keys: str) -> Verdict | None:
-    """An abstention when none of ``keys`` is set and a reached PaaS config decides instead.
-
-    The static family's Kubernetes/compose checks would say "needs `manifests`", an
-    unverified that outranks the PaaS checks' verdict on the same line.
-    """
-    from pytest_biothings_ready.deploy.graph import PAAS
-    from pytest_biothings_ready.probes.repository.outcome import undecided
-
-    if not ctx.env.get("repo") or any(ctx.env.get(k) for k in keys):
-        return None
-    try:
-        configs = [p for p in ctx.evidence("deploy").paths(PAAS) if p.name in PLATFORMS]
-    except (ProbeError, NotConfigured):
-        return None
-    if not configs:
-        return None
-    shown = ", ".join(display(ctx.env, p) for p in configs)
-    return undecided(f"no {' or '.join(keys)} named; the PaaS configs decide ({shown})")
 
 
 def _entries(platform: str, path: Path, body: Mapping[str, Any]) -> list[tuple[str, Any]]:

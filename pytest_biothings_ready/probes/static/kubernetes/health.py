@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pytest_biothings_ready.deploy.paas import paas_decides
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository.paasread import paas_decides
 from pytest_biothings_ready.probes.static.common import (
     Problem,
     dig,

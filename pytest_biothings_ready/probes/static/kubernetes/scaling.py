@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from pytest_biothings_ready.deploy.images import is_store_image
+from pytest_biothings_ready.deploy.paas import paas_decides
 from pytest_biothings_ready.errors import NotConfigured
 from pytest_biothings_ready.evidence.registry import Context, check
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository.paasread import paas_decides
-from pytest_biothings_ready.probes.repository.stores import is_store_image
 from pytest_biothings_ready.probes.static.common import Problem, dig, listing, plural, verdict
 from pytest_biothings_ready.probes.static.kubernetes.autoscalers import (
     AUTOSCALER_KINDS,

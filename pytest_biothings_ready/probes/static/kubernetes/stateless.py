@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pytest_biothings_ready.deploy.images import is_store_image
 from pytest_biothings_ready.model import Verdict
-from pytest_biothings_ready.probes.repository.stores import is_store_image
 from pytest_biothings_ready.probes.static.common import dig
 from pytest_biothings_ready.probes.static.manifests import ManifestSet
 from pytest_biothings_ready.probes.static.secrets.findings import database_name
