@@ -11,7 +11,6 @@ Built with ``cryptography``; only SHA-1 signatures go through the openssl CLI
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,11 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID
 
 from tests.support.tls import Chain
+from tests.support.tls import _general as _general
+from tests.support.tls import _name as _name
 
 __all__ = ["Pki", "make_openssl_self_signed", "make_pki"]
 
@@ -192,17 +193,3 @@ def _private_pem(key: Key) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-
-
-def _name(common: str, org: str) -> x509.Name:
-    return x509.Name(
-        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
-         x509.NameAttribute(NameOID.COMMON_NAME, common)]
-    )  # fmt: skip
-
-
-def _general(host: str) -> x509.GeneralName:
-    try:
-        return x509.IPAddress(ipaddress.ip_address(host))
-    except ValueError:
-        return x509.DNSName(host)
